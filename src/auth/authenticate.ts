@@ -1,0 +1,54 @@
+import { ossErrors } from '../oss/errors.js';
+import { verifyV1Header, verifyV1Presigned } from './authenticate-v1.js';
+import { verifyV4Header, verifyV4Presigned } from './authenticate-v4.js';
+import type { Credentials } from './credentials.js';
+import { V4_ALGORITHM } from './signature-v4.js';
+import { flattenHeaders, invalidAuthorization, queryValue, type SignedRequest } from './signed-request.js';
+
+export { verifyRtmpSignature, type RtmpSignatureInput, type RtmpVerdict } from './verify-rtmp.js';
+
+export interface AuthInput {
+  method: string;
+  /** Resolved bucket (undefined = service level). */
+  bucket: string | undefined;
+  /** Decoded object key / channel path ('' or undefined = bucket level). */
+  key: string | undefined;
+  /** Decoded query pairs in arrival order; a bare `?live` arrives as ['live', '']. */
+  query: ReadonlyArray<readonly [string, string]>;
+  /** Node's lowercase headers. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export type Principal = { kind: 'user'; accessKeyId: string } | { kind: 'anonymous' };
+
+const V1_QUERY_AUTH = ['OSSAccessKeyId', 'Expires', 'Signature'];
+const V4_QUERY_AUTH = ['x-oss-signature-version', 'x-oss-credential', 'x-oss-signature'];
+
+/**
+ * Who signed this request: V1 header, V1 presigned URL, V4 header or V4 presigned URL; no credentials at all
+ * means anonymous (the ACL decision is the caller's). Throws OssError for every failure (spec §3).
+ */
+export function authenticate(input: AuthInput, credentials: Credentials, nowMs: number): Principal {
+  const req: SignedRequest = { ...input, headers: flattenHeaders(input.headers) };
+  const authorization = req.headers['authorization']?.trim() ?? '';
+  const has = (names: string[]) => names.some((n) => queryValue(req.query, n) !== undefined);
+  const user = (accessKeyId: string): Principal => ({ kind: 'user', accessKeyId });
+
+  if (authorization !== '') {
+    if (has(['OSSAccessKeyId', 'Signature', 'x-oss-credential', 'x-oss-signature'])) {
+      throw ossErrors.invalidArgument(
+        'Only one auth mechanism allowed; only the Signature query string parameter or the Authorization header should be specified',
+      );
+    }
+    if (authorization.startsWith(`${V4_ALGORITHM} `)) return user(verifyV4Header(req, authorization, credentials, nowMs));
+    if (authorization.startsWith('OSS ')) return user(verifyV1Header(req, authorization, credentials, nowMs));
+    if (authorization.startsWith('OSS2 ')) throw ossErrors.notImplemented('Signature version 2 (OSS2)');
+    throw invalidAuthorization();
+  }
+  if (has(V4_QUERY_AUTH)) {
+    if (queryValue(req.query, 'x-oss-signature-version') === 'OSS2') throw ossErrors.notImplemented('Signature version 2 (OSS2)');
+    return user(verifyV4Presigned(req, credentials, nowMs));
+  }
+  if (has(V1_QUERY_AUTH)) return user(verifyV1Presigned(req, credentials, nowMs));
+  return { kind: 'anonymous' };
+}

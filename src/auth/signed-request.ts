@@ -1,0 +1,51 @@
+import { OssError, ossErrors } from '../oss/errors.js';
+import type { QueryPairs } from './signature-v1.js';
+
+/** The request as every verifier sees it: headers flattened to one string each. */
+export interface SignedRequest {
+  method: string;
+  bucket: string | undefined;
+  key: string | undefined;
+  query: QueryPairs;
+  /** Lowercase name -> value. */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Node gives string[] only for a few headers; signers join repeats with ',' as go-v2 does. */
+export function flattenHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
+}
+
+/** First value of a query parameter (SDKs never repeat the auth parameters). */
+export function queryValue(query: QueryPairs, name: string): string | undefined {
+  return query.find(([k]) => k === name)?.[1];
+}
+
+/** Re-issues a factory error with OSS's EC code, keeping Code/Message/extra from ossErrors. */
+export function withEc(error: OssError, ec: string): OssError {
+  return new OssError(error.status, error.code, error.message, error.extra, ec);
+}
+
+/** EC codes from OSS's public troubleshooting pages (help/en/oss/support/<EC>). */
+export const AUTH_EC = {
+  /** V1 Authorization is not `OSS <id>:<signature>`. */
+  v1Format: '0002-00000062',
+  /** No valid Date / x-oss-date header. */
+  noDate: '0002-00000503',
+  /** Request time too far from server time. */
+  skewed: '0002-00000504',
+} as const;
+
+export const MISSING_DATE_MESSAGE = 'OSS authentication requires a valid Date.';
+
+export function missingDate(): OssError {
+  return withEc(ossErrors.accessDenied(MISSING_DATE_MESSAGE), AUTH_EC.noDate);
+}
+
+export function invalidAuthorization(ec?: string): OssError {
+  return ossErrors.invalidArgument('Authorization header is invalid.', [], ec);
+}

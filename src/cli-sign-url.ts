@@ -1,0 +1,84 @@
+import { signRtmpUrl } from './auth/rtmp-signature.js';
+import { ConfigError, fromFlagsAndEnv } from './config.js';
+
+const HELP = `oss-live-emulator sign-url — a signed RTMP publish URL, ready for ffmpeg and OBS
+
+Usage:
+  oss-live-emulator sign-url --bucket B --channel C [--playlist NAME.m3u8] [--expires SECONDS] [--rtmp-base URL] [--json]
+
+  --bucket B           bucket of the LiveChannel
+  --channel C          LiveChannel name
+  --playlist P         playlistName parameter (signed; overrides the channel's PlaylistName for this push)
+  --expires S          seconds from now until the URL stops being accepted at connect (default 3600)
+  --rtmp-base URL      rtmp://host:port the pusher connects to (default rtmp://<--host>:<--rtmp-port>, or the HTTP port
+                       when the RTMP port is 0)
+  --json               print {url, obsServer, obsStreamKey, expires} as JSON
+  Credentials come from --access-key-id/--access-key-secret or OSS_EMULATOR_ACCESS_KEY_ID/_SECRET (the emulator's
+  defaults otherwise), so the URL verifies against an emulator started with the same settings.
+`;
+
+const OWN_FLAGS = new Set(['--bucket', '--channel', '--playlist', '--expires', '--rtmp-base']);
+
+export async function runSignUrl(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const own: Record<string, string> = {};
+  const rest: string[] = [];
+  const json = argv.includes('--json');
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') continue;
+    const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (OWN_FLAGS.has(name)) own[name] = inline ?? argv[++i] ?? '';
+    else rest.push(arg);
+  }
+  try {
+    const { config } = fromFlagsAndEnv(rest, process.env);
+    const bucket = own['--bucket'];
+    const channel = own['--channel'];
+    if (!bucket || !channel) throw new ConfigError('sign-url needs --bucket and --channel (see --help)');
+    const ttl = Number(own['--expires'] ?? '3600');
+    if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError('--expires must be a positive whole number of seconds');
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const base = (own['--rtmp-base'] ?? `rtmp://${host}:${config.rtmpPort === false ? config.httpPort : config.rtmpPort}`).replace(/\/+$/, '');
+    const expires = Math.floor(Date.now() / 1000) + ttl;
+    const credential = config.credentials[0]!;
+    const obsServer = `${base}/${encodeURIComponent(bucket)}/live`;
+    const playlist = own['--playlist'];
+    const obsStreamKey =
+      encodeURIComponent(channel) +
+      signRtmpUrl({
+        accessKeyId: credential.accessKeyId,
+        accessKeySecret: credential.accessKeySecret,
+        bucket,
+        channel,
+        expires,
+        params: playlist ? [['playlistName', playlist]] : [],
+      });
+    const url = `${obsServer}/${obsStreamKey}`;
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ url, obsServer, obsStreamKey, expires }, null, 2)}\n`);
+      return 0;
+    }
+    process.stdout.write(
+      [
+        `RTMP URL (ffmpeg -re -i input.flv -c copy -f flv "<url>"):`,
+        `  ${url}`,
+        '',
+        'OBS (Settings > Stream > Service: Custom...):',
+        `  Server:     ${obsServer}`,
+        `  Stream Key: ${obsStreamKey}`,
+        '',
+        `Accepted at connect until ${new Date(expires * 1000).toISOString()} (${ttl} s); a push may run past it.`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+}

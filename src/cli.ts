@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { ConfigError, flagSpecs, fromFlagsAndEnv } from './config.js';
+import { startEmulator } from './emulator.js';
+
+const USAGE = `oss-live-emulator — local Alibaba Cloud OSS LiveChannel emulator (OSS REST API + RTMP ingest to HLS)
+
+Usage:
+  oss-live-emulator [serve] [flags]     start the emulator (default command)
+  oss-live-emulator sign-url --bucket B --channel C [--playlist P] [--expires SECONDS] [flags]
+                                        print a signed RTMP URL, and the OBS Server + Stream Key
+  oss-live-emulator push <rtmp-url> [--file F.flv] [--speed N] [--loop] [--duration S]
+                                        replay an FLV file to an RTMP URL (for tests and users without OBS)
+  oss-live-emulator <command> --help
+
+Flags (each also read from its environment variable; flags win):`;
+
+function help(): string {
+  const rows = flagSpecs.map((s) => {
+    const left = `  ${s.flag}${s.value ? ` ${s.value}` : ''}`;
+    return `${left.padEnd(34)} ${s.help}\n${''.padEnd(35)}env ${s.env}`;
+  });
+  return `${USAGE}\n${rows.join('\n')}\n  --help                             this text\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const command = first && !first.startsWith('-') ? first : 'serve';
+  const args = command === first ? rest : argv;
+  if (command === 'push') {
+    const { runPush } = await import('./push/cli-push.js');
+    return runPush(args);
+  }
+  if (command === 'sign-url') {
+    const { runSignUrl } = await import('./cli-sign-url.js');
+    return runSignUrl(args);
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`unknown command "${command}"\n\n${help()}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(help());
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = fromFlagsAndEnv(args, process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  const emulator = await startEmulator(parsed.config);
+  const { config } = emulator;
+  const credentialLines = config.credentials.map((c) => `  AccessKeyId ${c.accessKeyId}  AccessKeySecret ${c.accessKeySecret}`).join('\n');
+  process.stdout.write(
+    [
+      '',
+      'oss-live-emulator is ready',
+      `  OSS endpoint   ${emulator.endpoint}   (path-style; also http://<bucket>.localhost:${emulator.httpPort})`,
+      `  RTMP ingest    ${emulator.rtmpUrl}   (and on the HTTP port)`,
+      `  data           ${config.inMemory ? 'in memory (discarded on exit)' : config.dataDir}`,
+      `  auth           ${config.auth ? 'signatures checked' : 'OFF (--no-auth): any request is accepted'}`,
+      credentialLines,
+      '',
+      'Quick start:',
+      `  curl ${emulator.endpoint}/-/health`,
+      `  npx oss-live-emulator sign-url --bucket my-bucket --channel my-channel   # after creating both with an SDK`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: closing publishers and finishing segments...\n`);
+    emulator.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error while closing: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import type { Credential } from './auth/credentials.js';
+
+/** Everything the emulator needs to run. Only fromFlagsAndEnv() reads process.env. */
+export interface Config {
+  host: string;
+  httpPort: number;
+  /**
+   * Dedicated RTMP listener; 0 picks a free port, false disables it (RTMP is still accepted on the HTTP port).
+   * On the command line `--rtmp-port 0` means disabled, as INTERFACE.md fixes it.
+   */
+  rtmpPort: number | false;
+  /** host[:port] written into PublishUrls/PlayUrls; undefined = the request's Host. */
+  publicHost: string | undefined;
+  dataDir: string;
+  inMemory: boolean;
+  credentials: Credential[];
+  defaultBucket: string | undefined;
+  auth: boolean;
+  logLevel: string;
+  /** Domains under which `<bucket>.<domain>` is read as virtual-hosted style. */
+  baseDomains: string[];
+  /** A publisher that sends nothing for this long is dropped and its record closed. */
+  rtmpIdleTimeoutMs: number;
+  /** OSS disconnects a live publisher about 10 s after its channel is disabled; tests shorten it. */
+  disableGraceMs: number;
+}
+
+export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tOssEmulatorKey';
+export const DEFAULT_ACCESS_KEY_SECRET = 'OssEmulatorSecretDoNotUseInProd';
+
+export const defaultConfig: Readonly<Config> = Object.freeze({
+  host: '127.0.0.1',
+  httpPort: 8080,
+  rtmpPort: 1935,
+  publicHost: undefined,
+  dataDir: './.oss-emulator',
+  inMemory: false,
+  credentials: [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }],
+  defaultBucket: undefined,
+  auth: true,
+  logLevel: 'info',
+  baseDomains: ['localhost', 'aliyuncs.com'],
+  rtmpIdleTimeoutMs: 10_000,
+  disableGraceMs: 1_000,
+});
+
+export class ConfigError extends Error {}
+
+/** One flag of the CLI: its env twin and how it lands in Config. Also feeds --help. */
+export interface FlagSpec {
+  flag: string;
+  env: string;
+  value?: string;
+  help: string;
+  apply(config: Config, raw: string): void;
+}
+
+const port = (name: string, raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number 0-65535, got "${raw}"`);
+  return n;
+};
+
+const boolEnv = (raw: string): boolean => !['', '0', 'false', 'off', 'no'].includes(raw.toLowerCase());
+
+function readCredentialsFile(path: string): Credential[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read credentials file ${path}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new ConfigError(`${path} must hold a non-empty JSON list`);
+  return parsed.map((item, i) => {
+    const { accessKeyId, accessKeySecret } = (item ?? {}) as Record<string, unknown>;
+    if (typeof accessKeyId !== 'string' || typeof accessKeySecret !== 'string' || !accessKeyId || !accessKeySecret) {
+      throw new ConfigError(`${path}[${i}] needs string accessKeyId and accessKeySecret`);
+    }
+    return { accessKeyId, accessKeySecret };
+  });
+}
+
+export const flagSpecs: readonly FlagSpec[] = [
+  { flag: '--host', env: 'OSS_EMULATOR_HOST', value: 'ADDR', help: 'address both listeners bind to (default 127.0.0.1)', apply: (c, v) => (c.host = v) },
+  { flag: '--http-port', env: 'OSS_EMULATOR_HTTP_PORT', value: 'PORT', help: 'OSS REST API port, also accepts RTMP (default 8080; 0 = any free port)', apply: (c, v) => (c.httpPort = port('--http-port', v)) },
+  { flag: '--rtmp-port', env: 'OSS_EMULATOR_RTMP_PORT', value: 'PORT', help: 'dedicated RTMP port (default 1935; 0 disables it)', apply: (c, v) => (c.rtmpPort = port('--rtmp-port', v) || false) },
+  { flag: '--public-host', env: 'OSS_EMULATOR_PUBLIC_HOST', value: 'HOST[:PORT]', help: "host written into PublishUrls/PlayUrls (default: the request's Host)", apply: (c, v) => (c.publicHost = v || undefined) },
+  { flag: '--data-dir', env: 'OSS_EMULATOR_DATA_DIR', value: 'DIR', help: 'SQLite file and object bytes (default ./.oss-emulator)', apply: (c, v) => (c.dataDir = v) },
+  { flag: '--in-memory', env: 'OSS_EMULATOR_IN_MEMORY', help: 'throwaway state: SQLite in memory, objects in a temp dir removed on exit', apply: (c, v) => (c.inMemory = boolEnv(v)) },
+  { flag: '--access-key-id', env: 'OSS_EMULATOR_ACCESS_KEY_ID', value: 'ID', help: `AccessKeyId accepted (default ${DEFAULT_ACCESS_KEY_ID})`, apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeyId: v }]) },
+  { flag: '--access-key-secret', env: 'OSS_EMULATOR_ACCESS_KEY_SECRET', value: 'SECRET', help: `AccessKeySecret accepted (default ${DEFAULT_ACCESS_KEY_SECRET})`, apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeySecret: v }]) },
+  { flag: '--credentials', env: 'OSS_EMULATOR_CREDENTIALS', value: 'FILE', help: 'JSON list of {accessKeyId, accessKeySecret}; replaces the single pair', apply: (c, v) => (c.credentials = readCredentialsFile(v)) },
+  { flag: '--default-bucket', env: 'OSS_EMULATOR_DEFAULT_BUCKET', value: 'BUCKET', help: 'bucket assumed for RTMP URLs that name none (rtmp://ip:port/live/<channel>)', apply: (c, v) => (c.defaultBucket = v || undefined) },
+  { flag: '--base-domain', env: 'OSS_EMULATOR_BASE_DOMAINS', value: 'DOMAIN[,DOMAIN]', help: 'domains read as virtual-hosted style, <bucket>.<domain> (default localhost,aliyuncs.com)', apply: (c, v) => (c.baseDomains = v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)) },
+  { flag: '--no-auth', env: 'OSS_EMULATOR_AUTH', help: 'accept any or no signature (env: OSS_EMULATOR_AUTH=off)', apply: (c, v) => (c.auth = v === 'flag' ? false : boolEnv(v)) },
+  { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
+];
+
+/** Env first, then flags (flags win). Returns the config and the positional arguments left over. */
+export function fromFlagsAndEnv(argv: readonly string[], env: NodeJS.ProcessEnv): { config: Config; positionals: string[] } {
+  const config: Config = { ...defaultConfig, credentials: [...defaultConfig.credentials], baseDomains: [...defaultConfig.baseDomains] };
+  for (const spec of flagSpecs) {
+    const raw = env[spec.env];
+    if (raw !== undefined && raw !== '') spec.apply(config, raw);
+  }
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const spec = flagSpecs.find((s) => s.flag === name);
+    if (!spec) throw new ConfigError(`unknown flag ${name} (see --help)`);
+    if (!spec.value) {
+      spec.apply(config, eq === -1 ? 'flag' : arg.slice(eq + 1));
+      continue;
+    }
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`${name} needs a value`);
+    spec.apply(config, value);
+  }
+  return { config, positionals };
+}

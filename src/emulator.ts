@@ -1,0 +1,113 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Credentials } from './auth/credentials.js';
+import { systemClock, type Clock } from './clock.js';
+import { defaultConfig, type Config } from './config.js';
+import { buildHttpApp } from './http/app.js';
+import { createIngest, type IngestOptions } from './live/ingest.js';
+import { LiveRegistry } from './live/live-registry.js';
+import { createRtmpServer } from './live/rtmp/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { sniffProtocol } from './net/protocol-sniffer.js';
+import { operations } from './oss/operations/index.js';
+import type { Services } from './oss/operation.js';
+import { Store } from './store/store.js';
+
+export interface EmulatorOptions extends Partial<Config> {
+  clock?: Clock;
+  logger?: Logger;
+  ingest?: IngestOptions;
+}
+
+export interface Emulator {
+  /** `http://host:port` for SDK clients. */
+  endpoint: string;
+  /** `rtmp://host:port` of the dedicated RTMP listener (the HTTP port when it is disabled). */
+  rtmpUrl: string;
+  httpPort: number;
+  rtmpPort: number;
+  accessKeyId: string;
+  accessKeySecret: string;
+  config: Config;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Tracks open sockets so close() ends keep-alive connections instead of waiting for them. */
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+const urlHost = (host: string): string => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
+
+/** The composition root: opens the store, starts HTTP (which also accepts RTMP) and the RTMP listener. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const { clock = systemClock, logger, ...overrides } = options;
+  const config: Config = { ...defaultConfig, ...overrides };
+  const log = logger ?? createLogger(config.logLevel);
+  const store = Store.open({ dataDir: config.dataDir, inMemory: config.inMemory });
+  const live = new LiveRegistry();
+  const services: Services = { store, clock, config, live };
+  const credentials = new Credentials(config.credentials);
+
+  const ingest = createIngest(services, credentials, log.child({ component: 'ingest' }), options.ingest);
+  ingest.recover();
+  const rtmp = createRtmpServer(ingest.hooks, {
+    idleTimeoutMs: config.rtmpIdleTimeoutMs,
+    handshakeTimeoutMs: 10_000,
+    log: log.child({ component: 'rtmp' }),
+  });
+  const app = buildHttpApp({ services, credentials, operations, logger: log, onReset: () => ingest.reset() });
+  await app.ready();
+
+  const sockets = new Set<Socket>();
+  const httpListener = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    sniffProtocol(socket, {
+      timeoutMs: 10_000,
+      onRtmp: (s, first) => rtmp.handleSocket(s, first),
+      onHttp: (s) => app.server.emit('connection', s),
+    });
+  });
+
+  let httpPort: number;
+  let rtmpPort = 0;
+  try {
+    httpPort = await listen(httpListener, config.httpPort, config.host);
+    if (config.rtmpPort !== false) rtmpPort = await rtmp.listen(config.rtmpPort, config.host);
+  } catch (err) {
+    httpListener.close();
+    await rtmp.close();
+    store.close();
+    throw err;
+  }
+
+  const host = urlHost(config.host);
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${httpPort}`,
+    rtmpUrl: `rtmp://${host}:${rtmpPort || httpPort}`,
+    httpPort,
+    rtmpPort,
+    accessKeyId: config.credentials[0]!.accessKeyId,
+    accessKeySecret: config.credentials[0]!.accessKeySecret,
+    config,
+    services,
+    close: () =>
+      (closed ??= (async () => {
+        httpListener.close();
+        await rtmp.close();
+        await ingest.close();
+        for (const socket of sockets) socket.destroy();
+        await app.close();
+        store.close();
+      })()),
+  };
+}

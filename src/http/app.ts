@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Credentials } from '../auth/credentials.js';
+import type { OperationName } from '../oss/detect-operation.js';
+import { ossErrors } from '../oss/errors.js';
+import type { Operation, Services } from '../oss/operation.js';
+import { registerAdminRoutes } from './admin-routes.js';
+import { applyCors, preflight } from './cors.js';
+import { sendError } from './error-reply.js';
+import { createPipeline } from './pipeline.js';
+
+/** x-oss-request-id: 24 upper-case hex characters, as OSS sends (the Java SDK's tests check the length). */
+const newRequestId = (): string => randomBytes(12).toString('hex').toUpperCase();
+
+export interface HttpAppOptions {
+  services: Services;
+  credentials: Credentials;
+  operations: Record<OperationName, Operation>;
+  logger: FastifyServerOptions['loggerInstance'];
+  /** Called by POST /-/reset after the store was wiped. */
+  onReset(): void;
+}
+
+/** Builds the Fastify app (not listening: the emulator owns the sockets and hands HTTP connections over). */
+export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    genReqId: newRequestId,
+    requestIdHeader: false,
+    // One debug line per request (onResponse below) instead of Fastify's two info lines: players poll every second.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Keys may be long and hold any character: never let the router reject or rewrite them.
+    routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
+    bodyLimit: 5 * 1024 * 1024 * 1024,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 120_000,
+  }) as unknown as FastifyInstance;
+
+  // Bodies stay streams; each operation reads what it needs (XML with a cap, object bytes straight to disk).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-oss-request-id', request.id);
+    reply.header('server', 'AliyunOSS');
+    applyCors(request, reply);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+
+  registerAdminRoutes(app, options.services, options.onReset);
+  const handle = createPipeline(options.services, options.credentials, options.operations);
+  app.options('/*', preflight);
+  app.options('/', preflight);
+  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler: handle, exposeHeadRoute: false });
+  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler: handle, exposeHeadRoute: false });
+  app.setNotFoundHandler(async (request, reply) => sendError(ossErrors.methodNotAllowed(request.method), request, reply));
+  return app;
+}

@@ -1,0 +1,86 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { authenticate, type Principal } from '../auth/authenticate.js';
+import type { Credentials } from '../auth/credentials.js';
+import { authorize } from '../oss/access.js';
+import { detectOperation, type OperationName } from '../oss/detect-operation.js';
+import { ossErrors } from '../oss/errors.js';
+import type { Operation, OperationContext, OssReply, Services } from '../oss/operation.js';
+import { readBody } from './read-body.js';
+import { resolveTarget } from './request-target.js';
+import { renderXml } from './xml.js';
+
+const OWNER: Principal = { kind: 'user', accessKeyId: '(auth off)' };
+const MAX_KEY_BYTES = 1023;
+
+/**
+ * The request pipeline, top to bottom: resolve bucket/key/sub-resource -> detect operation -> authenticate ->
+ * authorize -> operation -> reply. Errors thrown anywhere reach the one error handler.
+ */
+export function createPipeline(services: Services, credentials: Credentials, operations: Record<OperationName, Operation>) {
+  const { store, clock, config } = services;
+  const resolveOptions = { baseDomains: config.baseDomains, bucketExists: (name: string) => store.getBucket(name) !== undefined };
+
+  return async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const host = request.headers.host ?? '';
+    const target = resolveTarget(host, request.raw.url ?? '/', resolveOptions);
+    const method = request.method;
+    if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw ossErrors.invalidObjectName(target.key.slice(0, 64));
+
+    const detected = detectOperation(method, target.bucket, target.key, target.query);
+    if ('unsupported' in detected) {
+      throw ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'].includes(method)
+        ? ossErrors.notImplemented(detected.unsupported)
+        : ossErrors.methodNotAllowed(method);
+    }
+    const operation = detected.operation;
+    request.log.debug({ operation, bucket: target.bucket, key: target.key }, 'request');
+
+    const principal = config.auth
+      ? authenticate({ method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers }, credentials, clock.now())
+      : OWNER;
+    authorize(operation, principal, target.bucket, target.key, store);
+
+    const bodyStream = (request.body as Readable | undefined) ?? request.raw;
+    const ctx: OperationContext = {
+      operation,
+      method,
+      bucket: target.bucket,
+      key: target.key,
+      query: target.query,
+      headers: request.headers,
+      principal,
+      pathStyle: target.pathStyle,
+      publicHost: publicHostFor(request, config.publicHost),
+      services,
+      readBody: (maxBytes) => readBody(bodyStream, maxBytes),
+      bodyStream,
+    };
+    return send(reply, await operations[operation](ctx));
+  };
+}
+
+/**
+ * host[:port] for the URLs we hand out. ali-oss with an IP endpoint rewrites Host to `<bucket>.oss-<region>.aliyuncs.com`,
+ * which leads nowhere here: use the address the request actually reached instead.
+ */
+function publicHostFor(request: FastifyRequest, configured: string | undefined): string {
+  if (configured) return configured;
+  const host = request.headers.host ?? '';
+  if (host && !/\.aliyuncs\.com(:\d+)?$/i.test(host)) return host;
+  const socket = request.raw.socket;
+  const address = socket.localAddress ?? '127.0.0.1';
+  const hostPart = address.includes(':') ? `[${address}]` : address;
+  return `${hostPart}:${socket.localPort}`;
+}
+
+function send(reply: FastifyReply, result: OssReply): FastifyReply {
+  reply.code(result.status ?? 200);
+  if (result.headers) reply.headers(result.headers);
+  if (result.xml) return reply.type('application/xml').send(renderXml(result.xml.root, result.xml.children));
+  if (result.body === undefined) {
+    if (!reply.hasHeader('content-length') && reply.request.method !== 'HEAD') reply.header('content-length', 0);
+    return reply.send();
+  }
+  return reply.send(result.body);
+}

@@ -1,0 +1,75 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ossErrors } from '../oss/errors.js';
+
+/** An element and its content, in document order; undefined children are skipped (optional elements). */
+export type XmlChild = readonly [string, XmlValue] | undefined | false;
+export type XmlValue = string | number | boolean | readonly XmlChild[];
+
+const escapeXml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+function renderValue(value: XmlValue, out: string[]): void {
+  if (typeof value !== 'object') {
+    out.push(escapeXml(String(value)));
+    return;
+  }
+  for (const child of value) {
+    if (!child) continue;
+    out.push(`<${child[0]}>`);
+    renderValue(child[1], out);
+    out.push(`</${child[0]}>`);
+  }
+}
+
+/** Renders `<?xml …?><Root>…</Root>` compactly: no attributes, no namespaces (ali-oss deep-compares parsed bodies). */
+export function renderXml(root: string, children: XmlValue): string {
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  renderValue([[root, children]], out);
+  return out.join('');
+}
+
+/** A parsed element: text, or children by name (repeated names become arrays). */
+export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/** Parses a request body; anything not well-formed, or a document without `root`, is MalformedXML. */
+export function parseXmlBody(body: Buffer, root: string): XmlNode {
+  const text = body.toString('utf8');
+  // No DTDs: OSS bodies never need one, and entity expansion is a denial-of-service vector.
+  if (!text.trim() || /<!DOCTYPE|<!ENTITY/i.test(text) || XMLValidator.validate(text) !== true) throw ossErrors.malformedXml();
+  let doc: Record<string, XmlNode>;
+  try {
+    doc = parser.parse(text) as Record<string, XmlNode>;
+  } catch {
+    throw ossErrors.malformedXml();
+  }
+  const node = doc[root];
+  if (node === undefined) throw ossErrors.malformedXml();
+  return node;
+}
+
+/** Text of a direct child element, or undefined; a repeated or non-text child is MalformedXML. */
+export function childText(node: XmlNode, name: string): string | undefined {
+  if (typeof node === 'string') return undefined;
+  const child = node[name];
+  if (child === undefined) return undefined;
+  if (Array.isArray(child) || typeof child !== 'string') {
+    // `<Description/>` parses as '' (string); an element with children where text is expected is malformed.
+    throw ossErrors.malformedXml();
+  }
+  return child;
+}
+
+/** A direct child container (undefined when absent); `<Target></Target>` gives an empty container. */
+export function childNode(node: XmlNode, name: string): XmlNode | XmlNode[] | undefined {
+  if (typeof node === 'string') return undefined;
+  return node[name];
+}

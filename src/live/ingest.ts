@@ -1,0 +1,96 @@
+import type { Credentials } from '../auth/credentials.js';
+import type { Logger } from '../logger.js';
+import { renderLivePlaylist } from '../media/m3u8.js';
+import type { Services } from '../oss/operation.js';
+import { LiveSession } from './live-session.js';
+import { decidePublish } from './publish-policy.js';
+import type { PublishDecision, PublishRequest, RtmpHooks } from './rtmp/types.js';
+import { M3U8_CONTENT_TYPE } from './segment-writer.js';
+
+export interface Ingest {
+  hooks: RtmpHooks;
+  /** Closes what a previous run left open (killed mid-push): records, and playlists get their ENDLIST. Run before listening. */
+  recover(): void;
+  /** Forgets sessions after an admin reset (their publishers were kicked). */
+  reset(): void;
+  /** Kicks every publisher and waits until their segments and records are written. */
+  close(): Promise<void>;
+}
+
+export interface IngestOptions {
+  onSegmentVisible?(delayMs: number): void;
+}
+
+/** `::ffff:127.0.0.1` -> `127.0.0.1`; IPv6 in brackets so `ip:port` stays readable. */
+export const remoteAddrOf = (address: string, port: number): string => {
+  const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+};
+
+/** RTMP publish decisions and live sessions: the data flow socket -> policy -> session -> segments -> store. */
+export function createIngest(services: Services, credentials: Credentials, log: Logger, options: IngestOptions = {}): Ingest {
+  const sessions = new Set<LiveSession>();
+  const { store, clock, live } = services;
+
+  const publish = (req: PublishRequest): PublishDecision => {
+    const verdict = decidePublish(req, services, credentials);
+    const who = { conn: req.connectionId, app: req.app, stream: req.streamName, remote: remoteAddrOf(req.remoteAddress, req.remotePort) };
+    if (!verdict.allow) {
+      log.warn({ ...who, code: verdict.code }, `publish refused: ${verdict.description}`);
+      return { accept: false, code: verdict.code, description: verdict.description };
+    }
+    const { target } = verdict;
+    const connectedMs = clock.now();
+    const publishId = store.openPublish(target.bucket, target.channel.name, connectedMs, who.remote, target.playlistName);
+    const session = new LiveSession({
+      services,
+      log: log.child({ bucket: target.bucket, channel: target.channel.name, publishId }),
+      target,
+      publishId,
+      connectedMs,
+      remoteAddr: who.remote,
+      kickConnection: (reason) => req.kick(reason),
+      onSegmentVisible: options.onSegmentVisible,
+    });
+    // decidePublish checked the channel is free and nothing ran since, so the claim holds.
+    live.claim(session);
+    sessions.add(session);
+    void session.done.then(() => sessions.delete(session));
+    log.info({ ...who, bucket: target.bucket, channel: target.channel.name, playlist: target.playlistName }, 'publish accepted');
+    return { accept: true, sink: session };
+  };
+
+  return {
+    hooks: { publish },
+    recover() {
+      for (const open of store.openPublishes()) {
+        const segments = store.segmentsOfPublish(open.id);
+        const last = segments[segments.length - 1];
+        const endMs = last ? last.startMs + last.durationMs : open.startMs;
+        store.closePublish(open.id, Math.max(endMs, open.startMs));
+        const channel = store.getChannel(open.bucket, open.channel);
+        if (last && channel) {
+          const window = segments.slice(-channel.fragCount);
+          const text = renderLivePlaylist({
+            segments: window.map((s) => ({ uri: s.key.slice(s.key.lastIndexOf('/') + 1), durationSec: s.durationMs / 1000 })),
+            mediaSequence: window[0]!.sequence,
+            ended: true,
+          });
+          store.putObjectBytes(open.bucket, `${open.channel}/${open.playlistName}`, [Buffer.from(text)], {
+            contentType: M3U8_CONTENT_TYPE,
+            lastModifiedMs: clock.now(),
+          });
+        }
+        log.warn({ bucket: open.bucket, channel: open.channel, publishId: open.id }, 'closed a publish left open by a previous run');
+      }
+    },
+    reset() {
+      sessions.clear();
+    },
+    async close() {
+      const pending = [...sessions];
+      for (const session of pending) session.kick('emulator closing');
+      await Promise.all(pending.map((s) => s.done));
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { Logger } from '../logger.js';
+import { HlsSegmenter, type SegmenterEvent } from '../media/hls-segmenter.js';
+import type { Services } from '../oss/operation.js';
+import { BandwidthMeter } from './bandwidth-meter.js';
+import type { LivePublish, LiveStat } from './live-registry.js';
+import type { PublishTarget } from './publish-policy.js';
+import type { MediaEndReason, MediaPacket, MediaSink } from './rtmp/types.js';
+import { SegmentWriter, type PendingSegment } from './segment-writer.js';
+
+export interface LiveSessionOptions {
+  services: Services;
+  log: Logger;
+  target: PublishTarget;
+  publishId: number;
+  connectedMs: number;
+  remoteAddr: string;
+  /** Closes the RTMP connection (the sink then gets end('kicked')). */
+  kickConnection(reason: string): void;
+  /** Told, per committed segment, how long after its closing keyframe arrived it became visible. */
+  onSegmentVisible?(delayMs: number): void;
+}
+
+/**
+ * One accepted publish: media in (MediaSink), segments out (SegmentWriter), stat for GetLiveChannelStat (LivePublish).
+ * Segments commit one at a time in order; the history record closes when the publisher leaves and the last
+ * segment and the final playlist are written.
+ */
+export class LiveSession implements MediaSink, LivePublish {
+  readonly bucket: string;
+  readonly channel: string;
+  readonly publishId: number;
+  /** Resolves once everything this publish produced is committed and its record closed. */
+  readonly done: Promise<void>;
+  private readonly segmenter: HlsSegmenter;
+  private readonly writer: SegmentWriter;
+  private readonly video: BandwidthMeter;
+  private readonly audio: BandwidthMeter;
+  private commits: Promise<void> = Promise.resolve();
+  private firstStartMs: number | undefined;
+  private failed = false;
+  private ended = false;
+  private resolveDone!: () => void;
+
+  constructor(private readonly opts: LiveSessionOptions) {
+    const { target, services } = opts;
+    this.bucket = target.bucket;
+    this.channel = target.channel.name;
+    this.publishId = opts.publishId;
+    this.segmenter = new HlsSegmenter({ fragDurationSec: target.channel.fragDuration });
+    this.writer = new SegmentWriter(services.store, services.clock, {
+      bucket: this.bucket,
+      channel: this.channel,
+      playlistName: target.playlistName,
+      fragCount: target.channel.fragCount,
+      publishId: opts.publishId,
+    });
+    this.video = new BandwidthMeter(opts.connectedMs);
+    this.audio = new BandwidthMeter(opts.connectedMs);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  packet(p: MediaPacket): void {
+    if (this.failed || this.ended) return;
+    const now = this.opts.services.clock.now();
+    (p.type === 'video' ? this.video : this.audio).add(p.data.length, now);
+    let events: SegmenterEvent[];
+    try {
+      events = this.segmenter.push(p);
+    } catch (err) {
+      // OSS keeps H.264 only: a stream it cannot record is ended, with the reason in the log.
+      this.failed = true;
+      this.opts.log.warn({ bucket: this.bucket, channel: this.channel, err: (err as Error).message }, 'refusing stream media; disconnecting');
+      this.opts.kickConnection((err as Error).message);
+      return;
+    }
+    this.apply(events, now);
+  }
+
+  end(reason: MediaEndReason): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { services, log } = this.opts;
+    const endedMs = services.clock.now();
+    if (!this.failed) {
+      try {
+        this.apply(this.segmenter.end(), endedMs);
+      } catch (err) {
+        log.warn({ err }, 'could not flush the last segment');
+      }
+    }
+    this.commits = this.commits
+      .then(() => this.writer.finish())
+      .catch((err: unknown) => log.error({ err }, 'could not finalise the playlist'))
+      .then(() => {
+        services.store.closePublish(this.publishId, endedMs);
+        services.live.release(this);
+        log.info({ bucket: this.bucket, channel: this.channel, reason }, 'publish ended');
+        this.resolveDone();
+      });
+  }
+
+  kick(reason: string): void {
+    this.opts.kickConnection(reason);
+  }
+
+  stat(): LiveStat {
+    const now = this.opts.services.clock.now();
+    const info = this.segmenter.info;
+    return {
+      connectedMs: this.opts.connectedMs,
+      remoteAddr: this.opts.remoteAddr,
+      video: info.video && {
+        width: info.video.width,
+        height: info.video.height,
+        frameRate: info.video.frameRate,
+        bandwidth: this.video.bytesPerSecond(now),
+        codec: info.video.codec,
+      },
+      audio: info.audio && { bandwidth: this.audio.bytesPerSecond(now), sampleRate: info.audio.sampleRate, codec: info.audio.codec },
+    };
+  }
+
+  private apply(events: SegmenterEvent[], arrivedMs: number): void {
+    for (const event of events) {
+      switch (event.type) {
+        case 'segment-start':
+          this.firstStartMs ??= event.startMs;
+          this.writer.begin(this.opts.connectedMs + (event.startMs - this.firstStartMs));
+          break;
+        case 'data':
+          this.writer.append(event.bytes);
+          break;
+        case 'segment-end':
+          this.enqueue(this.writer.take(event.durationSec), arrivedMs);
+          break;
+        case 'warning':
+          this.opts.log.warn({ bucket: this.bucket, channel: this.channel }, event.message);
+          break;
+      }
+    }
+  }
+
+  private enqueue(pending: PendingSegment, arrivedMs: number): void {
+    const { log, services, onSegmentVisible } = this.opts;
+    this.commits = this.commits.then(async () => {
+      try {
+        const segment = await this.writer.commit(pending);
+        onSegmentVisible?.(services.clock.now() - arrivedMs);
+        log.debug({ key: segment.key, durationMs: segment.durationMs }, 'segment committed');
+      } catch (err) {
+        log.error({ err, bucket: this.bucket, channel: this.channel }, 'could not write a segment');
+      }
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import { verifyRtmpSignature } from '../auth/authenticate.js';
+import type { Credentials } from '../auth/credentials.js';
+import { bucketFromHost, hostnameOf, parseQuery, queryValue, type QueryPairs } from '../http/request-target.js';
+import type { Services } from '../oss/operation.js';
+import type { ChannelRow } from '../store/rows.js';
+import type { PublishRequest } from './rtmp/types.js';
+
+/** Where a publish goes, once its URL is understood. */
+export interface PublishTarget {
+  bucket: string;
+  channel: ChannelRow;
+  /** The push's playlistName parameter, else the channel's PlaylistName. */
+  playlistName: string;
+  accessKeyId: string | undefined;
+}
+
+export type PolicyVerdict = { allow: true; target: PublishTarget } | { allow: false; code: string; description: string };
+
+const refuse = (code: string, description: string): PolicyVerdict => ({ allow: false, code, description });
+
+const decode = (s: string): string | undefined => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Bucket and channel from the shapes SDKs and OBS produce (spec §6.3): `live` is the fixed app segment, the channel
+ * is the publish name, the bucket is the other path segment, else the tcUrl host's first label
+ * (`rtmp://bucket.localhost/live/ch`), else the configured default bucket, else the one bucket holding that channel.
+ */
+export function locate(req: PublishRequest, services: Services): { bucket: string | undefined; channel: string | undefined } {
+  const channel = decode(req.streamName);
+  const appPath = req.app.split('?')[0]!;
+  const segments = appPath.split('/').filter((s) => s !== '');
+  const others = segments.filter((s) => s !== 'live');
+  const { store, config } = services;
+  const exists = (name: string) => store.getBucket(name) !== undefined;
+  if (others.length === 1) return { bucket: decode(others[0]!), channel };
+  if (others.length > 1) return { bucket: undefined, channel };
+  let host = '';
+  try {
+    host = new URL(req.tcUrl.replace(/^rtmps?:/i, 'http:')).host;
+  } catch {
+    // A tcUrl that is no URL names no bucket; the fallbacks below decide.
+  }
+  const fromHost = host ? bucketFromHost(hostnameOf(host), { baseDomains: config.baseDomains, bucketExists: exists }) : undefined;
+  if (fromHost && exists(fromHost)) return { bucket: fromHost, channel };
+  if (config.defaultBucket) return { bucket: config.defaultBucket, channel };
+  if (channel) {
+    const holders = store.allChannels().filter((c) => c.name === channel);
+    if (holders.length === 1) return { bucket: holders[0]!.bucket, channel };
+  }
+  return { bucket: fromHost, channel };
+}
+
+const isPlaylistName = (name: string) => name.length >= 6 && name.length <= 128 && name.endsWith('.m3u8') && !name.includes('/');
+
+/**
+ * May this publish start? Checked once, at publish time, before the client is told it may send media:
+ * the channel exists and is enabled, nobody else publishes to it, and the bucket is public-read-write or the URL
+ * carries a valid, unexpired V1 RTMP signature. (Expires is never checked again: a push may outlive it.)
+ */
+export function decidePublish(req: PublishRequest, services: Services, credentials: Credentials): PolicyVerdict {
+  const { store, config, clock, live } = services;
+  const { bucket, channel } = locate(req, services);
+  if (!channel) return refuse('NetStream.Publish.BadName', 'The channel name in the publish URL is missing or not valid percent-encoding.');
+  if (!bucket) return refuse('NetStream.Publish.BadName', `No bucket in the publish URL for channel "${channel}"; use rtmp://host:port/<bucket>/live/<channel> or --default-bucket.`);
+  const bucketRow = store.getBucket(bucket);
+  if (!bucketRow) return refuse('NetStream.Publish.BadName', `The specified bucket does not exist. (${bucket})`);
+  const channelRow = store.getChannel(bucket, channel);
+  if (!channelRow) return refuse('NetStream.Publish.BadName', `The specified live channel does not exist. (${bucket}/${channel})`);
+
+  let params: QueryPairs;
+  try {
+    params = parseQuery(req.rawQuery);
+  } catch {
+    return refuse('NetStream.Publish.BadName', 'The publish URL query is not valid percent-encoding.');
+  }
+  let accessKeyId: string | undefined;
+  // A public-read-write bucket needs no signature (spec §6.2); whether OSS still checks one given there is unconfirmed.
+  if (config.auth && bucketRow.acl !== 'public-read-write') {
+    const verdict = verifyRtmpSignature({ bucket, channel, params }, credentials, clock.now());
+    if (!verdict.ok) return refuse('NetStream.Publish.Unauthorized', verdict.reason);
+    accessKeyId = verdict.accessKeyId;
+  }
+  if (channelRow.status === 'disabled') return refuse('NetStream.Publish.Rejected', 'Live channel is disabled by owner.');
+  if (live.isLive(bucket, channel)) return refuse('NetStream.Publish.BadName', 'The live channel is already being published to; only one publisher at a time.');
+  const playlistName = queryValue(params, 'playlistName') || channelRow.playlistName;
+  if (!isPlaylistName(playlistName)) {
+    return refuse('NetStream.Publish.BadName', `playlistName "${playlistName}" must be 6-128 characters, end with .m3u8 and contain no "/".`);
+  }
+  return { allow: true, target: { bucket, channel: channelRow, playlistName, accessKeyId } };
+}

@@ -1,0 +1,17 @@
+// The RTMP ingest adapter: the only code that imports node-media-server.
+export { createRtmpServer } from './rtmp-server.js';
+export { handleRtmpSocket } from './rtmp-connection.js';
+export { splitPublishName } from './publish-name.js';
+export { silentLogger, type Logger } from './logger.js';
+export type {
+  MediaEndReason,
+  MediaPacket,
+  MediaSink,
+  PublishDecision,
+  PublishRequest,
+  RtmpConnection,
+  RtmpConnectionOptions,
+  RtmpHooks,
+  RtmpServer,
+  StreamMetadata,
+} from './types.js';

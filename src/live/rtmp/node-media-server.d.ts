@@ -1,0 +1,75 @@
+// Types for the two node-media-server 4.4.3 internals we drive (the package ships plain JS without declarations).
+// Only what src/live/rtmp uses is declared; the version is pinned exactly because none of this is public API.
+
+declare module 'node-media-server/src/protocol/rtmp.js' {
+  interface NmsRtmpPacketHeader {
+    fmt: number;
+    cid: number;
+    timestamp: number;
+    length: number;
+    type: number;
+    stream_id: number;
+  }
+  interface NmsRtmpPacket {
+    header: NmsRtmpPacketHeader;
+    /** Absolute message timestamp (ms), accumulated from deltas. */
+    clock: number;
+    /** Reused between messages of the chunk stream; capacity is length + 1024, so slice to header.length. */
+    payload: Buffer;
+    capacity: number;
+    bytes: number;
+  }
+  /** What AMF.decodeAmf0Cmd returns: the command name plus fields named after rtmpCmdCode. */
+  interface NmsInvokeMessage {
+    cmd?: unknown;
+    transId?: unknown;
+    cmdObj?: unknown;
+    streamName?: unknown;
+    [field: string]: unknown;
+  }
+  class NmsRtmp {
+    handshakeState: number;
+    inChunkSize: number;
+    outChunkSize: number;
+    /** Set from the peer's Window Acknowledgement Size message. */
+    ackSize: number | undefined;
+    objectEncoding: number;
+    streamApp: string;
+    parserPacket: NmsRtmpPacket;
+    inPackets: Map<number, NmsRtmpPacket>;
+    onOutputCallback: (buffer: Buffer) => void;
+
+    parserData(buffer: Buffer): string | null;
+    packetAlloc(): void;
+    packetHandler(): void;
+    controlHandler(): void;
+    dataHandler(): void;
+    invokeHandler(): void;
+    onConnect(invokeMessage: NmsInvokeMessage): void;
+    onCreateStream(invokeMessage: NmsInvokeMessage): void;
+    onPublish(invokeMessage: NmsInvokeMessage): void;
+    onPlay(invokeMessage: NmsInvokeMessage): void;
+    onDeleteStream(invokeMessage: NmsInvokeMessage): void;
+
+    sendACK(size: number): void;
+    sendWindowACK(size: number): void;
+    setPeerBandwidth(size: number, type: number): void;
+    setChunkSize(size: number): void;
+    sendStatusMessage(sid: number, level: string, code: string, description: string): void;
+    respondConnect(tid: unknown): void;
+  }
+  export = NmsRtmp;
+}
+
+declare module 'node-media-server/src/protocol/amf.js' {
+  interface NmsAmfData {
+    cmd?: unknown;
+    method?: unknown;
+    dataObj?: unknown;
+    [field: string]: unknown;
+  }
+  const NmsAmf: {
+    decodeAmf0Data(buffer: Buffer): NmsAmfData;
+  };
+  export = NmsAmf;
+}

@@ -1,0 +1,212 @@
+// Drives node-media-server's sans-IO RTMP class (handshake, chunk parser, AMF, reply encoders) and replaces the parts
+// that do not fit: the publish reply (ours comes after the hook decides), tcUrl parsing that throws, media decoding
+// that mangles negative CTS and hands out a reused buffer, and the missing limits on chunk size / message length.
+import NmsRtmp from 'node-media-server/src/protocol/rtmp.js';
+import NmsAmf from 'node-media-server/src/protocol/amf.js';
+
+const HANDSHAKE_DONE = 3; // RTMP_HANDSHAKE_2 in rtmp.js: C0, C1 and C2 consumed
+
+const MSG_SET_CHUNK_SIZE = 1;
+const MSG_ABORT = 2;
+const MSG_ACKNOWLEDGEMENT = 3;
+const MSG_WINDOW_ACK_SIZE = 5;
+const MSG_SET_PEER_BANDWIDTH = 6;
+const MSG_AUDIO = 8;
+const MSG_VIDEO = 9;
+const MSG_DATA_AMF3 = 15;
+const MSG_COMMAND_AMF3 = 17;
+const MSG_DATA_AMF0 = 18;
+const MSG_AGGREGATE = 22;
+
+/** Commands the library acts on; it only logs the others (releaseStream, FCPublish, FCUnpublish, ...) to stdout. */
+const HANDLED_COMMANDS = new Set(['connect', 'createStream', 'publish', 'play', 'deleteStream']);
+
+/** The window we announce (node-media-server's value); the client should acknowledge us at this rate. */
+export const SERVER_WINDOW_ACK_SIZE = 5_000_000;
+/** Enough for ffmpeg/OBS (they use 4-6 chunk streams); bounds per-connection buffers. */
+const MAX_CHUNK_STREAMS = 32;
+
+/** Raised from inside the parser; the connection closes with end('error'). */
+export class RtmpProtocolViolation extends Error {}
+
+export interface RtmpProtocolEvents {
+  output(bytes: Buffer): void;
+  connect(cmd: { app: string; tcUrl: string }): void;
+  publish(cmd: { publishName: string; streamId: number }): void;
+  play(cmd: { streamId: number }): void;
+  deleteStream(): void;
+  /** body is a fresh copy of exactly the message payload (the FLV tag body). */
+  media(type: 'audio' | 'video', timestamp: number, body: Buffer): void;
+  metadata(timestamp: number, values: Record<string, unknown>): void;
+}
+
+export interface RtmpProtocol {
+  /** Feeds received bytes; throws on protocol violations (the caller ends the connection). */
+  receive(bytes: Buffer): void;
+  readonly handshakeDone: boolean;
+  /** The peer's Window Acknowledgement Size if it sent one. */
+  readonly peerAckWindow: number | undefined;
+  sendAcknowledgement(sequenceNumber: number): void;
+  sendStatus(streamId: number, level: 'status' | 'error', code: string, description: string): void;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class GuardedRtmp extends NmsRtmp {
+  constructor(
+    private readonly events: RtmpProtocolEvents,
+    private readonly maxMessageBytes: number,
+  ) {
+    super();
+    this.onOutputCallback = (bytes) => events.output(bytes);
+  }
+
+  override onConnect(msg: Parameters<NmsRtmp['onConnect']>[0]): void {
+    // The library does `new URL(tcUrl)` here and throws on a missing or odd tcUrl; we only need the strings.
+    const cmdObj = isRecord(msg.cmdObj) ? msg.cmdObj : {};
+    const app = typeof cmdObj.app === 'string' ? cmdObj.app : '';
+    const tcUrl = typeof cmdObj.tcUrl === 'string' ? cmdObj.tcUrl : '';
+    this.streamApp = app;
+    this.objectEncoding = typeof cmdObj.objectEncoding === 'number' ? cmdObj.objectEncoding : 0;
+    this.sendWindowACK(SERVER_WINDOW_ACK_SIZE);
+    this.setPeerBandwidth(SERVER_WINDOW_ACK_SIZE, 2);
+    this.setChunkSize(this.outChunkSize);
+    this.respondConnect(msg.transId);
+    this.events.connect({ app, tcUrl });
+  }
+
+  override onPublish(msg: Parameters<NmsRtmp['onPublish']>[0]): void {
+    // The library would answer NetStream.Publish.Start right here, before anyone could refuse.
+    const publishName = typeof msg.streamName === 'string' ? msg.streamName : '';
+    this.events.publish({ publishName, streamId: this.parserPacket.header.stream_id });
+  }
+
+  override onPlay(): void {
+    this.events.play({ streamId: this.parserPacket.header.stream_id });
+  }
+
+  override onDeleteStream(): void {
+    this.events.deleteStream();
+  }
+
+  override packetAlloc(): void {
+    // Runs once per message, right after its first chunk header: refuse before allocating length + 1024 bytes.
+    const { length } = this.parserPacket.header;
+    if (length > this.maxMessageBytes) {
+      throw new RtmpProtocolViolation(`message length ${length} exceeds ${this.maxMessageBytes}`);
+    }
+    if (this.inPackets.size > MAX_CHUNK_STREAMS) {
+      throw new RtmpProtocolViolation(`more than ${MAX_CHUNK_STREAMS} chunk streams`);
+    }
+    super.packetAlloc();
+  }
+
+  override packetHandler(): void {
+    if (this.parserPacket.header.type === MSG_AGGREGATE) {
+      this.splitAggregate();
+      return;
+    }
+    super.packetHandler();
+  }
+
+  override invokeHandler(): void {
+    const { type, length } = this.parserPacket.header;
+    const body = this.parserPacket.payload.subarray(type === MSG_COMMAND_AMF3 ? 1 : 0, length);
+    if (HANDLED_COMMANDS.has(leadingAmf0String(body) ?? '')) super.invokeHandler();
+  }
+
+  override controlHandler(): void {
+    const { type, length } = this.parserPacket.header;
+    const payload = this.parserPacket.payload;
+    const carriesUint32 = [MSG_SET_CHUNK_SIZE, MSG_ABORT, MSG_ACKNOWLEDGEMENT, MSG_WINDOW_ACK_SIZE, MSG_SET_PEER_BANDWIDTH];
+    if (carriesUint32.includes(type) && length < 4) {
+      // The library would read stale bytes of the reused payload buffer.
+      throw new RtmpProtocolViolation(`control message type ${type} of ${length} bytes`);
+    }
+    if (type === MSG_SET_CHUNK_SIZE) {
+      const size = payload.readUInt32BE(0);
+      // 0 makes the library's parser compute NaN sizes and silently swallow the rest of the stream.
+      if (size < 1 || size > 0x7fffffff) throw new RtmpProtocolViolation(`chunk size ${size}`);
+    }
+    if (type === MSG_ABORT) {
+      // The library ignores Abort; drop the partial message of that chunk stream as the spec says.
+      const partial = this.inPackets.get(payload.readUInt32BE(0));
+      if (partial) partial.bytes = 0;
+      return;
+    }
+    super.controlHandler();
+  }
+
+  override dataHandler(): void {
+    const { type, length } = this.parserPacket.header;
+    this.deliver(type, this.parserPacket.clock, this.parserPacket.payload.subarray(0, length));
+  }
+
+  /** Aggregate = back-to-back FLV tags; their timestamps are relative to the first one's. */
+  private splitAggregate(): void {
+    const body = this.parserPacket.payload.subarray(0, this.parserPacket.header.length);
+    let offset = 0;
+    let firstTagTime: number | undefined;
+    while (offset + 11 <= body.length) {
+      const type = body[offset]!;
+      const size = body.readUIntBE(offset + 1, 3);
+      const tagTime = (body.readUIntBE(offset + 4, 3) | (body[offset + 7]! << 24)) >>> 0;
+      const start = offset + 11;
+      if (start + size > body.length) throw new RtmpProtocolViolation('truncated aggregate message');
+      firstTagTime ??= tagTime;
+      this.deliver(type, this.parserPacket.clock + tagTime - firstTagTime, body.subarray(start, start + size));
+      offset = start + size + 4; // + PreviousTagSize
+    }
+  }
+
+  private deliver(type: number, timestamp: number, body: Buffer): void {
+    if (type === MSG_AUDIO || type === MSG_VIDEO) {
+      this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, Buffer.from(body));
+    } else if (type === MSG_DATA_AMF0 || type === MSG_DATA_AMF3) {
+      const values = decodeMetadata(type === MSG_DATA_AMF3 ? body.subarray(1) : body);
+      if (values) this.events.metadata(timestamp, values);
+    }
+  }
+}
+
+/** The AMF0 string an AMF0 command/data message starts with (its name), if any. */
+function leadingAmf0String(body: Buffer): string | undefined {
+  if (body.length < 3 || body[0] !== 0x02) return undefined;
+  const end = 3 + body.readUInt16BE(1);
+  return end <= body.length ? body.toString('utf8', 3, end) : undefined;
+}
+
+/** onMetaData values, or undefined for other data messages and undecodable ones (metadata is advisory). */
+function decodeMetadata(body: Buffer): Record<string, unknown> | undefined {
+  const name = leadingAmf0String(body);
+  if (name !== 'onMetaData' && name !== '@setDataFrame') return undefined; // the library logs unknown names to stdout
+  try {
+    const data = NmsAmf.decodeAmf0Data(body);
+    const isMetadata = data.cmd === 'onMetaData' || (data.cmd === '@setDataFrame' && data.method === 'onMetaData');
+    return isMetadata && isRecord(data.dataObj) ? data.dataObj : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createRtmpProtocol(events: RtmpProtocolEvents, opts: { maxMessageBytes: number }): RtmpProtocol {
+  const rtmp = new GuardedRtmp(events, opts.maxMessageBytes);
+  return {
+    receive(bytes) {
+      const error = rtmp.parserData(bytes);
+      if (error !== null) throw new RtmpProtocolViolation(error);
+    },
+    get handshakeDone() {
+      return rtmp.handshakeState >= HANDSHAKE_DONE;
+    },
+    get peerAckWindow() {
+      return rtmp.ackSize;
+    },
+    sendAcknowledgement(sequenceNumber) {
+      rtmp.sendACK(sequenceNumber >>> 0); // the field is 32 bits and wraps; the library's writeUInt32BE would throw
+    },
+    sendStatus(streamId, level, code, description) {
+      rtmp.sendStatusMessage(streamId, level, code, description);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type net from 'node:net';
+import type { Logger } from './logger.js';
+
+export interface MediaPacket {
+  type: 'audio' | 'video';
+  /** RTMP message timestamp = FLV DTS, in ms. */
+  timestamp: number;
+  /** The FLV tag body exactly as received (a copy; the parser reuses its buffers). For AVC the signed 24-bit CTS is inside, untouched. */
+  data: Buffer;
+}
+
+/** A decoded onMetaData (sent as `@setDataFrame onMetaData {…}` or bare `onMetaData {…}`). */
+export interface StreamMetadata {
+  timestamp: number;
+  values: Record<string, unknown>;
+}
+
+export interface PublishRequest {
+  /** Short id for logs. */
+  connectionId: string;
+  /** As sent in connect, e.g. 'live', 'mybucket/live', 'live/mybucket' (may carry '?query' if the user put it in the server URL). */
+  app: string;
+  /** As sent in connect. */
+  tcUrl: string;
+  /** Publish name without its query, raw (percent-decoding is the caller's job). */
+  streamName: string;
+  /** Raw query of the publish name, else of app, else of tcUrl; never decoded ('+' survives). '' when none. */
+  rawQuery: string;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+export type PublishDecision =
+  | { accept: true; sink: MediaSink }
+  | {
+      accept: false;
+      /** e.g. 'NetStream.Publish.Unauthorized', 'NetStream.Publish.BadName'. */
+      code: string;
+      /** The OSS message; ffmpeg prints it as 'Server error: <description>'. */
+      description: string;
+    };
+
+export type MediaEndReason = 'closed' | 'reset' | 'timeout' | 'kicked' | 'error';
+
+export interface MediaSink {
+  /** Audio/video only, in arrival order, after the publish was accepted. */
+  packet(p: MediaPacket): void;
+  /** Optional: stream metadata (onMetaData). */
+  metadata?(m: StreamMetadata): void;
+  /** Called exactly once per accepted publish, however it ends. */
+  end(reason: MediaEndReason): void;
+}
+
+export interface RtmpHooks {
+  publish(req: PublishRequest): Promise<PublishDecision> | PublishDecision;
+}
+
+export interface RtmpConnection {
+  readonly id: string;
+  /** Closes the connection now; a live publisher's sink gets end('kicked'). */
+  kick(reason: string): void;
+}
+
+export interface RtmpConnectionOptions {
+  /** No bytes received for this long => end('timeout') and destroy. Paused while our own publish hook decides. */
+  idleTimeoutMs: number;
+  /** C0+C1+C2 must be complete within this long. */
+  handshakeTimeoutMs: number;
+  log: Logger;
+  /** Largest RTMP message accepted (default 8 MiB); hostile lengths end the connection before any allocation. */
+  maxMessageBytes?: number;
+  /** After a refusal we half-close and wait this long for the client to read the error and leave (default 2000). */
+  refusalGraceMs?: number;
+}
+
+export interface RtmpServer {
+  /** Resolves with the bound port (0 picks a free one); rejects on EADDRINUSE etc. */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops listening, kicks every connection (publishers get end('kicked')), resolves when all sockets are closed. */
+  close(): Promise<void>;
+  /** Adopts a socket accepted elsewhere (the HTTP port's protocol sniffer), with the bytes already read from it. */
+  handleSocket(socket: net.Socket, firstChunk?: Buffer): void;
+}

@@ -1,0 +1,106 @@
+import { renderLivePlaylist, type PlaylistSegment } from '../media/m3u8.js';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+
+export const TS_CONTENT_TYPE = 'video/MP2T';
+export const M3U8_CONTENT_TYPE = 'application/x-mpegURL';
+
+export interface SegmentWriterOptions {
+  bucket: string;
+  channel: string;
+  playlistName: string;
+  fragCount: number;
+  publishId: number;
+}
+
+export interface CommittedSegment {
+  key: string;
+  sequence: number;
+  startWallMs: number;
+  durationMs: number;
+}
+
+/**
+ * Turns the segmenter's TS bytes into objects of the bucket: `<channel>/<start-epoch-ms>.ts` plus the live playlist
+ * `<channel>/<playlistName>` listing the last FragCount segments. A segment is committed in order: ts file durable,
+ * playlist file durable, then one transaction records the ts object, its segment row and the new playlist object.
+ * A crash before that transaction leaves files no row refers to, which the next start sweeps away.
+ */
+export class SegmentWriter {
+  private chunks: Buffer[] = [];
+  private startWallMs = 0;
+  private lastKeyMs = 0;
+  private sequence = 0;
+  private readonly window: PlaylistSegment[] = [];
+  private firstInWindow = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly opts: SegmentWriterOptions,
+  ) {}
+
+  get playlistKey(): string {
+    return `${this.opts.channel}/${this.opts.playlistName}`;
+  }
+
+  /** Starts collecting a segment whose first frame maps to this wall-clock time. */
+  begin(startWallMs: number): void {
+    this.chunks = [];
+    // Names are start times in ms; keep them unique even when a fast pusher packs segments into one millisecond.
+    this.startWallMs = Math.max(Math.round(startWallMs), this.lastKeyMs + 1);
+    this.lastKeyMs = this.startWallMs;
+  }
+
+  append(bytes: Buffer): void {
+    this.chunks.push(bytes);
+  }
+
+  /** Takes what was collected; the caller commits it (possibly later, in order). */
+  take(durationSec: number): PendingSegment {
+    const pending: PendingSegment = { chunks: this.chunks, startWallMs: this.startWallMs, durationSec };
+    this.chunks = [];
+    return pending;
+  }
+
+  async commit(pending: PendingSegment): Promise<CommittedSegment> {
+    const { bucket, channel, fragCount, publishId } = this.opts;
+    const name = `${pending.startWallMs}.ts`;
+    const key = `${channel}/${name}`;
+    const sequence = this.sequence++;
+    this.window.push({ uri: name, durationSec: pending.durationSec });
+    if (this.window.length > fragCount) {
+      this.window.shift();
+      this.firstInWindow++;
+    }
+    const ts = await this.store.files.writeBuffersAsync(pending.chunks);
+    const playlist = await this.store.files.writeBuffersAsync([Buffer.from(this.render(false))]);
+    const durationMs = Math.round(pending.durationSec * 1000);
+    const now = this.clock.now();
+    const replaced = this.store.transaction(() => {
+      const segment = this.store.recordObject(bucket, key, ts, { contentType: TS_CONTENT_TYPE, lastModifiedMs: now });
+      this.store.addSegment({ publishId, bucket, channel, key, sequence, startMs: pending.startWallMs, durationMs });
+      const list = this.store.recordObject(bucket, this.playlistKey, playlist, { contentType: M3U8_CONTENT_TYPE, lastModifiedMs: now });
+      return [segment.replaced, list.replaced];
+    });
+    for (const file of replaced) if (file) this.store.files.remove(file);
+    return { key, sequence, startWallMs: pending.startWallMs, durationMs };
+  }
+
+  /** Rewrites the live playlist with #EXT-X-ENDLIST once the publish is over (when it produced any segment). */
+  async finish(): Promise<void> {
+    if (this.window.length === 0) return;
+    const playlist = await this.store.files.writeBuffersAsync([Buffer.from(this.render(true))]);
+    this.store.commitObject(this.opts.bucket, this.playlistKey, playlist, { contentType: M3U8_CONTENT_TYPE, lastModifiedMs: this.clock.now() });
+  }
+
+  private render(ended: boolean): string {
+    return renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended });
+  }
+}
+
+export interface PendingSegment {
+  chunks: Buffer[];
+  startWallMs: number;
+  durationSec: number;
+}

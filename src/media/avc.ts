@@ -1,0 +1,138 @@
+import { MediaFormatError } from './errors.js';
+
+export { parseSps, type SpsInfo } from './h264-sps.js';
+
+/** FLV VIDEODATA (E.4.3.1 of the FLV spec v10.1) after its 1-5 header bytes. */
+export type VideoTag =
+  | {
+      codec: 'avc';
+      /** 1 keyframe, 2 inter, 3 disposable inter, 4 generated keyframe, 5 video info/command. */
+      frameType: number;
+      keyframe: boolean;
+      packetType: AvcPacketType;
+      /** PTS - DTS in ms; SI24, negative values are legal. */
+      compositionTimeMs: number;
+      /** AVCDecoderConfigurationRecord for 'sequence-header', length-prefixed NAL units for 'nalu'. */
+      payload: Buffer;
+    }
+  | { codec: 'unsupported'; frameType: number; keyframe: boolean; name: string };
+
+/** 'info-frame' is FrameType 5: a seek marker carrying no picture. */
+export type AvcPacketType = 'sequence-header' | 'nalu' | 'end-of-sequence' | 'info-frame';
+
+export interface AvcDecoderConfig {
+  profileIdc: number;
+  levelIdc: number;
+  /** Bytes of each NAL unit length prefix in 'nalu' packets (lengthSizeMinusOne + 1). */
+  nalLengthSize: number;
+  sps: Buffer[];
+  pps: Buffer[];
+}
+
+export const VIDEO_CODEC_ID_AVC = 7;
+const FRAME_TYPE_KEY = 1;
+const FRAME_TYPE_INFO = 5;
+const EX_HEADER_FLAG = 0x80; // Enhanced RTMP: a FourCC follows instead of a codec id
+const VIDEO_CODEC_NAMES: Readonly<Record<number, string>> = {
+  2: 'Sorenson H.263',
+  3: 'Screen video',
+  4: 'On2 VP6',
+  5: 'On2 VP6 with alpha',
+  6: 'Screen video v2',
+  7: 'AVC',
+  12: 'HEVC (non-standard codec id 12)',
+};
+const AVC_PACKET_TYPES: readonly AvcPacketType[] = ['sequence-header', 'nalu', 'end-of-sequence'];
+
+export const NAL_TYPE = { IDR: 5, SEI: 6, SPS: 7, PPS: 8, AUD: 9 } as const;
+const START_CODE = Buffer.from([0, 0, 0, 1]);
+// AUD with primary_pic_type 7 (any slice type): HLS requires an AUD first in each access unit.
+const AUD = Buffer.from([0, 0, 0, 1, NAL_TYPE.AUD, 0xf0]);
+
+/** Parses the VIDEODATA header; codecs other than AVC are reported, not rejected (the caller decides). */
+export function parseVideoTag(body: Buffer): VideoTag {
+  if (body.length < 1) throw new MediaFormatError('FLV video tag: empty body');
+  const first = body[0]!;
+  if (first & EX_HEADER_FLAG) {
+    const frameType = (first >> 4) & 0x07;
+    const fourCc = body.length >= 5 ? body.toString('latin1', 1, 5) : '?';
+    return { codec: 'unsupported', frameType, keyframe: frameType === FRAME_TYPE_KEY, name: `Enhanced RTMP ${fourCc}` };
+  }
+  const frameType = first >> 4;
+  const codecId = first & 0x0f;
+  const keyframe = frameType === FRAME_TYPE_KEY;
+  if (codecId !== VIDEO_CODEC_ID_AVC) {
+    const name = `${VIDEO_CODEC_NAMES[codecId] ?? 'unknown video codec'} (codec id ${codecId})`;
+    return { codec: 'unsupported', frameType, keyframe, name };
+  }
+  if (frameType === FRAME_TYPE_INFO) {
+    return { codec: 'avc', frameType, keyframe, packetType: 'info-frame', compositionTimeMs: 0, payload: body.subarray(1) };
+  }
+  if (body.length < 5) throw new MediaFormatError(`FLV AVC video tag: ${body.length}-byte body is shorter than its header`);
+  const packetType = AVC_PACKET_TYPES[body[1]!];
+  if (!packetType) throw new MediaFormatError(`FLV AVC video tag: unknown AVCPacketType ${body[1]}`);
+  return { codec: 'avc', frameType, keyframe, packetType, compositionTimeMs: body.readIntBE(2, 3), payload: body.subarray(5) };
+}
+
+/** AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.2.4.1); the high-profile extension bytes are not needed. */
+export function parseAvcDecoderConfig(record: Buffer): AvcDecoderConfig {
+  const fail = (why: string): never => {
+    throw new MediaFormatError(`AVCDecoderConfigurationRecord: ${why}`);
+  };
+  if (record.length < 7) fail(`${record.length} bytes is too short`);
+  if (record[0] !== 1) fail(`configurationVersion ${record[0]} is not 1`);
+  let pos = 5;
+  const readList = (count: number, what: string): Buffer[] => {
+    const list: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      if (pos + 2 > record.length) fail(`truncated ${what} length`);
+      const len = record.readUInt16BE(pos);
+      if (pos + 2 + len > record.length) fail(`${what} of ${len} bytes runs past the record`);
+      list.push(record.subarray(pos + 2, pos + 2 + len));
+      pos += 2 + len;
+    }
+    return list;
+  };
+  const sps = readList(record[pos++]! & 0x1f, 'SPS');
+  if (pos >= record.length) fail('missing PPS count');
+  const pps = readList(record[pos++]!, 'PPS');
+  if (sps.length === 0) fail('no SPS');
+  return { profileIdc: record[1]!, levelIdc: record[3]!, nalLengthSize: (record[4]! & 0x03) + 1, sps, pps };
+}
+
+/** Splits length-prefixed (AVCC) NAL units; a length that runs past the packet throws instead of over-reading. */
+export function splitAvccNalUnits(payload: Buffer, nalLengthSize: number): Buffer[] {
+  const nals: Buffer[] = [];
+  let pos = 0;
+  while (pos < payload.length) {
+    if (pos + nalLengthSize > payload.length) throw new MediaFormatError(`AVC packet: truncated NAL length at ${pos}`);
+    const len = payload.readUIntBE(pos, nalLengthSize);
+    pos += nalLengthSize;
+    if (pos + len > payload.length) {
+      throw new MediaFormatError(`AVC packet: NAL unit of ${len} bytes at ${pos} runs past the ${payload.length}-byte packet`);
+    }
+    if (len > 0) nals.push(payload.subarray(pos, pos + len));
+    pos += len;
+  }
+  return nals;
+}
+
+/**
+ * One AVCC access unit -> Annex B: AUD first (any AUD of the source is dropped), then SPS+PPS from the
+ * sequence header when the unit holds an IDR slice without in-band SPS, so every segment can start decoding alone.
+ */
+export function avccToAnnexB(payload: Buffer, config: Pick<AvcDecoderConfig, 'nalLengthSize' | 'sps' | 'pps'>): Buffer {
+  const nals = splitAvccNalUnits(payload, config.nalLengthSize).filter((n) => (n[0]! & 0x1f) !== NAL_TYPE.AUD);
+  const hasIdr = nals.some((n) => (n[0]! & 0x1f) === NAL_TYPE.IDR);
+  const hasSps = nals.some((n) => (n[0]! & 0x1f) === NAL_TYPE.SPS);
+  const units = hasIdr && !hasSps ? [...config.sps, ...config.pps, ...nals] : nals;
+  let size = AUD.length;
+  for (const n of units) size += START_CODE.length + n.length;
+  const out = Buffer.allocUnsafe(size);
+  let pos = AUD.copy(out, 0);
+  for (const n of units) {
+    pos += START_CODE.copy(out, pos);
+    pos += n.copy(out, pos);
+  }
+  return out;
+}

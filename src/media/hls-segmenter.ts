@@ -1,0 +1,237 @@
+import { adtsParamsFor, channelCount, parseAudioSpecificConfig, parseAudioTag, toAdtsFrame } from './aac.js';
+import type { AdtsParams, AudioSpecificConfig } from './aac.js';
+import type { AccessUnit } from './access-unit.js';
+import { avccToAnnexB, parseAvcDecoderConfig, parseSps, parseVideoTag } from './avc.js';
+import type { AvcDecoderConfig, SpsInfo } from './avc.js';
+import { UnsupportedCodecError } from './errors.js';
+import { parseFlv } from './flv.js';
+import { TsMuxer } from './ts/muxer.js';
+
+export interface MediaPacket {
+  type: 'audio' | 'video';
+  /** DTS in ms, as RTMP/FLV carries it. */
+  timestamp: number;
+  /** FLV tag body; the segmenter may keep views into it, so the caller must not reuse the memory. */
+  data: Buffer;
+}
+
+export interface StreamInfo {
+  video?: { codec: 'H264'; width: number; height: number; frameRate: number };
+  audio?: { codec: 'AAC'; sampleRate: number; channels: number };
+}
+
+export type SegmenterEvent =
+  | { type: 'segment-start'; startMs: number }
+  | { type: 'data'; bytes: Buffer }
+  | { type: 'segment-end'; durationSec: number; endMs: number }
+  | { type: 'warning'; message: string };
+
+/** OSS cuts anyway after max(2 x FragDuration, 60 s) without a keyframe (spec §7.2). */
+const FORCED_CUT_MIN_MS = 60_000;
+/** ~4 AAC frames per PES: 2 TS packets per 23 ms frame shrink to ~5 per 93 ms (see report). */
+const AUDIO_PES_MAX_SPAN_MS = 90;
+const AUDIO_PES_MAX_BYTES = 32 * 1024;
+/** How long audio may run ahead of video while we wait to learn which segment it belongs to. */
+const MAX_AUDIO_LEAD_MS = 1000;
+const REMUX_FRAG_SEC = 2;
+
+/**
+ * FLV tag bodies in, TS segments out as events (sans-IO: the live ingest owns sockets and files).
+ * A segment starts at a video keyframe; it is cut at the first keyframe whose DTS is >= start + fragDuration.
+ * Audio is held until video passes its DTS, so each audio frame lands in the segment current at its DTS.
+ */
+export class HlsSegmenter {
+  private readonly fragMs: number;
+  private readonly forcedCutMs: number;
+  private readonly muxer = new TsMuxer();
+  private avc: AvcDecoderConfig | undefined;
+  private sps: SpsInfo | undefined;
+  private aac: { config: AudioSpecificConfig; adts: AdtsParams } | undefined;
+  private segmentStartMs: number | undefined;
+  private firstVideoDts: number | undefined;
+  private lastVideoDts: number | undefined;
+  private videoFrames = 0;
+  /** Audio not yet placed in a segment: its DTS is not behind the latest video DTS. */
+  private pendingAudio: AccessUnit[] = [];
+  /** Audio placed in the current segment, waiting to be muxed as one PES. */
+  private audioBundle: AccessUnit[] = [];
+  private audioBundleBytes = 0;
+  private readonly warned = new Set<string>();
+  private events: SegmenterEvent[] = [];
+
+  constructor(opts: { fragDurationSec: number }) {
+    if (!(opts.fragDurationSec > 0) || !Number.isFinite(opts.fragDurationSec)) {
+      throw new RangeError(`fragDurationSec must be a positive number, got ${opts.fragDurationSec}`);
+    }
+    this.fragMs = opts.fragDurationSec * 1000;
+    this.forcedCutMs = Math.max(2 * this.fragMs, FORCED_CUT_MIN_MS);
+  }
+
+  /** Throws UnsupportedCodecError for non-H.264 video and MediaFormatError for malformed tags. */
+  push(p: MediaPacket): SegmenterEvent[] {
+    this.events = [];
+    if (p.type === 'video') this.onVideo(p);
+    else this.onAudio(p);
+    this.emitData();
+    return this.events;
+  }
+
+  /** Flushes held audio and closes the open segment; its duration ends one frame after the last video DTS. */
+  end(): SegmenterEvent[] {
+    this.events = [];
+    if (this.segmentStartMs !== undefined && this.lastVideoDts !== undefined) {
+      for (const frame of this.pendingAudio) this.addToAudioBundle(frame);
+      this.pendingAudio = [];
+      this.flushAudioBundle();
+      this.emitData();
+      this.endSegment(this.lastVideoDts + this.frameDurationMs());
+    }
+    return this.events;
+  }
+
+  get info(): StreamInfo {
+    const info: StreamInfo = {};
+    if (this.sps) {
+      const { width, height } = this.sps;
+      const frameMs = this.frameDurationMs();
+      info.video = { codec: 'H264', width, height, frameRate: frameMs > 0 ? Math.round(1000 / frameMs) : 0 };
+    }
+    if (this.aac) {
+      const { config } = this.aac;
+      info.audio = { codec: 'AAC', sampleRate: config.extensionSampleRate ?? config.sampleRate, channels: channelCount(config.channelConfiguration) };
+    }
+    return info;
+  }
+
+  private onVideo(p: MediaPacket): void {
+    const tag = parseVideoTag(p.data);
+    if (tag.codec === 'unsupported') {
+      throw new UnsupportedCodecError(`video codec ${tag.name} is not supported: only H.264 (AVC) can be segmented to HLS`, tag.name);
+    }
+    if (tag.packetType === 'sequence-header') {
+      const avc = parseAvcDecoderConfig(tag.payload);
+      this.sps = parseSps(avc.sps[0]!);
+      this.avc = avc;
+      return;
+    }
+    if (tag.packetType !== 'nalu') return; // end-of-sequence and info frames carry no picture
+    if (!this.avc) return this.warnOnce('H.264 frames before the AVC sequence header were dropped');
+    const dts = p.timestamp;
+    const frame: AccessUnit = { dts, pts: dts + tag.compositionTimeMs, key: tag.keyframe, data: avccToAnnexB(tag.payload, this.avc) };
+
+    if (this.segmentStartMs === undefined) {
+      if (!frame.key) return; // nothing is emitted before the first keyframe
+      this.pendingAudio = this.pendingAudio.filter((a) => a.dts >= dts);
+      this.startSegment(dts);
+    } else {
+      this.placeAudioBefore(dts);
+      const elapsed = dts - this.segmentStartMs;
+      if (frame.key && elapsed >= this.fragMs) {
+        this.cut(dts);
+      } else if (elapsed >= this.forcedCutMs) {
+        this.events.push({ type: 'warning', message: `no keyframe within ${this.forcedCutMs / 1000} s: segment cut at a non-key frame (DTS ${dts} ms)` });
+        this.cut(dts);
+      }
+    }
+    this.muxer.writeVideo(frame);
+    this.firstVideoDts ??= dts;
+    this.lastVideoDts = dts;
+    this.videoFrames++;
+  }
+
+  private onAudio(p: MediaPacket): void {
+    const tag = parseAudioTag(p.data);
+    if (tag.codec === 'unsupported') return this.warnOnce(`audio ${tag.name} is not AAC and was dropped`);
+    if (tag.packetType === 'sequence-header') {
+      const config = parseAudioSpecificConfig(tag.payload);
+      try {
+        this.aac = { config, adts: adtsParamsFor(config) };
+      } catch (err) {
+        if (!(err instanceof UnsupportedCodecError)) throw err;
+        this.aac = undefined;
+        this.warnOnce(`${err.message}; audio dropped`);
+      }
+      return;
+    }
+    if (!this.aac) return this.warnOnce('AAC frames without a usable sequence header were dropped');
+    this.pendingAudio.push({ dts: p.timestamp, pts: p.timestamp, key: true, data: toAdtsFrame(this.aac.adts, tag.payload) });
+    if (this.segmentStartMs !== undefined && this.lastVideoDts !== undefined) this.placeAudioBefore(this.lastVideoDts);
+    // Video stalled (or never started): do not hold audio forever.
+    while (this.pendingAudio.length > 0 && p.timestamp - this.pendingAudio[0]!.dts > MAX_AUDIO_LEAD_MS) {
+      const frame = this.pendingAudio.shift()!;
+      if (this.segmentStartMs !== undefined) this.addToAudioBundle(frame);
+    }
+  }
+
+  /** Moves held audio whose DTS is before `ms` into the current segment, in arrival order. */
+  private placeAudioBefore(ms: number): void {
+    let n = 0;
+    while (n < this.pendingAudio.length && this.pendingAudio[n]!.dts < ms) this.addToAudioBundle(this.pendingAudio[n++]!);
+    if (n > 0) this.pendingAudio.splice(0, n);
+  }
+
+  private addToAudioBundle(frame: AccessUnit): void {
+    const first = this.audioBundle[0];
+    if (first && (frame.dts - first.dts >= AUDIO_PES_MAX_SPAN_MS || this.audioBundleBytes + frame.data.length > AUDIO_PES_MAX_BYTES)) {
+      this.flushAudioBundle();
+    }
+    this.audioBundle.push(frame);
+    this.audioBundleBytes += frame.data.length;
+  }
+
+  private flushAudioBundle(): void {
+    if (this.audioBundle.length === 0) return;
+    this.muxer.writeAudio(this.audioBundle);
+    this.audioBundle = [];
+    this.audioBundleBytes = 0;
+  }
+
+  private cut(atMs: number): void {
+    this.flushAudioBundle();
+    this.emitData();
+    this.endSegment(atMs);
+    this.startSegment(atMs);
+  }
+
+  private startSegment(startMs: number): void {
+    this.events.push({ type: 'segment-start', startMs });
+    this.muxer.writeTables(this.aac !== undefined);
+    this.segmentStartMs = startMs;
+  }
+
+  private endSegment(endMs: number): void {
+    this.events.push({ type: 'segment-end', durationSec: (endMs - this.segmentStartMs!) / 1000, endMs });
+    this.segmentStartMs = undefined;
+  }
+
+  private emitData(): void {
+    const bytes = this.muxer.take();
+    if (bytes) this.events.push({ type: 'data', bytes });
+  }
+
+  /** Mean DTS step of the video so far; falls back to the SPS timing info before two frames are seen. */
+  private frameDurationMs(): number {
+    if (this.videoFrames >= 2) return (this.lastVideoDts! - this.firstVideoDts!) / (this.videoFrames - 1);
+    return this.sps?.frameRate ? 1000 / this.sps.frameRate : 0;
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.events.push({ type: 'warning', message });
+  }
+}
+
+/** A whole FLV file as one continuous TS (segment boundaries just repeat PAT/PMT), through the same stages. */
+export function remuxFlvToTs(flv: Buffer): Buffer {
+  const segmenter = new HlsSegmenter({ fragDurationSec: REMUX_FRAG_SEC });
+  const chunks: Buffer[] = [];
+  const collect = (events: SegmenterEvent[]): void => {
+    for (const e of events) if (e.type === 'data') chunks.push(e.bytes);
+  };
+  for (const tag of parseFlv(flv).tags) {
+    if (tag.type !== 'script') collect(segmenter.push({ type: tag.type, timestamp: tag.timestamp, data: tag.data }));
+  }
+  collect(segmenter.end());
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,33 @@
+/** HLS playlists as OSS writes them (spec §7.3 live, §7.4 VOD): pure string building. */
+export interface PlaylistSegment {
+  /** Relative ts name, e.g. `1543895706266.ts`. */
+  uri: string;
+  durationSec: number;
+}
+
+export function renderLivePlaylist(opts: { segments: readonly PlaylistSegment[]; mediaSequence: number; ended: boolean }): string {
+  if (!Number.isInteger(opts.mediaSequence) || opts.mediaSequence < 0) {
+    throw new RangeError(`mediaSequence must be a non-negative integer, got ${opts.mediaSequence}`);
+  }
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-MEDIA-SEQUENCE:${opts.mediaSequence}`, `#EXT-X-TARGETDURATION:${targetDuration(opts.segments)}`];
+  for (const s of opts.segments) {
+    // A line break in a URI would inject playlist tags.
+    if (!Number.isFinite(s.durationSec) || s.durationSec < 0) throw new RangeError(`segment ${s.uri} has duration ${s.durationSec}`);
+    if (/[\r\n]/.test(s.uri)) throw new RangeError(`segment URI contains a line break: ${JSON.stringify(s.uri)}`);
+    lines.push(`#EXTINF:${s.durationSec.toFixed(3)},`, s.uri);
+  }
+  if (opts.ended) lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
+
+export function renderVodPlaylist(segments: readonly PlaylistSegment[]): string {
+  return renderLivePlaylist({ segments, mediaSequence: 0, ended: true });
+}
+
+/** Longest EXTINF rounded to the nearest integer (the HLS v3 rule; OSS's sample: 13.320 -> 13), at least 1. */
+function targetDuration(segments: readonly PlaylistSegment[]): number {
+  let longest = 0;
+  // Round what EXTINF prints (13.4996 prints 13.500), so a player's own rounding never exceeds the target.
+  for (const s of segments) longest = Math.max(longest, Number(s.durationSec.toFixed(3)));
+  return Math.max(1, Math.round(longest));
+}

@@ -1,0 +1,104 @@
+/**
+ * The one OSS error type and the one factory that knows every Code, HTTP status and Message.
+ * Throw sites pass only what differs; RequestId and HostId are filled in by the HTTP error handler.
+ */
+export class OssError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Extra elements of the error body, in order (BucketName, StringToSign, …). */
+    readonly extra: ReadonlyArray<readonly [string, string]> = [],
+    /** OSS's EC code (`0044-00000308`), sent as `<EC>` and `x-oss-ec`. */
+    readonly ec?: string,
+  ) {
+    super(message);
+    this.name = 'OssError';
+  }
+}
+
+const LIVE_EC = (n: number) => `0044-${String(n).padStart(8, '0')}`;
+
+export const ossErrors = {
+  // 400
+  invalidArgument: (message: string, extra: ReadonlyArray<readonly [string, string]> = [], ec?: string) =>
+    new OssError(400, 'InvalidArgument', message, extra, ec),
+  liveArgument: (message: string, ecNumber: number, name?: string, value?: string) =>
+    new OssError(
+      400,
+      'InvalidArgument',
+      message,
+      name === undefined ? [] : [['ArgumentName', name], ['ArgumentValue', value ?? '']],
+      LIVE_EC(ecNumber),
+    ),
+  malformedXml: () =>
+    new OssError(
+      400,
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+    ),
+  invalidBucketName: (bucket: string) =>
+    new OssError(400, 'InvalidBucketName', 'The specified bucket is not valid.', [['BucketName', bucket]]),
+  invalidObjectName: (key: string) =>
+    new OssError(400, 'InvalidObjectName', 'The specified object is not valid.', [['ObjectName', key]]),
+  invalidChannelName: (message: string) => new OssError(400, 'InvalidChannelName', message),
+  invalidDigest: () =>
+    new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
+  badDigest: () =>
+    new OssError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  entityTooLarge: (limit: number) =>
+    new OssError(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${limit} bytes.`),
+  invalidRequest: (message: string) => new OssError(400, 'InvalidRequest', message),
+  tooManyBuckets: () => new OssError(400, 'TooManyBuckets', 'You have attempted to create more buckets than allowed.'),
+  // 403
+  accessDenied: (message = 'AccessDenied') => new OssError(403, 'AccessDenied', message),
+  anonymousDenied: () => new OssError(403, 'AccessDenied', 'Anonymous access is forbidden for this operation.'),
+  invalidAccessKeyId: (accessKeyId: string) =>
+    new OssError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', [
+      ['OSSAccessKeyId', accessKeyId],
+    ]),
+  signatureDoesNotMatch: (accessKeyId: string, stringToSign: string, provided: string) =>
+    new OssError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      [
+        ['OSSAccessKeyId', accessKeyId],
+        ['SignatureProvided', provided],
+        ['StringToSign', stringToSign],
+        ['StringToSignBytes', [...Buffer.from(stringToSign, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ')],
+      ],
+    ),
+  requestTimeTooSkewed: (requestTime: string, serverTime: string) =>
+    new OssError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', [
+      ['RequestTime', requestTime],
+      ['ServerTime', serverTime],
+    ]),
+  // 404
+  noSuchBucket: (bucket: string) =>
+    new OssError(404, 'NoSuchBucket', 'The specified bucket does not exist.', [['BucketName', bucket]]),
+  noSuchKey: (key: string) => new OssError(404, 'NoSuchKey', 'The specified key does not exist.', [['Key', key]]),
+  noSuchLiveChannel: () => new OssError(404, 'NoSuchLiveChannel', 'The specified live channel does not exist.'),
+  // 405 / 409 / 411 / 412 / 416 / 501 / 500
+  methodNotAllowed: (method: string) =>
+    new OssError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', [['Method', method]]),
+  bucketAlreadyExists: (bucket: string) =>
+    new OssError(409, 'BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', [['BucketName', bucket]]),
+  bucketNotEmpty: (bucket: string) =>
+    new OssError(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty.', [['BucketName', bucket]]),
+  channelStillLive: () =>
+    new OssError(409, 'ChannelStillLive', "Live channel couldn't be updated or deleted when channel is live."),
+  fileAlreadyExists: () =>
+    new OssError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.'),
+  liveChannelDisabled: () => new OssError(409, 'LiveChannelDisabled', 'Live channel is disabled by owner.'),
+  missingContentLength: () =>
+    new OssError(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.'),
+  preconditionFailed: (condition: string) =>
+    new OssError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.', [
+      ['Condition', condition],
+    ]),
+  invalidRange: () => new OssError(416, 'InvalidRange', 'The requested range cannot be satisfied.'),
+  notImplemented: (what: string) =>
+    new OssError(501, 'NotImplemented', `${what} is not implemented by oss-live-emulator.`),
+  internal: () => new OssError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+} as const;

@@ -1,0 +1,69 @@
+import { queryValue, type QueryPairs } from '../../http/request-target.js';
+import { renderVodPlaylist } from '../../media/m3u8.js';
+import type { SegmentRow } from '../../store/rows.js';
+import type { Store } from '../../store/store.js';
+import { ossErrors } from '../errors.js';
+import { encodeKey } from './channel-urls.js';
+
+/** A VOD window in Unix seconds, both ends inclusive. */
+export interface VodSpan {
+  startSec: number;
+  endSec: number;
+}
+
+const MAX_SPAN_SEC = 86_400;
+const EC_START_TIME = 304;
+const EC_NO_TS = 308;
+
+const unixSeconds = (raw: string | undefined): number | undefined =>
+  raw !== undefined && /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
+
+/**
+ * `startTime`/`endTime` of Post/GetVodPlaylist: integers, 0 < start < end, end - start <= one day (the C++ SDK allows 86400
+ * and refuses 86401). Only a bad startTime has a known EC (0044-00000304); the endTime errors carry none.
+ */
+export function parseVodSpan(query: QueryPairs): VodSpan {
+  const rawStart = queryValue(query, 'startTime');
+  const startSec = unixSeconds(rawStart);
+  if (startSec === undefined || startSec <= 0) {
+    throw ossErrors.liveArgument(
+      `The startTime must be a positive integer (Unix seconds), got ${JSON.stringify(rawStart ?? '')}.`,
+      EC_START_TIME,
+      'startTime',
+      rawStart ?? '',
+    );
+  }
+  const rawEnd = queryValue(query, 'endTime');
+  const endSec = unixSeconds(rawEnd);
+  const endFailure = (message: string) => ossErrors.invalidArgument(message, [['ArgumentName', 'endTime'], ['ArgumentValue', rawEnd ?? '']]);
+  if (endSec === undefined) throw endFailure(`The endTime must be an integer (Unix seconds), got ${JSON.stringify(rawEnd ?? '')}.`);
+  if (endSec <= startSec) throw endFailure(`The endTime (${endSec}) must be greater than the startTime (${startSec}).`);
+  if (endSec - startSec > MAX_SPAN_SEC) {
+    throw endFailure(`The span from startTime to endTime must not exceed ${MAX_SPAN_SEC} seconds, got ${endSec - startSec}.`);
+  }
+  return { startSec, endSec };
+}
+
+/**
+ * The channel's segments, across publishes, whose start lies in the span. The span has one-second resolution, so a
+ * segment that starts anywhere inside the endTime second is in (`[start*1000, end*1000 + 999]` ms).
+ */
+export function segmentsInVodSpan(store: Store, bucket: string, channel: string, span: VodSpan): SegmentRow[] {
+  const segments = store.segmentsInSpan(bucket, channel, span.startSec * 1000, span.endSec * 1000 + 999);
+  if (segments.length === 0) throw ossErrors.liveArgument('No ts file found in specified time span.', EC_NO_TS);
+  return segments;
+}
+
+/**
+ * The VOD m3u8 for segments, with URIs relative to the channel folder `<channel>/` (where PostVodPlaylist writes it and
+ * the segments live): `<channel>/<name>.ts` is listed as `<name>.ts`, as in OSS's GetVodPlaylist sample.
+ */
+export function vodPlaylistText(channel: string, segments: readonly SegmentRow[]): string {
+  const folder = `${channel}/`;
+  return renderVodPlaylist(
+    segments.map((s) => ({
+      uri: s.key.startsWith(folder) ? encodeKey(s.key.slice(folder.length)) : `../${encodeKey(s.key)}`,
+      durationSec: s.durationMs / 1000,
+    })),
+  );
+}

@@ -1,0 +1,32 @@
+import { queryValue } from '../../http/request-target.js';
+import { ossErrors } from '../errors.js';
+import { parseChannelStatus } from '../live/channel-config.js';
+import { requireChannelName } from '../live/channel-lookup.js';
+import type { Operation, Services } from '../operation.js';
+
+/**
+ * OSS disconnects a live publisher about 10 s after its channel is disabled (config.disableGraceMs here). The status is
+ * read again when the time is up: a channel enabled again meanwhile keeps its publisher.
+ */
+function kickAfterGrace(services: Services, bucket: string, channel: string): void {
+  const timer = setTimeout(() => {
+    try {
+      if (services.store.getChannel(bucket, channel)?.status !== 'disabled') return;
+      services.live.get(bucket, channel)?.kick('channel disabled');
+    } catch {
+      // The emulator closed (store gone) before the grace ran out: nobody is left to kick.
+    }
+  }, services.config.disableGraceMs);
+  timer.unref();
+}
+
+/** PutLiveChannelStatus: enabled | disabled, also while live (the only change allowed then); updates LastModified. */
+export const putLiveChannelStatus: Operation = (ctx) => {
+  const name = ctx.key;
+  const bucket = requireChannelName(ctx, name);
+  const status = parseChannelStatus(queryValue(ctx.query, 'status') ?? '', 'status');
+  const { store, live, clock } = ctx.services;
+  if (!store.setChannelStatus(bucket, name, status, clock.now())) throw ossErrors.noSuchLiveChannel();
+  if (status === 'disabled' && live.isLive(bucket, name)) kickAfterGrace(ctx.services, bucket, name);
+  return {};
+};

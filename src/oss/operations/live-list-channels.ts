@@ -1,0 +1,54 @@
+import { queryValue } from '../../http/request-target.js';
+import type { XmlChild } from '../../http/xml.js';
+import { ossErrors } from '../errors.js';
+import { isoSeconds } from '../formats.js';
+import { channelUrls, channelUrlsXml } from '../live/channel-urls.js';
+import { requireBucket, type Operation } from '../operation.js';
+
+const DEFAULT_MAX_KEYS = 100;
+const MAX_MAX_KEYS = 1000;
+const MAX_PREFIX_BYTES = 1024;
+
+/** max-keys: integer in [1, 1000]; empty means unset (oss2 always sends `max-keys=`). EC 0044-00000101. */
+function parseMaxKeys(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_MAX_KEYS;
+  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (n >= 1 && n <= MAX_MAX_KEYS) return n;
+  throw ossErrors.liveArgument(`The max-keys must be an integer between 1 and ${MAX_MAX_KEYS}, got ${JSON.stringify(raw)}.`, 101, 'max-keys', raw);
+}
+
+/** ListLiveChannel: names in byte order strictly after marker, with prefix; NextMarker only when truncated. */
+export const listLiveChannel: Operation = (ctx) => {
+  const bucket = requireBucket(ctx).name;
+  const prefix = queryValue(ctx.query, 'prefix') ?? '';
+  const marker = queryValue(ctx.query, 'marker') ?? '';
+  if (Buffer.byteLength(prefix, 'utf8') > MAX_PREFIX_BYTES) {
+    throw ossErrors.liveArgument(`The prefix must be at most ${MAX_PREFIX_BYTES} bytes long.`, 102, 'prefix', prefix);
+  }
+  const maxKeys = parseMaxKeys(queryValue(ctx.query, 'max-keys'));
+  const rows = ctx.services.store.listChannels(bucket, prefix, marker, maxKeys);
+  const isTruncated = rows.length > maxKeys;
+  const page = rows.slice(0, maxKeys);
+  return {
+    xml: {
+      root: 'ListLiveChannelResult',
+      children: [
+        ['Prefix', prefix],
+        ['Marker', marker],
+        ['MaxKeys', maxKeys],
+        ['IsTruncated', isTruncated],
+        isTruncated && ['NextMarker', page[page.length - 1]!.name],
+        ...page.map((c): XmlChild => [
+          'LiveChannel',
+          [
+            ['Name', c.name],
+            ['Description', c.description],
+            ['Status', c.status],
+            ['LastModified', isoSeconds(c.lastModifiedMs)],
+            ...channelUrlsXml(channelUrls(ctx, bucket, c.name, c.playlistName)),
+          ],
+        ]),
+      ],
+    },
+  };
+};

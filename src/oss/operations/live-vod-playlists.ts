@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { etagOf } from '../../store/store.js';
+import { ossErrors } from '../errors.js';
+import { requireChannel } from '../live/channel-lookup.js';
+import { parseVodSpan, segmentsInVodSpan, vodPlaylistText } from '../live/vod-playlist.js';
+import type { Operation } from '../operation.js';
+
+/** Same as the live playlists' type; OSS's own for the PostVodPlaylist object is unconfirmed (spec §5.8). */
+const M3U8_CONTENT_TYPE = 'application/x-mpegURL';
+
+/**
+ * PostVodPlaylist: `POST /<channel>/<playlist>?vod&startTime&endTime` writes a VOD m3u8 object at `<channel>/<playlist>`
+ * listing every segment of the channel (across publishes) that starts in the span; 200, empty body, the object's ETag.
+ */
+export const postVodPlaylist: Operation = (ctx) => {
+  // The key arrives decoded (oss2 and Go send `%2F`), so the first `/` always separates channel and playlist.
+  const slash = ctx.key.indexOf('/');
+  const channelName = slash === -1 ? ctx.key : ctx.key.slice(0, slash);
+  const playlist = slash === -1 ? '' : ctx.key.slice(slash + 1);
+  const channel = requireChannel(ctx, channelName);
+  // OSS's 400 page lists this message under InvalidRequest; the Code is unconfirmed, InvalidArgument as the other checks.
+  if (!playlist.endsWith('.m3u8')) {
+    throw ossErrors.invalidArgument('Playlist name must ends with ".m3u8".', [['ArgumentName', 'PlaylistName'], ['ArgumentValue', playlist]]);
+  }
+  // Relative ts URIs are only right for a playlist directly in the channel folder (PutLiveChannel forbids `/` too).
+  if (playlist.includes('/')) {
+    throw ossErrors.invalidArgument('Playlist name must not contain "/".', [['ArgumentName', 'PlaylistName'], ['ArgumentValue', playlist]]);
+  }
+  const segments = segmentsInVodSpan(ctx.services.store, channel.bucket, channel.name, parseVodSpan(ctx.query));
+  const text = vodPlaylistText(channel.name, segments);
+  const object = ctx.services.store.putObjectBytes(channel.bucket, `${channel.name}/${playlist}`, [Buffer.from(text, 'utf8')], {
+    contentType: M3U8_CONTENT_TYPE,
+    lastModifiedMs: ctx.services.clock.now(),
+  });
+  return { headers: { etag: object.etag } };
+};
+
+/** GetVodPlaylist: `GET /<channel>?vod&startTime&endTime` answers the same m3u8 directly; nothing is stored. */
+export const getVodPlaylist: Operation = (ctx) => {
+  const channel = requireChannel(ctx, ctx.key);
+  const segments = segmentsInVodSpan(ctx.services.store, channel.bucket, channel.name, parseVodSpan(ctx.query));
+  const body = Buffer.from(vodPlaylistText(channel.name, segments), 'utf8');
+  return {
+    headers: { 'content-type': M3U8_CONTENT_TYPE, etag: etagOf(createHash('md5').update(body).digest()) },
+    body,
+  };
+};

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ObjectAcl, ObjectRow } from '../../store/rows.js';
+import { ossErrors } from '../errors.js';
+import { httpDate } from '../formats.js';
+
+/** Headers a PutObject stores and GetObject/HeadObject give back. */
+const STORED = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'];
+
+export function storedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') continue;
+    if (name.startsWith('x-oss-meta-') || STORED.includes(name)) out[name] = value;
+  }
+  return out;
+}
+
+export function parseObjectAcl(value: string | undefined): ObjectAcl {
+  if (value === undefined || value === '') return 'default';
+  if (['default', 'private', 'public-read', 'public-read-write'].includes(value)) return value as ObjectAcl;
+  throw ossErrors.invalidArgument('no such object access control exists', [['ArgumentName', 'x-oss-object-acl'], ['ArgumentValue', value]]);
+}
+
+/** Content-MD5 as sent: base64 of 16 bytes, else InvalidDigest. */
+export function expectedMd5(headers: IncomingHttpHeaders): Buffer | undefined {
+  const raw = headers['content-md5'];
+  if (raw === undefined) return undefined;
+  const md5 = Buffer.from(String(raw), 'base64');
+  if (md5.length !== 16 || md5.toString('base64') !== raw) throw ossErrors.invalidDigest();
+  return md5;
+}
+
+export function checkBodyMd5(headers: IncomingHttpHeaders, body: Buffer): void {
+  const expected = expectedMd5(headers);
+  if (expected && !expected.equals(createHash('md5').update(body).digest())) throw ossErrors.badDigest();
+}
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+  m3u8: 'application/x-mpegURL',
+  ts: 'video/MP2T',
+  mp4: 'video/mp4',
+  flv: 'video/x-flv',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  txt: 'text/plain',
+  json: 'application/json',
+  xml: 'application/xml',
+  html: 'text/html',
+};
+
+/** OSS picks a Content-Type from the key's extension when the request has none. */
+export function contentTypeFor(key: string, header: string | undefined): string {
+  if (header) return header;
+  const ext = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
+  return MIME_BY_EXTENSION[ext] ?? 'application/octet-stream';
+}
+
+/** Response headers describing an object (GetObject, HeadObject). */
+export function objectHeaders(row: ObjectRow): Record<string, string | number> {
+  return {
+    'content-type': row.contentType,
+    etag: row.etag,
+    'last-modified': httpDate(row.lastModifiedMs),
+    'accept-ranges': 'bytes',
+    'x-oss-object-type': 'Normal',
+    'x-oss-storage-class': 'Standard',
+    ...row.headers,
+  };
+}

@@ -1,0 +1,30 @@
+import { ossErrors } from '../errors.js';
+import { requireBucket, type Operation } from '../operation.js';
+import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './object-metadata.js';
+
+export const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
+
+export const putObject: Operation = async (ctx) => {
+  const bucket = requireBucket(ctx);
+  if (ctx.headers['x-oss-copy-source'] !== undefined) throw ossErrors.notImplemented('CopyObject');
+  const { store, clock } = ctx.services;
+  const acl = parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined);
+  const md5 = expectedMd5(ctx.headers);
+  const forbidOverwrite = String(ctx.headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
+  if (forbidOverwrite && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
+  const row = await store.putObjectStream(
+    bucket.name,
+    ctx.key,
+    ctx.bodyStream,
+    MAX_OBJECT_BYTES,
+    () => ossErrors.entityTooLarge(MAX_OBJECT_BYTES),
+    {
+      contentType: contentTypeFor(ctx.key, ctx.headers['content-type']),
+      acl,
+      headers: storedHeaders(ctx.headers),
+      lastModifiedMs: clock.now(),
+    },
+    md5 && ((written) => (written.equals(md5) ? undefined : ossErrors.badDigest())),
+  );
+  return { headers: { etag: row.etag } };
+};

@@ -1,0 +1,59 @@
+/**
+ * Numbered migrations; PRAGMA user_version records how many ran. Append only: never edit a shipped step.
+ * Times are integer milliseconds since the Unix epoch.
+ */
+export const migrations: readonly string[] = [
+  `CREATE TABLE buckets (
+     name TEXT PRIMARY KEY,
+     acl TEXT NOT NULL,
+     storage_class TEXT NOT NULL,
+     created_ms INTEGER NOT NULL
+   );
+   CREATE TABLE objects (
+     bucket TEXT NOT NULL REFERENCES buckets(name),
+     key TEXT NOT NULL,
+     file TEXT NOT NULL UNIQUE,
+     size INTEGER NOT NULL,
+     etag TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     last_modified_ms INTEGER NOT NULL,
+     acl TEXT NOT NULL DEFAULT 'default',
+     headers TEXT NOT NULL DEFAULT '{}',
+     PRIMARY KEY (bucket, key)
+   ) WITHOUT ROWID;
+   CREATE TABLE channels (
+     bucket TEXT NOT NULL REFERENCES buckets(name),
+     name TEXT NOT NULL,
+     description TEXT NOT NULL,
+     status TEXT NOT NULL,
+     type TEXT NOT NULL,
+     frag_duration INTEGER NOT NULL,
+     frag_count INTEGER NOT NULL,
+     playlist_name TEXT NOT NULL,
+     snapshot TEXT,
+     last_modified_ms INTEGER NOT NULL,
+     PRIMARY KEY (bucket, name)
+   ) WITHOUT ROWID;
+   CREATE TABLE publishes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     bucket TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     start_ms INTEGER NOT NULL,
+     end_ms INTEGER,
+     remote_addr TEXT NOT NULL,
+     playlist_name TEXT NOT NULL
+   );
+   CREATE INDEX publishes_by_channel ON publishes (bucket, channel, start_ms);
+   CREATE TABLE segments (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     publish_id INTEGER NOT NULL REFERENCES publishes(id),
+     bucket TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     key TEXT NOT NULL,
+     sequence INTEGER NOT NULL,
+     start_ms INTEGER NOT NULL,
+     duration_ms INTEGER NOT NULL
+   );
+   CREATE INDEX segments_by_channel_time ON segments (bucket, channel, start_ms);
+   CREATE INDEX segments_by_publish ON segments (publish_id, sequence);`,
+];

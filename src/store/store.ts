@@ -1,0 +1,409 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { openDatabase, type Db } from './database.js';
+import { ObjectFiles, type WrittenFile } from './object-files.js';
+import type { BucketAcl, BucketRow, ChannelRow, ObjectAcl, ObjectRow, PublishRow, SegmentRow, SnapshotConfig } from './rows.js';
+
+export interface StoreOptions {
+  dataDir: string;
+  inMemory: boolean;
+}
+
+export interface NewObject {
+  contentType: string;
+  acl?: ObjectAcl;
+  headers?: Record<string, string>;
+  lastModifiedMs: number;
+}
+
+export interface ListObjectsQuery {
+  bucket: string;
+  prefix: string;
+  /** Keys strictly after this one. */
+  after: string;
+  delimiter: string;
+  maxKeys: number;
+}
+
+export interface ListObjectsPage {
+  objects: ObjectRow[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The last key or common prefix returned, for the next page's marker. */
+  nextMarker: string | undefined;
+}
+
+export const etagOf = (md5: Buffer): string => `"${md5.toString('hex').toUpperCase()}"`;
+
+type Raw = Record<string, unknown>;
+
+const toBucket = (r: Raw): BucketRow => ({
+  name: r.name as string,
+  acl: r.acl as BucketAcl,
+  storageClass: r.storage_class as string,
+  createdMs: r.created_ms as number,
+});
+
+const toObject = (r: Raw): ObjectRow => ({
+  bucket: r.bucket as string,
+  key: r.key as string,
+  file: r.file as string,
+  size: r.size as number,
+  etag: r.etag as string,
+  contentType: r.content_type as string,
+  lastModifiedMs: r.last_modified_ms as number,
+  acl: r.acl as ObjectAcl,
+  headers: JSON.parse(r.headers as string) as Record<string, string>,
+});
+
+const toChannel = (r: Raw): ChannelRow => ({
+  bucket: r.bucket as string,
+  name: r.name as string,
+  description: r.description as string,
+  status: r.status as ChannelRow['status'],
+  type: r.type as ChannelRow['type'],
+  fragDuration: r.frag_duration as number,
+  fragCount: r.frag_count as number,
+  playlistName: r.playlist_name as string,
+  snapshot: r.snapshot ? (JSON.parse(r.snapshot as string) as SnapshotConfig) : undefined,
+  lastModifiedMs: r.last_modified_ms as number,
+});
+
+const toPublish = (r: Raw): PublishRow => ({
+  id: r.id as number,
+  bucket: r.bucket as string,
+  channel: r.channel as string,
+  startMs: r.start_ms as number,
+  endMs: (r.end_ms as number | null) ?? undefined,
+  remoteAddr: r.remote_addr as string,
+  playlistName: r.playlist_name as string,
+});
+
+const toSegment = (r: Raw): SegmentRow => ({
+  id: r.id as number,
+  publishId: r.publish_id as number,
+  bucket: r.bucket as string,
+  channel: r.channel as string,
+  key: r.key as string,
+  sequence: r.sequence as number,
+  startMs: r.start_ms as number,
+  durationMs: r.duration_ms as number,
+});
+
+/**
+ * The only code that touches SQLite or the data directory. Rows and files; no OSS rules.
+ * Every change that pairs a file with a row commits the row only after the file is durable, and removes a
+ * replaced file only after the row that replaced it committed.
+ */
+export class Store {
+  readonly files: ObjectFiles;
+  private readonly db: Db;
+  private readonly ownedTempDir: string | undefined;
+  private readonly q;
+
+  private constructor(db: Db, files: ObjectFiles, ownedTempDir: string | undefined) {
+    this.db = db;
+    this.files = files;
+    this.ownedTempDir = ownedTempDir;
+    const p = (sql: string) => db.prepare(sql);
+    this.q = {
+      bucketGet: p('SELECT * FROM buckets WHERE name = ?'),
+      bucketInsert: p('INSERT OR IGNORE INTO buckets (name, acl, storage_class, created_ms) VALUES (?, ?, ?, ?)'),
+      bucketList: p('SELECT * FROM buckets WHERE name > ? ORDER BY name'),
+      bucketDelete: p('DELETE FROM buckets WHERE name = ?'),
+      bucketAcl: p('UPDATE buckets SET acl = ? WHERE name = ?'),
+      bucketHasObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
+      bucketHasChannel: p('SELECT 1 FROM channels WHERE bucket = ? LIMIT 1'),
+      objectGet: p('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
+      objectUpsert: p(`INSERT INTO objects (bucket, key, file, size, etag, content_type, last_modified_ms, acl, headers)
+                       VALUES (@bucket, @key, @file, @size, @etag, @contentType, @lastModifiedMs, @acl, @headers)
+                       ON CONFLICT (bucket, key) DO UPDATE SET file = excluded.file, size = excluded.size, etag = excluded.etag,
+                         content_type = excluded.content_type, last_modified_ms = excluded.last_modified_ms,
+                         acl = excluded.acl, headers = excluded.headers`),
+      objectDelete: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
+      objectAcl: p('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?'),
+      objectScan: p('SELECT * FROM objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key'),
+      objectFileKnown: p('SELECT 1 FROM objects WHERE file = ?'),
+      objectCount: p('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM objects WHERE bucket = ?'),
+      channelGet: p('SELECT * FROM channels WHERE bucket = ? AND name = ?'),
+      channelUpsert: p(`INSERT INTO channels (bucket, name, description, status, type, frag_duration, frag_count, playlist_name, snapshot, last_modified_ms)
+                        VALUES (@bucket, @name, @description, @status, @type, @fragDuration, @fragCount, @playlistName, @snapshot, @lastModifiedMs)
+                        ON CONFLICT (bucket, name) DO UPDATE SET description = excluded.description, status = excluded.status,
+                          type = excluded.type, frag_duration = excluded.frag_duration, frag_count = excluded.frag_count,
+                          playlist_name = excluded.playlist_name, snapshot = excluded.snapshot, last_modified_ms = excluded.last_modified_ms`),
+      channelStatus: p('UPDATE channels SET status = ?, last_modified_ms = ? WHERE bucket = ? AND name = ?'),
+      channelDelete: p('DELETE FROM channels WHERE bucket = ? AND name = ?'),
+      channelScan: p('SELECT * FROM channels WHERE bucket = ? AND name > ? AND name >= ? ORDER BY name'),
+      channelAll: p('SELECT * FROM channels ORDER BY bucket, name'),
+      channelCount: p('SELECT count(*) AS n FROM channels WHERE bucket = ?'),
+      publishInsert: p('INSERT INTO publishes (bucket, channel, start_ms, remote_addr, playlist_name) VALUES (?, ?, ?, ?, ?)'),
+      publishClose: p('UPDATE publishes SET end_ms = ? WHERE id = ? AND end_ms IS NULL'),
+      publishRecent: p('SELECT * FROM publishes WHERE bucket = ? AND channel = ? AND end_ms IS NOT NULL ORDER BY start_ms DESC, id DESC LIMIT ?'),
+      publishOpen: p('SELECT * FROM publishes WHERE end_ms IS NULL'),
+      publishGet: p('SELECT * FROM publishes WHERE id = ?'),
+      segmentInsert: p('INSERT INTO segments (publish_id, bucket, channel, key, sequence, start_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      segmentsInSpan: p('SELECT * FROM segments WHERE bucket = ? AND channel = ? AND start_ms >= ? AND start_ms <= ? ORDER BY start_ms, id'),
+      segmentsOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence'),
+      segmentLastOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence DESC LIMIT 1'),
+      segmentAll: p('SELECT * FROM segments ORDER BY id'),
+    };
+  }
+
+  static open(options: StoreOptions): Store {
+    if (options.inMemory) {
+      const dir = mkdtempSync(join(tmpdir(), 'oss-live-emulator-'));
+      return new Store(openDatabase(':memory:'), new ObjectFiles(dir), dir);
+    }
+    const dataDir = resolve(options.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir), undefined);
+    store.files.sweep((file) => store.q.objectFileKnown.get(file) !== undefined);
+    return store;
+  }
+
+  close(): void {
+    this.db.close();
+    if (this.ownedTempDir) rmSync(this.ownedTempDir, { recursive: true, force: true });
+  }
+
+  /** Runs fn in one SQLite transaction (read-modify-write without interleaving). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Wipes every row and every stored byte. */
+  reset(): void {
+    this.db.exec('DELETE FROM segments; DELETE FROM publishes; DELETE FROM channels; DELETE FROM objects; DELETE FROM buckets;');
+    this.files.wipe();
+  }
+
+  // ---- buckets
+
+  getBucket(name: string): BucketRow | undefined {
+    const r = this.q.bucketGet.get(name) as Raw | undefined;
+    return r && toBucket(r);
+  }
+
+  /** False when the bucket already exists. */
+  createBucket(row: BucketRow): boolean {
+    return this.q.bucketInsert.run(row.name, row.acl, row.storageClass, row.createdMs).changes === 1;
+  }
+
+  listBuckets(after = ''): BucketRow[] {
+    return (this.q.bucketList.all(after) as Raw[]).map(toBucket);
+  }
+
+  bucketIsEmpty(name: string): boolean {
+    return this.q.bucketHasObject.get(name) === undefined && this.q.bucketHasChannel.get(name) === undefined;
+  }
+
+  bucketStats(name: string): { objects: number; bytes: number; channels: number } {
+    const o = this.q.objectCount.get(name) as { n: number; bytes: number };
+    const c = this.q.channelCount.get(name) as { n: number };
+    return { objects: o.n, bytes: o.bytes, channels: c.n };
+  }
+
+  deleteBucket(name: string): void {
+    this.q.bucketDelete.run(name);
+  }
+
+  setBucketAcl(name: string, acl: BucketAcl): void {
+    this.q.bucketAcl.run(acl, name);
+  }
+
+  // ---- objects
+
+  getObject(bucket: string, key: string): ObjectRow | undefined {
+    const r = this.q.objectGet.get(bucket, key) as Raw | undefined;
+    return r && toObject(r);
+  }
+
+  objectPath(row: ObjectRow): string {
+    return this.files.path(row.file);
+  }
+
+  /**
+   * Records a file already written durably under a key, without a transaction of its own (callers pairing it with
+   * other rows run it inside theirs). Returns the replaced file, to remove once the caller's transaction committed.
+   */
+  recordObject(bucket: string, key: string, written: WrittenFile, meta: NewObject): { row: ObjectRow; replaced: string | undefined } {
+    const row: ObjectRow = {
+      bucket,
+      key,
+      file: written.file,
+      size: written.size,
+      etag: etagOf(written.md5),
+      contentType: meta.contentType,
+      lastModifiedMs: meta.lastModifiedMs,
+      acl: meta.acl ?? 'default',
+      headers: meta.headers ?? {},
+    };
+    const old = this.getObject(bucket, key);
+    this.q.objectUpsert.run({ ...row, headers: JSON.stringify(row.headers) });
+    return { row, replaced: old && old.file !== row.file ? old.file : undefined };
+  }
+
+  /** Records a file already written durably; replaces (and then removes) the previous file under the key. */
+  commitObject(bucket: string, key: string, written: WrittenFile, meta: NewObject): ObjectRow {
+    const { row, replaced } = this.transaction(() => this.recordObject(bucket, key, written, meta));
+    if (replaced) this.files.remove(replaced);
+    return row;
+  }
+
+  putObjectBytes(bucket: string, key: string, chunks: readonly Buffer[], meta: NewObject): ObjectRow {
+    return this.commitObject(bucket, key, this.files.writeBuffers(chunks), meta);
+  }
+
+  /** `verify` may refuse the bytes (e.g. a Content-MD5 mismatch) before anything is committed. */
+  async putObjectStream(
+    bucket: string,
+    key: string,
+    body: Readable,
+    maxBytes: number,
+    onTooLarge: () => Error,
+    meta: NewObject,
+    verify?: (md5: Buffer) => Error | undefined,
+  ): Promise<ObjectRow> {
+    const written = await this.files.writeStream(body, maxBytes, onTooLarge);
+    try {
+      const refused = verify?.(written.md5);
+      if (refused) throw refused;
+      return this.commitObject(bucket, key, written, meta);
+    } catch (err) {
+      this.files.remove(written.file);
+      throw err;
+    }
+  }
+
+  deleteObject(bucket: string, key: string): boolean {
+    const old = this.transaction(() => {
+      const row = this.getObject(bucket, key);
+      if (row) this.q.objectDelete.run(bucket, key);
+      return row;
+    });
+    if (old) this.files.remove(old.file);
+    return old !== undefined;
+  }
+
+  setObjectAcl(bucket: string, key: string, acl: ObjectAcl): void {
+    this.q.objectAcl.run(acl, bucket, key);
+  }
+
+  /** Lexicographic (UTF-8 byte order) listing with prefix, delimiter and marker, like ListObjects. */
+  listObjects(query: ListObjectsQuery): ListObjectsPage {
+    const objects: ObjectRow[] = [];
+    const commonPrefixes: string[] = [];
+    let nextMarker: string | undefined;
+    let isTruncated = false;
+    let lastPrefix: string | undefined;
+    for (const raw of this.q.objectScan.iterate(query.bucket, query.after, query.prefix) as IterableIterator<Raw>) {
+      const key = raw.key as string;
+      if (!key.startsWith(query.prefix)) break;
+      if (lastPrefix !== undefined && key.startsWith(lastPrefix)) continue;
+      let commonPrefix: string | undefined;
+      if (query.delimiter) {
+        const at = key.indexOf(query.delimiter, query.prefix.length);
+        if (at !== -1) commonPrefix = key.slice(0, at + query.delimiter.length);
+      }
+      if (objects.length + commonPrefixes.length >= query.maxKeys) {
+        isTruncated = true;
+        break;
+      }
+      if (commonPrefix !== undefined) {
+        commonPrefixes.push(commonPrefix);
+        lastPrefix = commonPrefix;
+        nextMarker = commonPrefix;
+      } else {
+        objects.push(toObject(raw));
+        nextMarker = key;
+      }
+    }
+    return { objects, commonPrefixes, isTruncated, nextMarker: isTruncated ? nextMarker : undefined };
+  }
+
+  isFileReferenced(file: string): boolean {
+    return this.q.objectFileKnown.get(file) !== undefined;
+  }
+
+  // ---- live channels
+
+  getChannel(bucket: string, name: string): ChannelRow | undefined {
+    const r = this.q.channelGet.get(bucket, name) as Raw | undefined;
+    return r && toChannel(r);
+  }
+
+  putChannel(row: ChannelRow): void {
+    this.q.channelUpsert.run({ ...row, snapshot: row.snapshot ? JSON.stringify(row.snapshot) : null });
+  }
+
+  setChannelStatus(bucket: string, name: string, status: ChannelRow['status'], nowMs: number): boolean {
+    return this.q.channelStatus.run(status, nowMs, bucket, name).changes === 1;
+  }
+
+  deleteChannel(bucket: string, name: string): boolean {
+    return this.q.channelDelete.run(bucket, name).changes === 1;
+  }
+
+  /** Channels of a bucket after `after`, starting with `prefix`, at most `limit + 1` (to tell truncation). */
+  listChannels(bucket: string, prefix: string, after: string, limit: number): ChannelRow[] {
+    const out: ChannelRow[] = [];
+    for (const raw of this.q.channelScan.iterate(bucket, after, prefix) as IterableIterator<Raw>) {
+      if (!(raw.name as string).startsWith(prefix) || out.length > limit) break;
+      out.push(toChannel(raw));
+    }
+    return out;
+  }
+
+  allChannels(): ChannelRow[] {
+    return (this.q.channelAll.all() as Raw[]).map(toChannel);
+  }
+
+  // ---- publishes (history) and segments
+
+  openPublish(bucket: string, channel: string, startMs: number, remoteAddr: string, playlistName: string): number {
+    return Number(this.q.publishInsert.run(bucket, channel, startMs, remoteAddr, playlistName).lastInsertRowid);
+  }
+
+  closePublish(id: number, endMs: number): void {
+    this.q.publishClose.run(endMs, id);
+  }
+
+  getPublish(id: number): PublishRow | undefined {
+    const r = this.q.publishGet.get(id) as Raw | undefined;
+    return r && toPublish(r);
+  }
+
+  openPublishes(): PublishRow[] {
+    return (this.q.publishOpen.all() as Raw[]).map(toPublish);
+  }
+
+  /** The most recent finished publishes, newest first. */
+  recentPublishes(bucket: string, channel: string, limit: number): PublishRow[] {
+    return (this.q.publishRecent.all(bucket, channel, limit) as Raw[]).map(toPublish);
+  }
+
+  addSegment(seg: Omit<SegmentRow, 'id'>): number {
+    return Number(
+      this.q.segmentInsert.run(seg.publishId, seg.bucket, seg.channel, seg.key, seg.sequence, seg.startMs, seg.durationMs).lastInsertRowid,
+    );
+  }
+
+  segmentsInSpan(bucket: string, channel: string, fromMs: number, toMs: number): SegmentRow[] {
+    return (this.q.segmentsInSpan.all(bucket, channel, fromMs, toMs) as Raw[]).map(toSegment);
+  }
+
+  segmentsOfPublish(publishId: number): SegmentRow[] {
+    return (this.q.segmentsOfPublish.all(publishId) as Raw[]).map(toSegment);
+  }
+
+  lastSegmentOfPublish(publishId: number): SegmentRow | undefined {
+    const r = this.q.segmentLastOfPublish.get(publishId) as Raw | undefined;
+    return r && toSegment(r);
+  }
+
+  allSegments(): SegmentRow[] {
+    return (this.q.segmentAll.all() as Raw[]).map(toSegment);
+  }
+}
