@@ -55,7 +55,8 @@ export function parseAudioTag(body: Buffer): AudioTag {
   if (body.length < 1) throw new MediaFormatError('FLV audio tag: empty body');
   const soundFormat = body[0]! >> 4;
   if (soundFormat !== SOUND_FORMAT_AAC) {
-    return { codec: 'unsupported', name: `${SOUND_FORMAT_NAMES[soundFormat] ?? 'unknown audio format'} (SoundFormat ${soundFormat})` };
+    const name = SOUND_FORMAT_NAMES[soundFormat] ?? 'unknown audio format';
+    return { codec: 'unsupported', name: `${name} (SoundFormat ${soundFormat})` };
   }
   if (body.length < 2) throw new MediaFormatError('FLV AAC audio tag: missing AACPacketType');
   const type = body[1];
@@ -103,7 +104,8 @@ export function channelCount(channelConfiguration: number): number {
 
 /** ADTS can carry only what its 2-bit profile, 4-bit rate index and 3-bit channel fields express. */
 export function adtsParamsFor(config: AudioSpecificConfig): AdtsParams {
-  const describe = `AAC object type ${config.objectType}, ${config.sampleRate} Hz, channel config ${config.channelConfiguration}`;
+  const { objectType, sampleRate, channelConfiguration } = config;
+  const describe = `AAC object type ${objectType}, ${sampleRate} Hz, channel config ${channelConfiguration}`;
   if (config.objectType < 1 || config.objectType > 4) {
     throw new UnsupportedCodecError(`${describe}: only AAC Main/LC/SSR/LTP fit in ADTS`, describe);
   }

@@ -98,7 +98,11 @@ export class HlsSegmenter {
     }
     if (this.aac) {
       const { config } = this.aac;
-      info.audio = { codec: 'AAC', sampleRate: config.extensionSampleRate ?? config.sampleRate, channels: channelCount(config.channelConfiguration) };
+      info.audio = {
+        codec: 'AAC',
+        sampleRate: config.extensionSampleRate ?? config.sampleRate,
+        channels: channelCount(config.channelConfiguration),
+      };
     }
     return info;
   }
@@ -106,7 +110,8 @@ export class HlsSegmenter {
   private onVideo(p: MediaPacket): void {
     const tag = parseVideoTag(p.data);
     if (tag.codec === 'unsupported') {
-      throw new UnsupportedCodecError(`video codec ${tag.name} is not supported: only H.264 (AVC) can be segmented to HLS`, tag.name);
+      const message = `video codec ${tag.name} is not supported: only H.264 (AVC) can be segmented to HLS`;
+      throw new UnsupportedCodecError(message, tag.name);
     }
     if (tag.packetType === 'sequence-header') {
       const avc = parseAvcDecoderConfig(tag.payload);
@@ -117,7 +122,8 @@ export class HlsSegmenter {
     if (tag.packetType !== 'nalu') return; // end-of-sequence and info frames carry no picture
     if (!this.avc) return this.warnOnce('H.264 frames before the AVC sequence header were dropped');
     const dts = p.timestamp;
-    const frame: AccessUnit = { dts, pts: dts + tag.compositionTimeMs, key: tag.keyframe, data: avccToAnnexB(tag.payload, this.avc) };
+    const data = avccToAnnexB(tag.payload, this.avc);
+    const frame: AccessUnit = { dts, pts: dts + tag.compositionTimeMs, key: tag.keyframe, data };
 
     if (this.segmentStartMs === undefined) {
       if (!frame.key) return; // nothing is emitted before the first keyframe
@@ -129,7 +135,8 @@ export class HlsSegmenter {
       if (frame.key && elapsed >= this.fragMs) {
         this.cut(dts);
       } else if (elapsed >= this.forcedCutMs) {
-        this.events.push({ type: 'warning', message: `no keyframe within ${this.forcedCutMs / 1000} s: segment cut at a non-key frame (DTS ${dts} ms)` });
+        const message = `no keyframe within ${this.forcedCutMs / 1000} s: segment cut at a non-key frame (DTS ${dts} ms)`;
+        this.events.push({ type: 'warning', message });
         this.cut(dts);
       }
     }
@@ -172,9 +179,8 @@ export class HlsSegmenter {
 
   private addToAudioBundle(frame: AccessUnit): void {
     const first = this.audioBundle[0];
-    if (first && (frame.dts - first.dts >= AUDIO_PES_MAX_SPAN_MS || this.audioBundleBytes + frame.data.length > AUDIO_PES_MAX_BYTES)) {
-      this.flushAudioBundle();
-    }
+    const spanFull = first !== undefined && frame.dts - first.dts >= AUDIO_PES_MAX_SPAN_MS;
+    if (spanFull || this.audioBundleBytes + frame.data.length > AUDIO_PES_MAX_BYTES) this.flushAudioBundle();
     this.audioBundle.push(frame);
     this.audioBundleBytes += frame.data.length;
   }

@@ -5,14 +5,27 @@ export interface PlaylistSegment {
   durationSec: number;
 }
 
-export function renderLivePlaylist(opts: { segments: readonly PlaylistSegment[]; mediaSequence: number; ended: boolean }): string {
+export function renderLivePlaylist(opts: {
+  segments: readonly PlaylistSegment[];
+  /** Index of the first listed segment since the push began. */
+  mediaSequence: number;
+  /** The push is over: append #EXT-X-ENDLIST. */
+  ended: boolean;
+}): string {
   if (!Number.isInteger(opts.mediaSequence) || opts.mediaSequence < 0) {
     throw new RangeError(`mediaSequence must be a non-negative integer, got ${opts.mediaSequence}`);
   }
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-MEDIA-SEQUENCE:${opts.mediaSequence}`, `#EXT-X-TARGETDURATION:${targetDuration(opts.segments)}`];
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:3',
+    `#EXT-X-MEDIA-SEQUENCE:${opts.mediaSequence}`,
+    `#EXT-X-TARGETDURATION:${targetDuration(opts.segments)}`,
+  ];
   for (const s of opts.segments) {
+    if (!Number.isFinite(s.durationSec) || s.durationSec < 0) {
+      throw new RangeError(`segment ${s.uri} has duration ${s.durationSec}`);
+    }
     // A line break in a URI would inject playlist tags.
-    if (!Number.isFinite(s.durationSec) || s.durationSec < 0) throw new RangeError(`segment ${s.uri} has duration ${s.durationSec}`);
     if (/[\r\n]/.test(s.uri)) throw new RangeError(`segment URI contains a line break: ${JSON.stringify(s.uri)}`);
     lines.push(`#EXTINF:${s.durationSec.toFixed(3)},`, s.uri);
   }

@@ -42,7 +42,9 @@ export class TsPacketWriter {
 
   /** One PSI section (it must fit one packet): pointer_field 0, section, 0xFF fill. */
   writeSection(pid: number, section: Buffer): void {
-    if (section.length > TS_PAYLOAD_SIZE - 1) throw new RangeError(`PSI section of ${section.length} bytes needs more than one packet`);
+    if (section.length > TS_PAYLOAD_SIZE - 1) {
+      throw new RangeError(`PSI section of ${section.length} bytes needs more than one packet`);
+    }
     const off = this.reservePacket();
     const b = this.buf;
     this.writeHeader(off, pid, true, AFC_PAYLOAD_ONLY, this.nextCc(pid));

@@ -12,7 +12,12 @@ const RESERVED_PID_BITS = 0xe000; // 3 reserved '1' bits in front of every 13-bi
 const RESERVED_LENGTH_BITS = 0xf000; // 4 reserved '1' bits in front of every 12-bit length
 
 /** program_association_section (§2.4.4.3) listing one program. */
-export function encodePatSection(opts: { transportStreamId: number; version: number; programNumber: number; pmtPid: number }): Buffer {
+export function encodePatSection(opts: {
+  transportStreamId: number;
+  version: number;
+  programNumber: number;
+  pmtPid: number;
+}): Buffer {
   const body = Buffer.alloc(4);
   body.writeUInt16BE(opts.programNumber, 0);
   body.writeUInt16BE(RESERVED_PID_BITS | opts.pmtPid, 2);
