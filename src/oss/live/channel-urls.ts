@@ -1,11 +1,12 @@
 import { isIP } from 'node:net';
 import { hostnameOf } from '../../http/request-target.js';
 import type { XmlChild } from '../../http/xml.js';
+import type { Config } from '../../config.js';
 
-/** How the client reached us: the URLs handed out follow the same host and addressing style. */
+/** Where the URLs handed out point: the service endpoint (no bucket label) and the addressing style. */
 export interface UrlBase {
-  /** host[:port] the client used (or the configured public host). */
-  publicHost: string;
+  /** host[:port] of the endpoint, e.g. `127.0.0.1:8080` or `localhost:8080`. */
+  endpointHost: string;
   pathStyle: boolean;
 }
 
@@ -17,17 +18,20 @@ export interface ChannelUrls {
 /** Percent-encodes like an object key in a URL, keeping `/` (spec §5.1 recommendation; ali-oss `_escape` does the same). */
 export const encodeKey = (key: string): string => encodeURIComponent(key).replace(/%2F/g, '/');
 
+const isIpHost = (host: string): boolean => isIP(hostnameOf(host).replace(/^\[|\]$/g, '')) !== 0;
+
 /**
- * `<scheme>://<bucket host><bucket path>`: virtual-hosted `bucket.<host>` when the client used that style, path-style
- * `<host>/bucket` otherwise — and also when the host is an IP literal, which cannot take a bucket label (ali-oss with an IP
- * endpoint is virtual-hosted by its Host header, yet the URL must point at the IP it reached).
+ * The URL base for a request: its addressing style, except that an IP endpoint cannot take a bucket label and so is
+ * always path style (ali-oss with an IP endpoint is virtual-hosted by its Host header, yet must be sent to the IP).
  */
-function bucketBase(base: UrlBase, bucket: string): { host: string; path: string } {
-  const hostname = hostnameOf(base.publicHost);
-  if (base.pathStyle || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) return { host: base.publicHost, path: `/${encodeKey(bucket)}` };
-  // A virtual-hosted Host (`bucket.localhost:8080`) already names the bucket.
-  if (hostname.startsWith(`${bucket.toLowerCase()}.`)) return { host: base.publicHost, path: '' };
-  return { host: `${bucket}.${base.publicHost}`, path: '' };
+export function urlBaseOf(
+  ctx: { publicHost: string; pathStyle: boolean; services: { config: Pick<Config, 'publicHost'> } },
+  bucket: string,
+): UrlBase {
+  // Unless configured, a virtual-hosted request's public host is its own Host header, `<bucket>.<endpoint>`.
+  const hostNamesBucket = ctx.services.config.publicHost === undefined && !ctx.pathStyle && hostnameOf(ctx.publicHost).startsWith(`${bucket}.`);
+  const endpointHost = hostNamesBucket ? ctx.publicHost.slice(bucket.length + 1) : ctx.publicHost;
+  return { endpointHost, pathStyle: ctx.pathStyle || isIpHost(endpointHost) };
 }
 
 /**
@@ -35,7 +39,8 @@ function bucketBase(base: UrlBase, bucket: string): { host: string; path: string
  * HTTP host:port on purpose: the HTTP port also accepts RTMP, and the SDKs build signed RTMP URLs from the HTTP endpoint.
  */
 export function channelUrls(base: UrlBase, bucket: string, channel: string, playlistName: string): ChannelUrls {
-  const { host, path } = bucketBase(base, bucket);
+  const host = base.pathStyle ? base.endpointHost : `${bucket}.${base.endpointHost}`;
+  const path = base.pathStyle ? `/${encodeKey(bucket)}` : '';
   return {
     publishUrl: `rtmp://${host}${path}/live/${encodeKey(channel)}`,
     playUrl: `http://${host}${path}/${encodeKey(channel)}/${encodeKey(playlistName)}`,

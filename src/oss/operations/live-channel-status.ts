@@ -10,12 +10,13 @@ import type { Operation, Services } from '../operation.js';
  */
 function kickAfterGrace(services: Services, bucket: string, channel: string): void {
   const timer = setTimeout(() => {
+    let status: string | undefined;
     try {
-      if (services.store.getChannel(bucket, channel)?.status !== 'disabled') return;
-      services.live.get(bucket, channel)?.kick('channel disabled');
+      status = services.store.getChannel(bucket, channel)?.status;
     } catch {
-      // The emulator closed (store gone) before the grace ran out: nobody is left to kick.
+      return; // The emulator closed (store gone) before the grace ran out: nobody is left to kick.
     }
+    if (status === 'disabled') services.live.get(bucket, channel)?.kick('channel disabled');
   }, services.config.disableGraceMs);
   timer.unref();
 }

@@ -2,7 +2,7 @@ import { queryValue } from '../../http/request-target.js';
 import type { XmlChild } from '../../http/xml.js';
 import { ossErrors } from '../errors.js';
 import { isoSeconds } from '../formats.js';
-import { channelUrls, channelUrlsXml } from '../live/channel-urls.js';
+import { channelUrls, channelUrlsXml, urlBaseOf } from '../live/channel-urls.js';
 import { requireBucket, type Operation } from '../operation.js';
 
 const DEFAULT_MAX_KEYS = 100;
@@ -28,6 +28,7 @@ export const listLiveChannel: Operation = (ctx) => {
   const maxKeys = parseMaxKeys(queryValue(ctx.query, 'max-keys'));
   const rows = ctx.services.store.listChannels(bucket, prefix, marker, maxKeys);
   const isTruncated = rows.length > maxKeys;
+  const urlBase = urlBaseOf(ctx, bucket);
   const page = rows.slice(0, maxKeys);
   return {
     xml: {
@@ -45,7 +46,7 @@ export const listLiveChannel: Operation = (ctx) => {
             ['Description', c.description],
             ['Status', c.status],
             ['LastModified', isoSeconds(c.lastModifiedMs)],
-            ...channelUrlsXml(channelUrls(ctx, bucket, c.name, c.playlistName)),
+            ...channelUrlsXml(channelUrls(urlBase, bucket, c.name, c.playlistName)),
           ],
         ]),
       ],

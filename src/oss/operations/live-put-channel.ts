@@ -2,8 +2,9 @@ import { parseXmlBody } from '../../http/xml.js';
 import { ossErrors } from '../errors.js';
 import { parseChannelConfig } from '../live/channel-config.js';
 import { requireChannelName } from '../live/channel-lookup.js';
-import { channelUrls, channelUrlsXml } from '../live/channel-urls.js';
+import { channelUrls, channelUrlsXml, urlBaseOf } from '../live/channel-urls.js';
 import type { Operation } from '../operation.js';
+import { checkBodyMd5 } from './object-metadata.js';
 
 /** A LiveChannelConfiguration is a few hundred bytes; anything past this is refused while reading (EntityTooLarge). */
 const MAX_CONFIG_BYTES = 64 * 1024;
@@ -12,12 +13,15 @@ const MAX_CONFIG_BYTES = 64 * 1024;
 export const putLiveChannel: Operation = async (ctx) => {
   const name = ctx.key;
   const bucket = requireChannelName(ctx, name);
-  const config = parseChannelConfig(parseXmlBody(await ctx.readBody(MAX_CONFIG_BYTES), 'LiveChannelConfiguration'));
+  const body = await ctx.readBody(MAX_CONFIG_BYTES);
+  // ali-oss and Java send Content-MD5 with the body; verified as for objects (spec §5.1 recommendation).
+  checkBodyMd5(ctx.headers, body);
+  const config = parseChannelConfig(parseXmlBody(body, 'LiveChannelConfiguration'));
   const { store, live, clock } = ctx.services;
   // Checked after the body was read, and with no await before the write: the registry cannot change in between.
   if (live.isLive(bucket, name)) throw ossErrors.channelStillLive();
   store.putChannel({ bucket, name, ...config, lastModifiedMs: clock.now() });
   return {
-    xml: { root: 'CreateLiveChannelResult', children: channelUrlsXml(channelUrls(ctx, bucket, name, config.playlistName)) },
+    xml: { root: 'CreateLiveChannelResult', children: channelUrlsXml(channelUrls(urlBaseOf(ctx, bucket), bucket, name, config.playlistName)) },
   };
 };
