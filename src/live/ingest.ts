@@ -48,8 +48,10 @@ export function createIngest(services: Services, credentials: Credentials, log: 
       target,
       publishId,
       connectedMs,
+      // Segment names are start times: never reuse one of an earlier publish of this channel.
+      mediaStartMs: Math.max(connectedMs, store.channelSegmentsEnd(target.bucket, target.channel.name) + 1),
       remoteAddr: who.remote,
-      kickConnection: (reason) => req.kick(reason),
+      kickConnection: (reason) => req.connection.kick(reason),
       onSegmentVisible: options.onSegmentVisible,
     });
     // decidePublish checked the channel is free and nothing ran since, so the claim holds.

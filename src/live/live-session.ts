@@ -13,6 +13,8 @@ export interface LiveSessionOptions {
   target: PublishTarget;
   publishId: number;
   connectedMs: number;
+  /** Segment times start here: the connect time, or later if the channel's earlier media (pushed faster than real time) runs past it. */
+  mediaStartMs: number;
   remoteAddr: string;
   /** Closes the RTMP connection (the sink then gets end('kicked')). */
   kickConnection(reason: string): void;
@@ -125,7 +127,7 @@ export class LiveSession implements MediaSink, LivePublish {
       switch (event.type) {
         case 'segment-start':
           this.firstStartMs ??= event.startMs;
-          this.writer.begin(this.opts.connectedMs + (event.startMs - this.firstStartMs));
+          this.writer.begin(this.opts.mediaStartMs + (event.startMs - this.firstStartMs));
           break;
         case 'data':
           this.writer.append(event.bytes);

@@ -111,17 +111,22 @@ class FlvPublisher implements Publisher {
 
   private async setUp(): Promise<void> {
     const { host, port, app, tcUrl, publishName } = this.target;
-    const client = await RtmpClientConnection.open(host, port, this.halt.signal);
-    this.client = client;
-    if (this.halt.signal.aborted) throw new Error('publisher stopped before publish started');
     const timeoutMs = this.opts.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
+    // One signal for everything that ends the setup early: our timeout, or stop()/reset()/stall().
+    const setup = new AbortController();
     const timer = setTimeout(
-      () => client.destroy(new RtmpPublishError('Timeout', `no NetStream.Publish.Start within ${timeoutMs} ms`)),
+      () => setup.abort(new RtmpPublishError('Timeout', `no NetStream.Publish.Start within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    const onHalt = () => (this.ending === 'reset' ? client.reset() : client.destroy());
-    this.halt.signal.addEventListener('abort', onHalt, { once: true });
+    const onHalt = () => setup.abort(new Error('publisher stopped before publish started'));
+    if (this.halt.signal.aborted) onHalt();
+    else this.halt.signal.addEventListener('abort', onHalt, { once: true });
     try {
+      const client = await RtmpClientConnection.open(host, port, setup.signal);
+      this.client = client;
+      const onAbort = () => (this.ending === 'reset' ? client.reset() : client.destroy(abortReason(setup.signal)));
+      if (setup.signal.aborted) onAbort();
+      else setup.signal.addEventListener('abort', onAbort, { once: true });
       client.setChunkSize(4096);
       await client.call('connect', { app, type: 'nonprivate', flashVer: 'FMLE/3.0 (compatible; oss-live-emulator)', tcUrl });
       client.command(0, 'releaseStream', null, publishName);
@@ -130,6 +135,7 @@ class FlvPublisher implements Publisher {
       if (typeof streamId !== 'number') throw new RtmpPublishError('NetStream.Failed', 'createStream returned no stream id');
       this.streamId = streamId;
       await this.publish(client, streamId, publishName);
+      setup.signal.removeEventListener('abort', onAbort);
     } finally {
       clearTimeout(timer);
       this.halt.signal.removeEventListener('abort', onHalt);
@@ -239,6 +245,10 @@ function isDecoderConfig(tag: FlvFileTag): boolean {
   const b = tag.body;
   if (tag.type === TAG_VIDEO) return (b[0]! & 0x0f) === 7 && b[1] === 0;
   return b[0]! >> 4 === 10 && b[1] === 0;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

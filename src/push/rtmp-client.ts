@@ -48,6 +48,10 @@ export class RtmpClientConnection {
   private bytesReceived = 0;
   private bytesAcknowledged = 0;
   private ackWindow = 0;
+  /** The last sequence number the server acknowledged (bytes it had received), 0 if none. */
+  serverAcknowledged = 0;
+  /** How many Acknowledgement messages the server sent. */
+  serverAcknowledgements = 0;
   /** Resolves when the socket has closed, with the error that closed it, if any. */
   readonly closed: Promise<Error | undefined>;
 
@@ -69,13 +73,14 @@ export class RtmpClientConnection {
     return this.socket.destroyed;
   }
 
-  /** Connects and completes the (simple) handshake. */
+  /** Connects and completes the (simple) handshake; aborting the signal destroys the socket with its reason. */
   static open(host: string, port: number, signal: AbortSignal): Promise<RtmpClientConnection> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port, noDelay: true });
       const client = new RtmpClientConnection(socket);
-      const onAbort = () => socket.destroy(new Error('publisher stopped during connect'));
-      signal.addEventListener('abort', onAbort, { once: true });
+      const onAbort = () => socket.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
       socket.once('error', reject);
       socket.once('close', () => reject(new RtmpPublishError('NetConnection.Closed', 'closed during handshake')));
       socket.once('connect', () => {
@@ -105,6 +110,13 @@ export class RtmpClientConnection {
     payload.writeUInt32BE(size);
     this.sendMessage({ chunkStreamId: CSID_CONTROL, timestamp: 0, typeId: MSG_SET_CHUNK_SIZE, streamId: 0, payload });
     this.outChunkSize = size;
+  }
+
+  /** Tells the server to acknowledge every `size` bytes it receives from us. */
+  announceWindowAckSize(size: number): void {
+    const payload = Buffer.alloc(4);
+    payload.writeUInt32BE(size);
+    this.sendMessage({ chunkStreamId: CSID_CONTROL, timestamp: 0, typeId: MSG_WINDOW_ACK_SIZE, streamId: 0, payload });
   }
 
   /** A command that expects no answer (releaseStream, FCPublish, publish, deleteStream, ...). */
@@ -192,7 +204,10 @@ export class RtmpClientConnection {
 
   private onMessage(msg: RtmpMessage): void {
     const { typeId, payload } = msg;
-    if (typeId === MSG_SET_CHUNK_SIZE && payload.length >= 4) {
+    if (typeId === MSG_ACKNOWLEDGEMENT && payload.length >= 4) {
+      this.serverAcknowledged = payload.readUInt32BE(0);
+      this.serverAcknowledgements++;
+    } else if (typeId === MSG_SET_CHUNK_SIZE && payload.length >= 4) {
       this.decoder.chunkSize = payload.readUInt32BE(0) & 0x7fffffff;
     } else if (typeId === MSG_WINDOW_ACK_SIZE && payload.length >= 4) {
       this.ackWindow = payload.readUInt32BE(0);

@@ -148,6 +148,7 @@ export class Store {
       segmentsOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence'),
       segmentLastOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence DESC LIMIT 1'),
       segmentAll: p('SELECT * FROM segments ORDER BY id'),
+      segmentsEnd: p('SELECT max(start_ms + duration_ms) AS end_ms FROM segments WHERE bucket = ? AND channel = ?'),
     };
   }
 
@@ -401,6 +402,11 @@ export class Store {
   lastSegmentOfPublish(publishId: number): SegmentRow | undefined {
     const r = this.q.segmentLastOfPublish.get(publishId) as Raw | undefined;
     return r && toSegment(r);
+  }
+
+  /** Where the channel's recorded media ends (ms), or 0 when it has none. */
+  channelSegmentsEnd(bucket: string, channel: string): number {
+    return ((this.q.segmentsEnd.get(bucket, channel) as { end_ms: number | null }).end_ms ?? 0);
   }
 
   allSegments(): SegmentRow[] {

@@ -172,6 +172,7 @@ class RtmpSocketSession implements RtmpConnection {
       rawQuery,
       remoteAddress: this.remoteAddress,
       remotePort: this.remotePort,
+      connection: this,
     };
     void this.decide(req, streamId);
   }
@@ -179,7 +180,7 @@ class RtmpSocketSession implements RtmpConnection {
   private async decide(req: PublishRequest, streamId: number): Promise<void> {
     let decision: PublishDecision;
     try {
-      decision = await this.hooks.publish(req);
+      decision = await this.hooks.publish(req, this);
     } catch (err) {
       this.log.error({ conn: this.id, err }, 'rtmp publish hook threw');
       decision = { accept: false, code: 'NetStream.Publish.Failed', description: 'Internal error' };

@@ -112,7 +112,9 @@ class GuardedRtmp extends NmsRtmp {
   override invokeHandler(): void {
     const { type, length } = this.parserPacket.header;
     const body = this.parserPacket.payload.subarray(type === MSG_COMMAND_AMF3 ? 1 : 0, length);
-    if (HANDLED_COMMANDS.has(leadingAmf0String(body) ?? '')) super.invokeHandler();
+    const name = leadingAmf0String(body);
+    if (name === undefined) throw new RtmpProtocolViolation('command message without an AMF0 command name');
+    if (HANDLED_COMMANDS.has(name)) super.invokeHandler();
   }
 
   override controlHandler(): void {

@@ -28,6 +28,8 @@ export interface PublishRequest {
   rawQuery: string;
   remoteAddress: string;
   remotePort: number;
+  /** The connection asking, so the accepted session can end it (channel disabled, emulator closing). */
+  connection: RtmpConnection;
 }
 
 export type PublishDecision =
@@ -52,7 +54,8 @@ export interface MediaSink {
 }
 
 export interface RtmpHooks {
-  publish(req: PublishRequest): Promise<PublishDecision> | PublishDecision;
+  /** `connection` lets the accepting side kick this publisher later (channel disabled, second publisher, shutdown). */
+  publish(req: PublishRequest, connection: RtmpConnection): Promise<PublishDecision> | PublishDecision;
 }
 
 export interface RtmpConnection {
