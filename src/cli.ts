@@ -50,7 +50,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${err.message}\n`);
     return 2;
   }
-  const emulator = await startEmulator(parsed.config);
+  let emulator;
+  try {
+    emulator = await startEmulator(parsed.config);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { port?: number };
+    if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw err;
+    process.stderr.write(`cannot listen on ${parsed.config.host}:${e.port ?? '?'}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}; choose another with --http-port / --rtmp-port\n`);
+    return 1;
+  }
   const { config } = emulator;
   const credentialLines = config.credentials.map((c) => `  AccessKeyId ${c.accessKeyId}  AccessKeySecret ${c.accessKeySecret}`).join('\n');
   process.stdout.write(
