@@ -22,6 +22,8 @@ export interface Config {
   baseDomains: string[];
   /** A publisher that sends nothing for this long is dropped and its record closed. */
   rtmpIdleTimeoutMs: number;
+  /** An RTMP handshake (C0+C1+C2) must complete within this long. */
+  rtmpHandshakeTimeoutMs: number;
   /** OSS disconnects a live publisher about 10 s after its channel is disabled; tests shorten it. */
   disableGraceMs: number;
 }
@@ -42,7 +44,8 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   logLevel: 'info',
   baseDomains: ['localhost', 'aliyuncs.com'],
   rtmpIdleTimeoutMs: 10_000,
-  disableGraceMs: 1_000,
+  rtmpHandshakeTimeoutMs: 10_000,
+  disableGraceMs: 500,
 });
 
 export class ConfigError extends Error {}

@@ -60,7 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   ingest.recover();
   const rtmp = createRtmpServer(ingest.hooks, {
     idleTimeoutMs: config.rtmpIdleTimeoutMs,
-    handshakeTimeoutMs: 10_000,
+    handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs,
     log: log.child({ component: 'rtmp' }),
   });
   const app = buildHttpApp({ services, credentials, operations, logger: log, onReset: () => ingest.reset() });

@@ -6,7 +6,7 @@ import { ossErrors } from '../oss/errors.js';
 import type { Operation, Services } from '../oss/operation.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { applyCors, preflight } from './cors.js';
-import { sendError } from './error-reply.js';
+import { errorXml, sendError } from './error-reply.js';
 import { createPipeline } from './pipeline.js';
 
 /** x-oss-request-id: 24 upper-case hex characters, as OSS sends (the Java SDK's tests check the length). */
@@ -33,6 +33,12 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     bodyLimit: 5 * 1024 * 1024 * 1024,
     keepAliveTimeout: 65_000,
+    // Requests Node's HTTP parser cannot read still get an OSS error body, not Fastify's JSON.
+    clientErrorHandler: (err, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const body = errorXml(ossErrors.invalidRequest(`The request could not be parsed (${(err as NodeJS.ErrnoException).code ?? 'bad request'}).`), newRequestId(), '');
+      socket.end(`HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
     requestTimeout: 120_000,
   }) as unknown as FastifyInstance;
 
