@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import { Parser } from 'm3u8-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPublisher } from '../../src/push/index.js';
 import { ossClient, startTestEmulator } from '../helpers/emulator.js';
-import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
+import { spawnEmulator } from '../helpers/cli-process.js';
+import { FIXTURE_360P, publishUrl, waitFor } from '../helpers/live.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'emu-crash-'));
 let child: ChildProcess | undefined;
@@ -15,35 +16,11 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts the real CLI in its own process, so it can be killed with SIGKILL mid-push. */
-async function spawnEmulator(): Promise<{ httpPort: number; process: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--data-dir', dataDir, '--http-port', '0', '--rtmp-port', '0', '--log-level', 'warn'], {
-    cwd: join(import.meta.dirname, '../..'),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const httpPort = await new Promise<number>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /OSS endpoint\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.once('exit', (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
-  });
-  return { httpPort, process: proc };
-}
-
 describe('kill -9 in the middle of a push', () => {
   it('restarts with SQLite and files in agreement, the history record closed and the channel idle', async () => {
-    const spawned = await spawnEmulator();
+    const spawned = await spawnEmulator(['--data-dir', dataDir, '--log-level', 'warn']);
     child = spawned.process;
-    const remote = {
-      endpoint: `http://127.0.0.1:${spawned.httpPort}`,
-      httpPort: spawned.httpPort,
-      rtmpPort: spawned.httpPort, // RTMP through the HTTP port: the dedicated listener is off in this process
-      accessKeyId: 'LTAI5tOssEmulatorKey',
-      accessKeySecret: 'OssEmulatorSecretDoNotUseInProd',
-    } as Parameters<typeof ossClient>[0];
+    const { remote } = spawned;
     await ossClient(remote).putBucket('crash');
     await ossClient(remote, 'crash').putChannel('cam', { Status: 'enabled', Target: { Type: 'HLS', FragDuration: 1, FragCount: 3 } } as never);
     const pub = startPublisher({ url: publishUrl(remote, 'crash', 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 4, loop: true });
