@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,4 +106,15 @@ describe('hostile input on the RTMP port', () => {
     await publishFlv({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_360P, speed: 0, durationMs: 500 });
     expect(publishes).toHaveLength(1);
   }, 20_000);
+});
+
+describe('the guarded parser under structured fuzzing', () => {
+  it('consumes or refuses 3000 malformed chunk streams without hanging, crashing or printing', () => {
+    // In a child process: a synchronous infinite loop would otherwise block this worker past any test timeout.
+    const script = new URL('./fuzz-rtmp-parser.ts', import.meta.url).pathname;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script, '3000', '20240601'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.error).toBeUndefined();
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe('ok 3000 inputs\n'); // nothing else: the library's console logging is silenced
+  }, 70_000);
 });

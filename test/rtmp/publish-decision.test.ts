@@ -83,7 +83,7 @@ describe('the publish decision', () => {
     expect(publishes[0]!.packets).toHaveLength(0);
   });
 
-  it('lets the accepting side kick the publisher through the connection handed to the hook', async () => {
+  it('lets the accepting side kick the publisher through req.connection', async () => {
     const { hooks, connections, publishes } = recordingHooks();
     const { port } = await startServer(hooks, opened);
     const publisher = startPublisher({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_360P });

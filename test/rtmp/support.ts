@@ -39,9 +39,9 @@ export function recordingHooks(decide?: (req: PublishRequest) => Promise<Refusal
   const connections: RtmpConnection[] = [];
   const publishes: RecordedPublish[] = [];
   const hooks: RtmpHooks = {
-    async publish(req, connection) {
+    async publish(req) {
       requests.push(req);
-      connections.push(connection);
+      connections.push(req.connection);
       const refusal = await decide?.(req);
       if (refusal) return { accept: false, ...refusal };
       let onEnd!: (reason: MediaEndReason) => void;

@@ -40,6 +40,7 @@ declare module 'node-media-server/src/protocol/rtmp.js' {
     onOutputCallback: (buffer: Buffer) => void;
 
     parserData(buffer: Buffer): string | null;
+    packetParse(): void;
     packetAlloc(): void;
     packetHandler(): void;
     controlHandler(): void;
@@ -72,4 +73,10 @@ declare module 'node-media-server/src/protocol/amf.js' {
     decodeAmf0Data(buffer: Buffer): NmsAmfData;
   };
   export = NmsAmf;
+}
+
+declare module 'node-media-server/src/core/logger.js' {
+  /** A process-wide singleton that prints with console.log. */
+  const NmsLogger: { log(message: string, level?: string): void };
+  export = NmsLogger;
 }

@@ -110,7 +110,7 @@ class RtmpSocketSession implements RtmpConnection {
    * on loopback. The reset is still pending on the socket, so a write fails at once; after a real FIN it succeeds.
    */
   private onEof(): void {
-    if (this.phase === 'publishing') {
+    if (this.phase === 'publishing' || this.phase === 'deciding') {
       this.protocol.sendAcknowledgement(this.bytesIn); // harmless to a live peer: it is a valid RTMP message
       if (this.socket.errored) {
         this.teardown('reset');
@@ -180,7 +180,7 @@ class RtmpSocketSession implements RtmpConnection {
   private async decide(req: PublishRequest, streamId: number): Promise<void> {
     let decision: PublishDecision;
     try {
-      decision = await this.hooks.publish(req, this);
+      decision = await this.hooks.publish(req);
     } catch (err) {
       this.log.error({ conn: this.id, err }, 'rtmp publish hook threw');
       decision = { accept: false, code: 'NetStream.Publish.Failed', description: 'Internal error' };

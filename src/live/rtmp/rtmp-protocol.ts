@@ -3,6 +3,11 @@
 // that mangles negative CTS and hands out a reused buffer, and the missing limits on chunk size / message length.
 import NmsRtmp from 'node-media-server/src/protocol/rtmp.js';
 import NmsAmf from 'node-media-server/src/protocol/amf.js';
+import nmsLogger from 'node-media-server/src/core/logger.js';
+
+// The library console.logs what hostile input triggers ("Unknown field", "Unknown command"): a client could flood
+// our stdout. We log one line per violation ourselves, so its (process-wide, otherwise unused) logger goes quiet.
+nmsLogger.log = () => {};
 
 const HANDSHAKE_DONE = 3; // RTMP_HANDSHAKE_2 in rtmp.js: C0, C1 and C2 consumed
 
@@ -24,7 +29,7 @@ const HANDLED_COMMANDS = new Set(['connect', 'createStream', 'publish', 'play', 
 /** The window we announce (node-media-server's value); the client should acknowledge us at this rate. */
 export const SERVER_WINDOW_ACK_SIZE = 5_000_000;
 /** Enough for ffmpeg/OBS (they use 4-6 chunk streams); bounds per-connection buffers. */
-const MAX_CHUNK_STREAMS = 32;
+const MAX_CHUNK_STREAMS = 16;
 
 /** Raised from inside the parser; the connection closes with end('error'). */
 export class RtmpProtocolViolation extends Error {}
@@ -87,6 +92,15 @@ class GuardedRtmp extends NmsRtmp {
 
   override onDeleteStream(): void {
     this.events.deleteStream();
+  }
+
+  override packetParse(): void {
+    super.packetParse();
+    // A type 0/1 header while this chunk stream's message is unfinished may shrink its length below what was
+    // received; the library then computes a negative size and re-parses bytes it already consumed.
+    if (this.parserPacket.header.fmt <= 1 && this.parserPacket.bytes > 0) {
+      throw new RtmpProtocolViolation(`new message header on chunk stream ${this.parserPacket.header.cid} mid-message`);
+    }
   }
 
   override packetAlloc(): void {

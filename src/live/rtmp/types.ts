@@ -54,8 +54,7 @@ export interface MediaSink {
 }
 
 export interface RtmpHooks {
-  /** `connection` lets the accepting side kick this publisher later (channel disabled, second publisher, shutdown). */
-  publish(req: PublishRequest, connection: RtmpConnection): Promise<PublishDecision> | PublishDecision;
+  publish(req: PublishRequest): Promise<PublishDecision> | PublishDecision;
 }
 
 export interface RtmpConnection {
