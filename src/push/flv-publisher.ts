@@ -1,7 +1,7 @@
 // Replays an FLV file as an RTMP publisher, paced against the wall clock, and can simulate publishers that
 // leave cleanly, crash (RST) or hang.
 import { encodeAmf0 } from './amf0.js';
-import { readFlvTags, type FlvFileTag } from './flv-file.js';
+import { parseFlv, type FlvTag } from '../media/flv.js';
 import { RtmpClientConnection, type RtmpStatus } from './rtmp-client.js';
 import { RtmpPublishError } from './rtmp-publish-error.js';
 import { parseRtmpUrl, type RtmpTarget } from './rtmp-url.js';
@@ -44,9 +44,8 @@ export interface Publisher {
   stats(): PublishResult;
 }
 
-const TAG_AUDIO = 8;
-const TAG_VIDEO = 9;
-const TAG_SCRIPT = 18;
+/** RTMP message type ids of FLV tag types (the same numbers FLV uses). */
+const MESSAGE_TYPE: Readonly<Record<FlvTag['type'], number>> = { audio: 8, video: 9, script: 18 };
 const DEFAULT_SETUP_TIMEOUT_MS = 10_000;
 const SET_DATA_FRAME = encodeAmf0(['@setDataFrame']);
 
@@ -63,7 +62,7 @@ class FlvPublisher implements Publisher {
   readonly started: Promise<void>;
   readonly done: Promise<PublishResult>;
   private readonly target: RtmpTarget;
-  private readonly tags: FlvFileTag[];
+  private readonly tags: FlvTag[];
   private client: RtmpClientConnection | undefined;
   private streamId = 0;
   private tagsSent = 0;
@@ -75,7 +74,7 @@ class FlvPublisher implements Publisher {
 
   constructor(private readonly opts: PublishFlvOptions) {
     this.target = parseRtmpUrl(opts.url);
-    this.tags = readFlvTags(opts.flv).filter((t) => t.type === TAG_AUDIO || t.type === TAG_VIDEO || t.type === TAG_SCRIPT);
+    this.tags = parseFlv(opts.flv).tags;
     if (this.tags.length === 0) throw new Error('the FLV file has no audio, video or script tags');
     this.started = this.setUp();
     this.done = this.run();
@@ -210,8 +209,8 @@ class FlvPublisher implements Publisher {
           if (wait > 1) await sleep(wait, this.halt.signal);
           if (this.halt.signal.aborted) return;
         }
-        const body = tag.type === TAG_SCRIPT ? Buffer.concat([SET_DATA_FRAME, tag.body]) : tag.body;
-        const flushed = client.sendTag(tag.type, this.streamId, timestamp, body);
+        const body = tag.type === 'script' ? Buffer.concat([SET_DATA_FRAME, tag.data]) : tag.data;
+        const flushed = client.sendTag(MESSAGE_TYPE[tag.type], this.streamId, timestamp, body);
         this.tagsSent++;
         if (!flushed) await client.drain();
       }
@@ -221,8 +220,8 @@ class FlvPublisher implements Publisher {
 }
 
 /** Length of one pass of the file on the stream timeline: last minus first timestamp plus one video frame. */
-function loopSpan(tags: FlvFileTag[]): number {
-  const video = tags.filter((t) => t.type === TAG_VIDEO).map((t) => t.timestamp);
+function loopSpan(tags: FlvTag[]): number {
+  const video = tags.filter((t) => t.type === 'video').map((t) => t.timestamp);
   let frame = 40;
   for (let i = video.length - 1; i > 0; i--) {
     const gap = video[i]! - video[i - 1]!;
@@ -235,15 +234,15 @@ function loopSpan(tags: FlvFileTag[]): number {
 }
 
 /** AVC end of sequence (ffmpeg writes one at the end of every FLV file). */
-function isEndOfSequence(tag: FlvFileTag): boolean {
-  return tag.type === TAG_VIDEO && (tag.body[0]! & 0x0f) === 7 && tag.body[1] === 2;
+function isEndOfSequence(tag: FlvTag): boolean {
+  return tag.type === 'video' && (tag.data[0]! & 0x0f) === 7 && tag.data[1] === 2;
 }
 
 /** Script data and AVC/AAC sequence headers: sent once, not on every loop (a repeat reads as a codec change). */
-function isDecoderConfig(tag: FlvFileTag): boolean {
-  if (tag.type === TAG_SCRIPT) return true;
-  const b = tag.body;
-  if (tag.type === TAG_VIDEO) return (b[0]! & 0x0f) === 7 && b[1] === 0;
+function isDecoderConfig(tag: FlvTag): boolean {
+  if (tag.type === 'script') return true;
+  const b = tag.data;
+  if (tag.type === 'video') return (b[0]! & 0x0f) === 7 && b[1] === 0;
   return b[0]! >> 4 === 10 && b[1] === 0;
 }
 

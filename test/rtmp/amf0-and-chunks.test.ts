@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Amf0Error, decodeAmf0, encodeAmf0 } from '../../src/push/amf0.js';
 import { encodeMessage, RtmpChunkDecoder, type RtmpMessage } from '../../src/push/rtmp-chunks.js';
-import { readFlvTags } from '../../src/push/flv-file.js';
+import { parseFlv } from '../../src/media/flv.js';
 import { FIXTURE_360P } from './support.js';
 
 describe('AMF0', () => {
@@ -19,8 +19,8 @@ describe('AMF0', () => {
   });
 
   it("decodes ffmpeg's onMetaData (an ECMA array) from the fixture", () => {
-    const script = readFlvTags(FIXTURE_360P).find((t) => t.type === 18)!;
-    const [name, meta] = decodeAmf0(script.body);
+    const script = parseFlv(FIXTURE_360P).tags.find((t) => t.type === 'script')!;
+    const [name, meta] = decodeAmf0(script.data);
     expect(name).toBe('onMetaData');
     expect(meta).toMatchObject({ width: 640, height: 360, framerate: 25, videocodecid: 7, audiocodecid: 10 });
   });

@@ -13,7 +13,7 @@ import type {
   RtmpServer,
   StreamMetadata,
 } from '../../src/live/rtmp/index.js';
-import { readFlvTags } from '../../src/push/flv-file.js';
+import { parseFlv } from '../../src/media/flv.js';
 
 export const FIXTURE_360P_PATH = new URL('../../fixtures/640x360-25fps-h264-aac.flv', import.meta.url).pathname;
 export const FIXTURE_360P = readFileSync(FIXTURE_360P_PATH);
@@ -90,9 +90,9 @@ export async function startServer(
 
 /** The audio/video tags of an FLV file, as the server should deliver them. */
 export function fileMedia(flv: Buffer): MediaPacket[] {
-  return readFlvTags(flv)
-    .filter((t) => t.type === 8 || t.type === 9)
-    .map((t) => ({ type: t.type === 8 ? 'audio' : 'video', timestamp: t.timestamp, data: t.body }));
+  return parseFlv(flv)
+    .tags.filter((t) => t.type !== 'script')
+    .map((t) => ({ type: t.type as 'audio' | 'video', timestamp: t.timestamp, data: t.data }));
 }
 
 /** One hash over type, timestamp and body of every packet, in order. */
