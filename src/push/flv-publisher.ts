@@ -19,6 +19,11 @@ export interface PublishFlvOptions {
   /** Aborting stops the publish cleanly (FCUnpublish, deleteStream, FIN); the result still resolves. */
   signal?: AbortSignal;
   onPublishStart?(): void;
+  /**
+   * Connect here instead of the URL's host:port, keeping the URL (and so the tcUrl) as it is: a virtual-hosted
+   * `rtmp://<bucket>.localhost/live/<channel>` where that name does not resolve, as OBS behind a hosts-file entry.
+   */
+  connectTo?: { host: string; port: number };
   /** From TCP connect to NetStream.Publish.Start (default 10000). */
   setupTimeoutMs?: number;
 }
@@ -109,7 +114,8 @@ class FlvPublisher implements Publisher {
   }
 
   private async setUp(): Promise<void> {
-    const { host, port, app, tcUrl, publishName } = this.target;
+    const { app, tcUrl, publishName } = this.target;
+    const { host, port } = this.opts.connectTo ?? this.target;
     const timeoutMs = this.opts.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
     // One signal for everything that ends the setup early: our timeout, or stop()/reset()/stall().
     const setup = new AbortController();

@@ -112,3 +112,51 @@ describe('who may publish', () => {
     expect(ok.tagsSent).toBeGreaterThan(5);
   });
 });
+
+describe('the URL shapes SDKs and OBS produce', () => {
+  it('accepts virtual-hosted rtmp://<bucket>.localhost/live/<channel> (bucket from the tcUrl host)', async () => {
+    const b = uniqueBucket('vhost');
+    await createChannel(emu, b, 'cam');
+    const signed = publishUrl(emu, b, 'cam', { expiresIn: 600 });
+    const url = signed.replace(`rtmp://127.0.0.1:${emu.rtmpPort}/${b}/live/`, `rtmp://${b}.localhost:${emu.rtmpPort}/live/`);
+    expect(url).toMatch(new RegExp(`^rtmp://${b}\\.localhost:\\d+/live/cam\\?`));
+    const ok = await publishFlv({ url, flv: FIXTURE_360P, speed: 0, durationMs: 500, connectTo: { host: '127.0.0.1', port: emu.rtmpPort } });
+    expect(ok.tagsSent).toBeGreaterThan(5);
+    await waitFor(() => (emu.services.store.recentPublishes(b, 'cam', 10).length === 1 ? true : undefined));
+  });
+
+  it('accepts the C++ SDK shape rtmp://ip:port/live/<bucket>/<channel>', async () => {
+    const b = uniqueBucket('cpp');
+    await createChannel(emu, b, 'cam');
+    const url = publishUrl(emu, b, 'cam', { expiresIn: 600 }).replace(`/${b}/live/`, `/live/${b}/`);
+    const ok = await publishFlv({ url, flv: FIXTURE_360P, speed: 0, durationMs: 500 });
+    expect(ok.tagsSent).toBeGreaterThan(5);
+  });
+
+  it('uses --default-bucket for rtmp://ip:port/live/<channel> when the channel name is not unique', async () => {
+    const withDefault = await startTestEmulator({ defaultBucket: 'home-bucket' });
+    try {
+      await createChannel(withDefault, 'home-bucket', 'shared');
+      await createChannel(withDefault, 'other-bucket', 'shared');
+      const url = publishUrl(withDefault, 'home-bucket', 'shared', { expiresIn: 600 }).replace('/home-bucket/live/', '/live/');
+      await publishFlv({ url, flv: FIXTURE_360P, speed: 0, durationMs: 500 });
+      await waitFor(() => (withDefault.services.store.recentPublishes('home-bucket', 'shared', 10).length === 1 ? true : undefined));
+      expect(withDefault.services.store.recentPublishes('other-bucket', 'shared', 10)).toEqual([]);
+    } finally {
+      await withDefault.close();
+    }
+  });
+
+  it('lets a push outlive its Expires: the signature is checked only at connect', async () => {
+    const b = uniqueBucket('outlive');
+    await createChannel(emu, b, 'cam');
+    const pub = startPublisher({ url: publishUrl(emu, b, 'cam', { expiresIn: 2 }), flv: FIXTURE_360P, speed: 1, loop: true });
+    await pub.started;
+    await new Promise((r) => setTimeout(r, 3100)); // past Expires
+    const before = pub.stats().tagsSent;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pub.stats().tagsSent).toBeGreaterThan(before);
+    expect(emu.services.live.isLive(b, 'cam')).toBe(true);
+    await pub.stop();
+  });
+});
