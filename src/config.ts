@@ -26,6 +26,8 @@ export interface Config {
   rtmpHandshakeTimeoutMs: number;
   /** OSS disconnects a live publisher about 10 s after its channel is disabled; tests shorten it. */
   disableGraceMs: number;
+  /** ffmpeg for LiveChannel snapshots; undefined = ffmpeg-static if installed, else `ffmpeg` on PATH. */
+  ffmpegPath: string | undefined;
 }
 
 export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tOssEmulatorKey';
@@ -46,6 +48,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   rtmpIdleTimeoutMs: 10_000,
   rtmpHandshakeTimeoutMs: 10_000,
   disableGraceMs: 500,
+  ffmpegPath: undefined,
 });
 
 export class ConfigError extends Error {}
@@ -97,6 +100,7 @@ export const flagSpecs: readonly FlagSpec[] = [
   { flag: '--default-bucket', env: 'OSS_EMULATOR_DEFAULT_BUCKET', value: 'BUCKET', help: 'bucket assumed for RTMP URLs that name none (rtmp://ip:port/live/<channel>)', apply: (c, v) => (c.defaultBucket = v || undefined) },
   { flag: '--base-domain', env: 'OSS_EMULATOR_BASE_DOMAINS', value: 'DOMAIN[,DOMAIN]', help: 'domains read as virtual-hosted style, <bucket>.<domain> (default localhost,aliyuncs.com)', apply: (c, v) => (c.baseDomains = v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)) },
   { flag: '--no-auth', env: 'OSS_EMULATOR_AUTH', help: 'accept any or no signature (env: OSS_EMULATOR_AUTH=off)', apply: (c, v) => (c.auth = v === 'flag' ? false : boolEnv(v)) },
+  { flag: '--ffmpeg-path', env: 'FFMPEG_PATH', value: 'FILE', help: 'ffmpeg used for LiveChannel snapshots (default: ffmpeg-static if installed, else ffmpeg on PATH)', apply: (c, v) => (c.ffmpegPath = v || undefined) },
   { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
 ];
 

@@ -63,7 +63,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs,
     log: log.child({ component: 'rtmp' }),
   });
-  const app = buildHttpApp({ services, credentials, operations, logger: log, onReset: () => ingest.reset() });
+  const reset = async () => {
+    // Publishes finish writing before the wipe, so nothing they write survives it.
+    await ingest.endAll('emulator reset');
+    store.reset();
+  };
+  const app = buildHttpApp({ services, credentials, operations, logger: log, reset });
   await app.ready();
 
   const sockets = new Set<Socket>();

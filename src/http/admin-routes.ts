@@ -2,16 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../oss/operation.js';
 
 /** Admin API under `/-/`: no bucket can be named `-`, so these never clash with OSS paths. Not signed. */
-export function registerAdminRoutes(app: FastifyInstance, services: Services, onReset: () => void): void {
+export function registerAdminRoutes(app: FastifyInstance, services: Services, reset: () => Promise<void>): void {
   const { store, live, clock } = services;
   const startedMs = clock.now();
 
   app.get('/-/health', async () => ({ status: 'ok', uptimeMs: clock.now() - startedMs, livePublishes: live.all().length }));
 
   app.post('/-/reset', async () => {
-    for (const publish of live.all()) publish.kick('emulator reset');
-    store.reset();
-    onReset();
+    await reset();
     return { status: 'reset' };
   });
 

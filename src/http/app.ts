@@ -17,8 +17,8 @@ export interface HttpAppOptions {
   credentials: Credentials;
   operations: Record<OperationName, Operation>;
   logger: FastifyServerOptions['loggerInstance'];
-  /** Called by POST /-/reset after the store was wiped. */
-  onReset(): void;
+  /** POST /-/reset: end every publish, then wipe all state. */
+  reset(): Promise<void>;
 }
 
 /** Builds the Fastify app (not listening: the emulator owns the sockets and hands HTTP connections over). */
@@ -56,7 +56,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
 
-  registerAdminRoutes(app, options.services, options.onReset);
+  registerAdminRoutes(app, options.services, options.reset);
   const handle = createPipeline(options.services, options.credentials, options.operations);
   app.options('/*', preflight);
   app.options('/', preflight);

@@ -4,6 +4,7 @@ import { renderLivePlaylist } from '../media/m3u8.js';
 import type { Services } from '../oss/operation.js';
 import { LiveSession } from './live-session.js';
 import { decidePublish } from './publish-policy.js';
+import { SnapshotService } from './snapshot.js';
 import type { PublishDecision, PublishRequest, RtmpHooks } from './rtmp/types.js';
 import { M3U8_CONTENT_TYPE } from './segment-writer.js';
 
@@ -11,9 +12,9 @@ export interface Ingest {
   hooks: RtmpHooks;
   /** Closes what a previous run left open (killed mid-push): records, and playlists get their ENDLIST. Run before listening. */
   recover(): void;
-  /** Forgets sessions after an admin reset (their publishers were kicked). */
-  reset(): void;
   /** Kicks every publisher and waits until their segments and records are written. */
+  endAll(reason: string): Promise<void>;
+  /** endAll, and stops snapshot work. */
   close(): Promise<void>;
 }
 
@@ -31,6 +32,7 @@ export const remoteAddrOf = (address: string, port: number): string => {
 export function createIngest(services: Services, credentials: Credentials, log: Logger, options: IngestOptions = {}): Ingest {
   const sessions = new Set<LiveSession>();
   const { store, clock, live } = services;
+  const snapshots = new SnapshotService({ store, clock, log: log.child({ component: 'snapshot' }), ffmpegPath: services.config.ffmpegPath });
 
   const publish = (req: PublishRequest): PublishDecision => {
     const verdict = decidePublish(req, services, credentials);
@@ -42,17 +44,21 @@ export function createIngest(services: Services, credentials: Credentials, log: 
     const { target } = verdict;
     const connectedMs = clock.now();
     const publishId = store.openPublish(target.bucket, target.channel.name, connectedMs, who.remote, target.playlistName);
+    const sessionLog = log.child({ bucket: target.bucket, channel: target.channel.name, publishId });
+    // Segment names are start times: never reuse one of an earlier publish of this channel.
+    const mediaStartMs = Math.max(connectedMs, store.channelSegmentsEnd(target.bucket, target.channel.name) + 1);
+    const snapshot = target.channel.snapshot;
     const session = new LiveSession({
       services,
-      log: log.child({ bucket: target.bucket, channel: target.channel.name, publishId }),
+      log: sessionLog,
       target,
       publishId,
       connectedMs,
-      // Segment names are start times: never reuse one of an earlier publish of this channel.
-      mediaStartMs: Math.max(connectedMs, store.channelSegmentsEnd(target.bucket, target.channel.name) + 1),
+      mediaStartMs,
       remoteAddr: who.remote,
       kickConnection: (reason) => req.connection.kick(reason),
       onSegmentVisible: options.onSegmentVisible,
+      snapshots: snapshot && snapshots.forChannel({ bucket: target.bucket, channel: target.channel.name, config: snapshot, wallStartMs: mediaStartMs, log: sessionLog }),
     });
     // decidePublish checked the channel is free and nothing ran since, so the claim holds.
     live.claim(session);
@@ -61,6 +67,12 @@ export function createIngest(services: Services, credentials: Credentials, log: 
     log.info({ ...who, bucket: target.bucket, channel: target.channel.name, playlist: target.playlistName }, 'publish accepted');
     return { accept: true, sink: session };
   };
+
+  async function endAll(reason: string): Promise<void> {
+    const pending = [...sessions];
+    for (const session of pending) session.kick(reason);
+    await Promise.all(pending.map((s) => s.done));
+  }
 
   return {
     hooks: { publish },
@@ -86,13 +98,10 @@ export function createIngest(services: Services, credentials: Credentials, log: 
         log.warn({ bucket: open.bucket, channel: open.channel, publishId: open.id }, 'closed a publish left open by a previous run');
       }
     },
-    reset() {
-      sessions.clear();
-    },
+    endAll,
     async close() {
-      const pending = [...sessions];
-      for (const session of pending) session.kick('emulator closing');
-      await Promise.all(pending.map((s) => s.done));
+      snapshots.close();
+      await endAll('emulator closing');
     },
   };
 }

@@ -6,6 +6,7 @@ import type { LivePublish, LiveStat } from './live-registry.js';
 import type { PublishTarget } from './publish-policy.js';
 import type { MediaEndReason, MediaPacket, MediaSink } from './rtmp/types.js';
 import { SegmentWriter, type PendingSegment } from './segment-writer.js';
+import type { SnapshotSink } from './snapshot.js';
 
 export interface LiveSessionOptions {
   services: Services;
@@ -20,6 +21,8 @@ export interface LiveSessionOptions {
   kickConnection(reason: string): void;
   /** Told, per committed segment, how long after its closing keyframe arrived it became visible. */
   onSegmentVisible?(delayMs: number): void;
+  /** The channel's Snapshot config at work: gets the video packets; the record closes once its snapshots are stored. */
+  snapshots?: SnapshotSink;
 }
 
 /**
@@ -76,6 +79,7 @@ export class LiveSession implements MediaSink, LivePublish {
       return;
     }
     this.apply(events, now);
+    if (p.type === 'video') this.opts.snapshots?.packet(p);
   }
 
   end(reason: MediaEndReason): void {
@@ -90,9 +94,11 @@ export class LiveSession implements MediaSink, LivePublish {
         log.warn({ err }, 'could not flush the last segment');
       }
     }
+    const snapshotsDone = this.opts.snapshots?.stop();
     this.commits = this.commits
       .then(() => this.writer.finish())
       .catch((err: unknown) => log.error({ err }, 'could not finalise the playlist'))
+      .then(() => snapshotsDone)
       .then(() => {
         services.store.closePublish(this.publishId, endedMs);
         services.live.release(this);

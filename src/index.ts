@@ -1,0 +1,6 @@
+// The programmatic API (INTERFACE.md): start an emulator from a test suite, sign RTMP URLs, push FLV files.
+export { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
+export { defaultConfig, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type Config } from './config.js';
+export { signRtmpUrl, type SignRtmpUrlInput } from './auth/rtmp-signature.js';
+export { publishFlv, startPublisher, RtmpPublishError, type Publisher, type PublishFlvOptions, type PublishResult } from './push/index.js';
+export { ManualClock, systemClock, type Clock } from './clock.js';
