@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { ossClient, presignedUrl, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
-import { signedRequest } from '../live-channel/setup.js';
+import { signedRequest } from '../helpers/signed-request.js';
 
 let emu: Emulator;
 let bucket: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ossClient, startTestEmulator } from '../helpers/emulator.js';
-import { signedRequest } from '../live-channel/setup.js';
+import { signedRequest } from '../helpers/signed-request.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'emu-persist-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -20,8 +20,8 @@ describe('state on disk', () => {
     try {
       const got = await ossClient(second, 'persisted').get('kept/object.bin');
       expect((got.content as Buffer).toString()).toBe('survives restarts');
-      const buckets = await ossClient(second).listBuckets({});
-      expect(buckets.buckets?.map((b) => b.name)).toEqual(['persisted']);
+      const buckets = (await ossClient(second).listBuckets({})) as unknown as { buckets: Array<{ name: string }> };
+      expect(buckets.buckets.map((b) => b.name)).toEqual(['persisted']);
     } finally {
       await second.close();
     }

@@ -93,7 +93,7 @@ describe('segmenting a push into TS objects and playlists', () => {
     expect(new Set(rows.map((r) => r.publishId)).size).toBe(2);
     const end = Math.ceil(Math.max(...rows.map((r) => r.startMs)) / 1000) + 1;
     const client = ossClient(emu, b);
-    const vod = await client.createVod('cam', 'vod.m3u8', { startTime: start, endTime: end });
+    const vod = (await client.createVod('cam', 'vod.m3u8', { startTime: start, endTime: end })) as unknown as { res: { status: number } };
     expect(vod.res.status).toBe(200);
     const playlist = parsePlaylist((await client.get('cam/vod.m3u8')).content.toString());
     expect(playlist.endList).toBe(true);

@@ -3,15 +3,13 @@
  * requests for what ali-oss cannot send, XML comparison, a stand-in publisher, and store seeding.
  */
 import { createHash } from 'node:crypto';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
-import { hmacSha1Base64, v1StringToSign } from '../../src/auth/signature-v1.js';
 import type { Emulator, EmulatorOptions } from '../../src/emulator.js';
 import type { LivePublish, LiveStat } from '../../src/live/live-registry.js';
-import { encodeKey } from '../../src/oss/live/channel-urls.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 
 export { uniqueBucket };
+export { errorOf, signedRequest, type RawRequest, type RawResponse } from '../helpers/signed-request.js';
 
 // ---- ali-oss, typed after lib/rtmp.js (what each call really returns; @types/ali-oss differs)
 
@@ -86,81 +84,6 @@ export async function aliError(promise: Promise<unknown>): Promise<AliOssError> 
   throw new Error('expected the call to fail');
 }
 
-// ---- raw V1-signed requests
-
-export interface RawRequest {
-  method: string;
-  bucket: string;
-  /** Decoded key ('' for bucket level). */
-  key?: string;
-  query?: ReadonlyArray<readonly [string, string]>;
-  body?: string | Buffer;
-  contentType?: string;
-  /** Sent as Content-MD5 and signed. */
-  contentMd5?: string;
-  /** Sends `Host: <bucket>.<this>` (virtual-hosted style) instead of putting the bucket in the path. */
-  virtualHost?: string;
-  /** The path as sent, when the test needs a particular encoding (e.g. `ch%2Fvod.m3u8`); signing still uses `key`. */
-  rawKey?: string;
-}
-
-export interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-const queryString = (query: ReadonlyArray<readonly [string, string]>): string =>
-  query.map(([k, v]) => (v === '' ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&');
-
-/** A request signed with OSS V1 (header form), sent with node:http so an early error reply to a large body is still read. */
-export function signedRequest(emu: Emulator, req: RawRequest): Promise<RawResponse> {
-  const key = req.key ?? '';
-  const query = req.query ?? [];
-  const date = new Date().toUTCString();
-  const contentType = req.contentType ?? '';
-  const stringToSign = v1StringToSign({
-    method: req.method,
-    contentMd5: req.contentMd5 ?? '',
-    contentType,
-    date,
-    ossHeaders: {},
-    bucket: req.bucket,
-    key,
-    subresources: query,
-  });
-  const encodedKey = req.rawKey ?? encodeKey(key);
-  const path = req.virtualHost !== undefined ? `/${encodedKey}` : `/${req.bucket}/${encodedKey}`;
-  const endpoint = new URL(emu.endpoint);
-  const body = req.body === undefined ? undefined : Buffer.from(req.body);
-  const headers: Record<string, string | number> = {
-    date,
-    authorization: `OSS ${emu.accessKeyId}:${hmacSha1Base64(emu.accessKeySecret, stringToSign)}`,
-    'content-length': body?.length ?? 0,
-  };
-  if (contentType) headers['content-type'] = contentType;
-  if (req.contentMd5 !== undefined) headers['content-md5'] = req.contentMd5;
-  if (req.virtualHost !== undefined) headers.host = `${req.bucket}.${req.virtualHost}`;
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const r = httpRequest(
-      { host: endpoint.hostname, port: endpoint.port, method: req.method, path: query.length ? `${path}?${queryString(query)}` : path, headers, agent: false },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    // The server may close while we still write an oversized body; the reply already received is what counts.
-    r.on('error', (err) => {
-      if (!answered) reject(err);
-    });
-    r.end(body);
-  });
-}
-
 // ---- XML
 
 const orderedParser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true });
@@ -201,12 +124,6 @@ export const normalised = (elements: string[], names: readonly string[]): string
   });
 
 /** The error body of a raw response as Code / Message / EC. */
-export function errorOf(res: RawResponse): { status: number; code: string; message: string; ec: string | undefined } {
-  const parsed = new XMLParser({ parseTagValue: false }).parse(res.text) as { Error?: Record<string, string> };
-  const e = parsed.Error ?? {};
-  return { status: res.status, code: e.Code ?? '', message: e.Message ?? '', ec: e.EC };
-}
-
 export const md5Etag = (body: string | Buffer): string => `"${createHash('md5').update(body).digest('hex').toUpperCase()}"`;
 
 // ---- a stand-in publisher
