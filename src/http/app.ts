@@ -33,6 +33,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     bodyLimit: 5 * 1024 * 1024 * 1024,
     keepAliveTimeout: 65_000,
+    // Router-level failures (a path that is not valid percent-encoding) answer in OSS XML too.
+    frameworkErrors: (err, request, reply) => sendError(err, request, reply),
     // Requests Node's HTTP parser cannot read still get an OSS error body, not Fastify's JSON.
     clientErrorHandler: (err, socket) => {
       if (!socket.writable) return socket.destroy();

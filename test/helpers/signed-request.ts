@@ -16,6 +16,8 @@ export interface RawRequest {
   contentType?: string;
   /** Sent as Content-MD5 and signed. */
   contentMd5?: string;
+  /** Extra unsigned headers (Range, If-*), sent as given. */
+  headers?: Record<string, string>;
   /** Sends `Host: <bucket>.<this>` (virtual-hosted style) instead of putting the bucket in the path. */
   virtualHost?: string;
   /** The path as sent, when the test needs a particular encoding (e.g. `ch%2Fvod.m3u8`); signing still uses `key`. */
@@ -58,6 +60,7 @@ export function signedRequest(emu: Emulator, req: RawRequest): Promise<RawRespon
   };
   if (contentType) headers['content-type'] = contentType;
   if (req.contentMd5 !== undefined) headers['content-md5'] = req.contentMd5;
+  Object.assign(headers, req.headers);
   if (req.virtualHost !== undefined) headers.host = `${req.bucket}.${req.virtualHost}`;
   return new Promise((resolve, reject) => {
     let answered = false;
