@@ -1,5 +1,7 @@
 import { signRtmpUrl } from './auth/rtmp-signature.js';
+import { ensureChannel } from './cli-oss-requests.js';
 import { ConfigError, fromFlagsAndEnv } from './config.js';
+import { encodeKey } from './oss/live/channel-urls.js';
 
 const HELP = `oss-live-emulator sign-url — a signed RTMP publish URL, ready for ffmpeg and OBS
 
@@ -12,12 +14,14 @@ Usage:
   --expires S          seconds from now until the URL stops being accepted at connect (default 3600)
   --rtmp-base URL      rtmp://host:port the pusher connects to (default rtmp://<--host>:<--rtmp-port>, or the HTTP port
                        when the RTMP port is 0)
-  --json               print {url, obsServer, obsStreamKey, expires} as JSON
+  --create             first create the bucket and the LiveChannel on the running emulator if they are missing
+  --endpoint URL       the emulator's HTTP endpoint for --create (default http://<--host>:<--http-port>)
+  --json               print {url, obsServer, obsStreamKey, expires, playUrl} as JSON
   Credentials come from --access-key-id/--access-key-secret or OSS_EMULATOR_ACCESS_KEY_ID/_SECRET (the emulator's
   defaults otherwise), so the URL verifies against an emulator started with the same settings.
 `;
 
-const OWN_FLAGS = new Set(['--bucket', '--channel', '--playlist', '--expires', '--rtmp-base']);
+const OWN_FLAGS = new Set(['--bucket', '--channel', '--playlist', '--expires', '--rtmp-base', '--endpoint']);
 
 export async function runSignUrl(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -27,9 +31,10 @@ export async function runSignUrl(argv: string[]): Promise<number> {
   const own: Record<string, string> = {};
   const rest: string[] = [];
   const json = argv.includes('--json');
+  const create = argv.includes('--create');
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--json') continue;
+    if (arg === '--json' || arg === '--create') continue;
     const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
     if (OWN_FLAGS.has(name)) own[name] = inline ?? argv[++i] ?? '';
     else rest.push(arg);
@@ -44,9 +49,12 @@ export async function runSignUrl(argv: string[]): Promise<number> {
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const base = (own['--rtmp-base'] ?? `rtmp://${host}:${config.rtmpPort === false ? config.httpPort : config.rtmpPort}`).replace(/\/+$/, '');
     const expires = Math.floor(Date.now() / 1000) + ttl;
-    const credential = config.credentials[0]!;
-    const obsServer = `${base}/${encodeURIComponent(bucket)}/live`;
     const playlist = own['--playlist'];
+    const credential = config.credentials[0]!;
+    const endpoint = (own['--endpoint'] ?? `http://${host}:${config.httpPort}`).replace(/\/+$/, '');
+    const created = create ? await ensureChannel(endpoint, credential, bucket, channel) : [];
+    const playUrl = `${endpoint}/${encodeKey(bucket)}/${encodeKey(channel)}/${encodeKey(playlist ?? 'playlist.m3u8')}`;
+    const obsServer = `${base}/${encodeURIComponent(bucket)}/live`;
     const obsStreamKey =
       encodeURIComponent(channel) +
       signRtmpUrl({
@@ -59,11 +67,13 @@ export async function runSignUrl(argv: string[]): Promise<number> {
       });
     const url = `${obsServer}/${obsStreamKey}`;
     if (json) {
-      process.stdout.write(`${JSON.stringify({ url, obsServer, obsStreamKey, expires }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ url, obsServer, obsStreamKey, expires, playUrl }, null, 2)}\n`);
       return 0;
     }
     process.stdout.write(
       [
+        ...created.map((line) => `${line} on ${endpoint}`),
+        ...(created.length ? [''] : []),
         `RTMP URL (ffmpeg -re -i input.flv -c copy -f flv "<url>"):`,
         `  ${url}`,
         '',
@@ -73,12 +83,20 @@ export async function runSignUrl(argv: string[]): Promise<number> {
         '',
         `Accepted at connect until ${new Date(expires * 1000).toISOString()} (${ttl} s); a push may run past it.`,
         '',
+        `Play URL (needs a public-read bucket, or a presigned URL from an SDK): ${playUrl}`,
+        '',
       ].join('\n'),
     );
     return 0;
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    return 2;
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    if (create && err instanceof Error) {
+      process.stderr.write(`--create failed: ${err.message} (is the emulator running at that endpoint, with these credentials?)\n`);
+      return 1;
+    }
+    throw err;
   }
 }

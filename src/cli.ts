@@ -45,6 +45,9 @@ export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = fromFlagsAndEnv(args, process.env);
+    if (parsed.positionals.length > 0) {
+      throw new ConfigError(`unexpected argument "${parsed.positionals[0]}" (commands: serve, sign-url, push; see --help)`);
+    }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
@@ -60,6 +63,11 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const { config } = emulator;
+  // How this process was started, so the printed commands work when pasted (npm start from a clone, or the package).
+  const self = /src\/cli\.ts$/.test(process.argv[1] ?? '') ? 'npm start --' : 'npx oss-live-emulator';
+  const portFlags =
+    (emulator.httpPort !== 8080 ? ` --http-port ${emulator.httpPort}` : '') +
+    (config.rtmpPort === false ? ' --rtmp-port 0' : emulator.rtmpPort !== 1935 ? ` --rtmp-port ${emulator.rtmpPort}` : '');
   const credentialLines = config.credentials.map((c) => `  AccessKeyId ${c.accessKeyId}  AccessKeySecret ${c.accessKeySecret}`).join('\n');
   process.stdout.write(
     [
@@ -71,12 +79,17 @@ export async function main(argv: string[]): Promise<number> {
       `  auth           ${config.auth ? 'signatures checked' : 'OFF (--no-auth): any request is accepted'}`,
       credentialLines,
       '',
-      'Quick start:',
-      `  curl ${emulator.endpoint}/-/health`,
-      `  npx oss-live-emulator sign-url --bucket my-bucket --channel my-channel   # after creating both with an SDK`,
+      'Quick start (in another terminal):',
+      `  ${self} sign-url --create --bucket demo --channel cam${portFlags}`,
+      '      creates the bucket and LiveChannel if missing, prints the RTMP URL and the OBS Server + Stream Key',
+      `  ${self} push '<that rtmp url>'                 # or OBS / ffmpeg; a test clip is built in`,
+      `  ffplay ${emulator.endpoint}/demo/cam/playlist.m3u8   # after making the bucket public-read, or with a presigned URL`,
+      `  Your SDK: endpoint ${emulator.endpoint}, the AccessKeyId/Secret above. Admin: ${emulator.endpoint}/-/health, /-/channels, POST /-/reset`,
       '',
     ].join('\n'),
   );
+  // A closed stdout (`serve | head`) must not turn a clean shutdown into an EPIPE crash.
+  process.stdout.on('error', () => undefined);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

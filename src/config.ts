@@ -98,7 +98,14 @@ export const flagSpecs: readonly FlagSpec[] = [
   { flag: '--access-key-secret', env: 'OSS_EMULATOR_ACCESS_KEY_SECRET', value: 'SECRET', help: `AccessKeySecret accepted (default ${DEFAULT_ACCESS_KEY_SECRET})`, apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeySecret: v }]) },
   { flag: '--credentials', env: 'OSS_EMULATOR_CREDENTIALS', value: 'FILE', help: 'JSON list of {accessKeyId, accessKeySecret}; replaces the single pair', apply: (c, v) => (c.credentials = readCredentialsFile(v)) },
   { flag: '--default-bucket', env: 'OSS_EMULATOR_DEFAULT_BUCKET', value: 'BUCKET', help: 'bucket assumed for RTMP URLs that name none (rtmp://ip:port/live/<channel>)', apply: (c, v) => (c.defaultBucket = v || undefined) },
-  { flag: '--base-domain', env: 'OSS_EMULATOR_BASE_DOMAINS', value: 'DOMAIN[,DOMAIN]', help: 'domains read as virtual-hosted style, <bucket>.<domain> (default localhost,aliyuncs.com)', apply: (c, v) => (c.baseDomains = v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)) },
+  {
+    flag: '--base-domain',
+    env: 'OSS_EMULATOR_BASE_DOMAIN',
+    value: 'DOMAIN[,DOMAIN]',
+    help: 'more domains read as virtual-hosted style, <bucket>.<domain>; added to localhost,aliyuncs.com',
+    // Added, not replacing: ali-oss with an IP endpoint always sends Host <bucket>.oss-<region>.aliyuncs.com.
+    apply: (c, v) => (c.baseDomains = [...new Set([...c.baseDomains, ...v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)])]),
+  },
   { flag: '--no-auth', env: 'OSS_EMULATOR_AUTH', help: 'accept any or no signature (env: OSS_EMULATOR_AUTH=off)', apply: (c, v) => (c.auth = v === 'flag' ? false : boolEnv(v)) },
   { flag: '--ffmpeg-path', env: 'FFMPEG_PATH', value: 'FILE', help: 'ffmpeg used for LiveChannel snapshots (default: ffmpeg-static if installed, else ffmpeg on PATH)', apply: (c, v) => (c.ffmpegPath = v || undefined) },
   { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
