@@ -1,12 +1,12 @@
 import type { Credentials } from '../auth/credentials.js';
 import type { Logger } from '../logger.js';
-import { renderLivePlaylist } from '../media/m3u8.js';
+import { M3U8_CONTENT_TYPE } from '../media/m3u8.js';
 import type { Services } from '../oss/operation.js';
 import { LiveSession } from './live-session.js';
 import { decidePublish } from './publish-policy.js';
+import { endedPlaylistOf } from './segment-writer.js';
 import { SnapshotService } from './snapshot.js';
 import type { PublishDecision, PublishRequest, RtmpHooks } from './rtmp/types.js';
-import { M3U8_CONTENT_TYPE } from './segment-writer.js';
 
 export interface Ingest {
   hooks: RtmpHooks;
@@ -84,13 +84,7 @@ export function createIngest(services: Services, credentials: Credentials, log: 
         store.closePublish(open.id, Math.max(endMs, open.startMs));
         const channel = store.getChannel(open.bucket, open.channel);
         if (last && channel) {
-          const window = segments.slice(-channel.fragCount);
-          const text = renderLivePlaylist({
-            segments: window.map((s) => ({ uri: s.key.slice(s.key.lastIndexOf('/') + 1), durationSec: s.durationMs / 1000 })),
-            mediaSequence: window[0]!.sequence,
-            ended: true,
-          });
-          store.putObjectBytes(open.bucket, `${open.channel}/${open.playlistName}`, [Buffer.from(text)], {
+          store.putObjectBytes(open.bucket, `${open.channel}/${open.playlistName}`, [Buffer.from(endedPlaylistOf(segments, channel.fragCount))], {
             contentType: M3U8_CONTENT_TYPE,
             lastModifiedMs: clock.now(),
           });

@@ -1,9 +1,9 @@
-import { renderLivePlaylist, type PlaylistSegment } from '../media/m3u8.js';
+import { M3U8_CONTENT_TYPE, renderLivePlaylist, type PlaylistSegment } from '../media/m3u8.js';
 import type { Clock } from '../clock.js';
+import type { SegmentRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 
 export const TS_CONTENT_TYPE = 'video/MP2T';
-export const M3U8_CONTENT_TYPE = 'application/x-mpegURL';
 
 export interface SegmentWriterOptions {
   bucket: string;
@@ -97,6 +97,16 @@ export class SegmentWriter {
   private render(ended: boolean): string {
     return renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended });
   }
+}
+
+/** The final live playlist of a publish from its recorded segments (crash recovery writes it at the next start). */
+export function endedPlaylistOf(segments: readonly SegmentRow[], fragCount: number): string {
+  const window = segments.slice(-fragCount);
+  return renderLivePlaylist({
+    segments: window.map((s) => ({ uri: s.key.slice(s.key.lastIndexOf('/') + 1), durationSec: s.durationMs / 1000 })),
+    mediaSequence: window[0]?.sequence ?? 0,
+    ended: true,
+  });
 }
 
 export interface PendingSegment {

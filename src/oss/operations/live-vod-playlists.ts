@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
+import { M3U8_CONTENT_TYPE } from '../../media/m3u8.js';
 import { etagOf } from '../../store/store.js';
 import { ossErrors } from '../errors.js';
 import { requireChannel } from '../live/channel-lookup.js';
 import { parseVodSpan, segmentsInVodSpan, vodPlaylistText } from '../live/vod-playlist.js';
 import type { Operation } from '../operation.js';
 
-/** Same as the live playlists' type; OSS's own for the PostVodPlaylist object is unconfirmed (spec §5.8). */
-const M3U8_CONTENT_TYPE = 'application/x-mpegURL';
 
 /**
  * PostVodPlaylist: `POST /<channel>/<playlist>?vod&startTime&endTime` writes a VOD m3u8 object at `<channel>/<playlist>`
