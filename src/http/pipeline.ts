@@ -79,7 +79,8 @@ function send(reply: FastifyReply, result: OssReply): FastifyReply {
   if (result.headers) reply.headers(result.headers);
   if (result.xml) return reply.type('application/xml').send(renderXml(result.xml.root, result.xml.children));
   if (result.body === undefined) {
-    if (!reply.hasHeader('content-length') && reply.request.method !== 'HEAD') reply.header('content-length', 0);
+    // A 304 must not claim a zero length for the object it stands for (RFC 9110 §8.6); HEAD keeps the object's.
+    if (result.status !== 304 && !reply.hasHeader('content-length') && reply.request.method !== 'HEAD') reply.header('content-length', 0);
     return reply.send();
   }
   return reply.send(result.body);

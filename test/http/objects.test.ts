@@ -53,6 +53,8 @@ describe('object operations through ali-oss', () => {
     const url = presignedUrl(emu, bucket, 'cond.txt');
     const notModified = await fetch(url, { headers: { 'If-None-Match': md5Etag(body) } });
     expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('etag')).toBe(md5Etag(body));
+    expect(notModified.headers.get('content-length')).not.toBe('0');
     const failed = await fetch(url, { headers: { 'If-Match': '"0000"' } });
     expect(failed.status).toBe(412);
     expect(await failed.text()).toContain('<Code>PreconditionFailed</Code>');
