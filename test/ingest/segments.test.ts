@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Parser } from 'm3u8-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
-import { publishFlv } from '../../src/push/index.js';
+import { publishFlv, startPublisher } from '../../src/push/index.js';
 import { ossClient, presignedUrl, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
 import { ffmpegCheck, ffprobe } from '../helpers/media-tools.js';
@@ -101,4 +101,43 @@ describe('segmenting a push into TS objects and playlists', () => {
     const err = await client.createVod('cam', 'none.m3u8', { startTime: start - 7200, endTime: start - 3600 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
   });
+});
+
+describe('the live playlist while a push runs', () => {
+  it('slides a FragCount 3 window over a 30 s push (at 3x), each listed segment fetchable, ENDLIST only at the end', async () => {
+    const b = uniqueBucket('window');
+    await createChannel(emu, b, 'cam', { fragDuration: 2, fragCount: 3 });
+    const client = ossClient(emu, b);
+    const pub = startPublisher({ url: publishUrl(emu, b, 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 3, loop: true, durationMs: 30_000 });
+    await pub.started;
+    const seen = new Map<number, string>(); // media sequence -> first listed uri
+    while (emu.services.live.isLive(b, 'cam') || seen.size === 0) {
+      const res = await client.get('cam/playlist.m3u8').catch(() => undefined);
+      if (res) {
+        const text = (res.content as Buffer).toString();
+        const playlist = parsePlaylist(text);
+        if (!playlist.endList) {
+          expect(playlist.segments.length).toBeLessThanOrEqual(3);
+          expect(playlist.targetDuration).toBe(2);
+          // Every segment a player is told about already exists.
+          for (const s of playlist.segments) expect(emu.services.store.getObject(b, `cam/${s.uri}`)).toBeDefined();
+          const previous = seen.get(playlist.mediaSequence);
+          if (previous !== undefined) expect(previous).toBe(playlist.segments[0]!.uri);
+          seen.set(playlist.mediaSequence, playlist.segments[0]!.uri);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      if (seen.size > 40) break;
+    }
+    await pub.done;
+    await waitFor(() => (emu.services.live.isLive(b, 'cam') ? undefined : true), 5000, 'publish end');
+    // The window moved one segment at a time: media sequences seen form a run without gaps larger than a poll misses.
+    const sequences = [...seen.keys()].sort((x, y) => x - y);
+    expect(sequences.length).toBeGreaterThanOrEqual(8);
+    expect(sequences.at(-1)).toBeGreaterThanOrEqual(11); // 15 segments in 30 s, the last window starts at 12 (or 11 live)
+    const final = parsePlaylist((await client.get('cam/playlist.m3u8')).content.toString());
+    expect(final.endList).toBe(true);
+    expect(final.mediaSequence).toBe(12);
+    expect(final.segments).toHaveLength(3);
+  }, 40_000);
 });
