@@ -1,0 +1,82 @@
+// The emulator in its own process, so the parent can read its CPU, RSS and descriptors from /proc.
+// argv[2]: JSON { logLevel?, dataDir? } (in memory unless dataDir is given). Talks JSON over IPC:
+//   -> ready { endpoint, httpPort, rtmpPort, accessKeyId, accessKeySecret }
+//   <- stats { resetLoopDelay? }       -> stats { livePublishes, liveChannels, delays, memory, eventLoopDelayMs }
+//   <- segments { bucket }             -> segments { tsObjects: { [channel]: count }, segmentRows: { [channel]: count } }
+//   <- gc                              -> gc { memory }   (needs node --expose-gc)
+//   <- close                           emulator.close(), exit
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startEmulator } from '../../src/emulator.js';
+import { onParentMessage, tellParent } from '../lib/ts-child.js';
+
+interface ServerOptions {
+  logLevel?: string;
+  dataDir?: string;
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
+/** Delay from the closing keyframe's arrival to segment + playlist committed, ms, in commit order. */
+const delays: number[] = [];
+
+const emulator = await startEmulator({
+  inMemory: options.dataDir === undefined,
+  dataDir: options.dataDir,
+  host: '127.0.0.1',
+  httpPort: 0,
+  rtmpPort: 0,
+  logLevel: options.logLevel ?? 'warn',
+  ingest: { onSegmentVisible: (delayMs) => delays.push(delayMs) },
+});
+const { store, live } = emulator.services;
+
+const memory = () => process.memoryUsage();
+/** How late timers fire on the emulator's event loop: a blocked loop delays every socket, not just one. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const loopDelayMs = () => ({
+  p50: loopDelay.percentile(50) / 1e6,
+  p99: loopDelay.percentile(99) / 1e6,
+  max: loopDelay.max / 1e6,
+});
+
+onParentMessage(
+  (m) => {
+    if (m.type === 'stats') {
+      tellParent({ type: 'stats', livePublishes: live.all().length, liveChannels: live.all().map((p) => `${p.bucket}/${p.channel}`), delays, memory: memory(), eventLoopDelayMs: loopDelayMs() });
+      if (m.resetLoopDelay) loopDelay.reset();
+    } else if (m.type === 'segments') {
+      const bucket = String(m.bucket);
+      const tsObjects: Record<string, number> = {};
+      let after = '';
+      for (;;) {
+        const page = store.listObjects({ bucket, prefix: '', after, delimiter: '', maxKeys: 1000 });
+        for (const o of page.objects) {
+          if (!o.key.endsWith('.ts')) continue;
+          const channel = o.key.slice(0, o.key.indexOf('/'));
+          tsObjects[channel] = (tsObjects[channel] ?? 0) + 1;
+        }
+        if (!page.isTruncated || page.nextMarker === undefined) break;
+        after = page.nextMarker;
+      }
+      const segmentRows: Record<string, number> = {};
+      for (const s of store.allSegments()) if (s.bucket === bucket) segmentRows[s.channel] = (segmentRows[s.channel] ?? 0) + 1;
+      tellParent({ type: 'segments', tsObjects, segmentRows });
+    } else if (m.type === 'gc') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) throw new Error('gc requested but the server was not started with --expose-gc');
+      gc();
+      gc();
+      tellParent({ type: 'gc', memory: memory() });
+    }
+  },
+  () => emulator.close(),
+);
+
+tellParent({
+  type: 'ready',
+  endpoint: emulator.endpoint,
+  httpPort: emulator.httpPort,
+  rtmpPort: emulator.rtmpPort,
+  accessKeyId: emulator.accessKeyId,
+  accessKeySecret: emulator.accessKeySecret,
+});

@@ -1,0 +1,43 @@
+// Where GetLiveChannelStat's CPU goes, layer by layer: the same signed request, 50 connections, against each
+// variant of rest-stack-server.ts; prints req/s and server CPU µs per request (the server is saturated in each).
+//   npx tsx bench/diagnostics/rest-stack-variants.ts [bare,sniffed,options,emulator-noauth,emulator]
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBenchContext } from '../lib/bench-context.js';
+import { createBucket, createChannel, rawRequest } from '../lib/oss-client.js';
+import { CpuMeter, MachineNoiseMeter } from '../lib/proc-stats.js';
+import { childScript, TsChild, type ChildMessage } from '../lib/ts-child.js';
+
+const variants = (process.argv[2] ?? 'bare,sniffed,options,emulator-noauth,emulator').split(',');
+const ctx = createBenchContext('rest-variants');
+const load = new TsChild(childScript('http-load'), { logFile: join(ctx.workDir, 'load.log') });
+await load.next('ready', 30_000);
+for (const variant of variants) {
+  const server = new TsChild(fileURLToPath(new URL('./rest-stack-server.ts', import.meta.url)), {
+    logFile: join(ctx.workDir, `${variant}.log`),
+    env: { ...process.env, VARIANT: variant },
+  });
+  const { port } = await server.next<ChildMessage & { port: number }>('ready', 30_000);
+  const endpoint = { host: '127.0.0.1', httpPort: port, rtmpPort: 0, accessKeyId: 'LTAI5tOssEmulatorKey', accessKeySecret: 'OssEmulatorSecretDoNotUseInProd' };
+  if (variant.startsWith('emulator')) {
+    await createBucket(endpoint, 'bench-rest');
+    await createChannel(endpoint, 'bench-rest', 'cam');
+  }
+  const request = rawRequest(endpoint, { method: 'GET', bucket: 'bench-rest', key: 'cam', query: [['live', ''], ['comp', 'stat']] });
+  const cpu = new CpuMeter(server.pid);
+  const noise = new MachineNoiseMeter(() => [server.pid, load.pid]);
+  const result = await load.request<ChildMessage & { requestsPerSecond: number; statuses: Record<string, number> }>(
+    { type: 'run', port, request, connections: 50, warmupMs: 1500, durationMs: 4000 },
+    'result',
+    60_000,
+  );
+  const c = cpu.read();
+  const n = noise.readAll();
+  const perRequest = (c.cpuSeconds * 1e6) / (result.requestsPerSecond * c.wallSeconds);
+  console.log(
+    `${variant.padEnd(16)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  server CPU ${c.percentOfOneCore.toFixed(0)} %  ` +
+      `~${perRequest.toFixed(0)} µs CPU/request  statuses ${JSON.stringify(result.statuses)}  (other procs ${n.otherCpu.toFixed(0)} %, CPU pressure ${n.cpuPressure?.toFixed(0)} %)`,
+  );
+  await server.stop();
+}
+await load.stop();

@@ -1,0 +1,122 @@
+// npm run bench [-- <rest|remux|ingest|startup>...] [flags]: see --help. Each benchmark prints its figures and a
+// ratio against a baseline measured in the same run; the default run takes about 8 minutes.
+import { rmSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createBenchContext, FFMPEG } from './lib/bench-context.js';
+import { describeMachine } from './lib/machine.js';
+import { renderReport, type BenchReport } from './lib/report.js';
+import { runIngest } from './ingest.js';
+import { runRemux } from './remux.js';
+import { runRest } from './rest.js';
+import { runStartup } from './startup.js';
+
+const BENCHES = ['rest', 'remux', 'ingest', 'startup'] as const;
+type BenchName = (typeof BENCHES)[number];
+
+const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [flags]]   (no names = all four)
+
+  --duration S           ingest: seconds of streaming at each N (default 60)
+  --ns LIST              ingest: publisher counts (default 10,50,100,200)
+  --baseline-duration S  ingest: seconds of the bare-sink baseline at each N (default 10)
+  --stagger-ms MS        ingest: publisher i starts at i x MS / N (default 2000)
+  --per-process N        ingest: publishers per pusher process (default 100)
+  --rest-seconds S       rest: measured seconds per case (default 5; plus --rest-warmup, default 2)
+  --connections N        rest: concurrent connections (default 50)
+  --remux-seconds S      remux: seconds of repeats per fixture (default 2)
+  --startup-repeats N    startup: spawns per variant (default 5)
+  --markdown FILE        also write the report (markdown) to FILE
+  --json FILE            also write the raw reports as JSON
+  --check                exit 1 when a target is not met (default: report only)
+  --keep-logs            keep the child process logs (else removed when every benchmark succeeded)
+
+Quick run: npm run bench -- --duration 10 --ns 10,100 --rest-seconds 2 --startup-repeats 3`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    duration: { type: 'string', default: '60' },
+    ns: { type: 'string', default: '10,50,100,200' },
+    'baseline-duration': { type: 'string', default: '10' },
+    'stagger-ms': { type: 'string', default: '2000' },
+    'per-process': { type: 'string', default: '100' },
+    'rest-seconds': { type: 'string', default: '5' },
+    'rest-warmup': { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+    'remux-seconds': { type: 'string', default: '2' },
+    'startup-repeats': { type: 'string', default: '5' },
+    markdown: { type: 'string' },
+    json: { type: 'string' },
+    check: { type: 'boolean', default: false },
+    'keep-logs': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const unknown = positionals.filter((p) => !(BENCHES as readonly string[]).includes(p));
+if (unknown.length) {
+  process.stderr.write(`unknown benchmark ${unknown.join(', ')}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+const num = (name: keyof typeof values): number => {
+  const n = Number(values[name]);
+  if (!(n > 0)) {
+    process.stderr.write(`--${name} must be a positive number, got ${String(values[name])}\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const selected: BenchName[] = positionals.length ? BENCHES.filter((b) => positionals.includes(b)) : [...BENCHES];
+const ns = String(values.ns)
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
+
+const ctx = createBenchContext('bench');
+const header = [`# oss-live-emulator benchmarks`, '', ...describeMachine(FFMPEG).map((l) => `- ${l}`), `- command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(), ''];
+process.stdout.write(`${header.join('\n')}\n`);
+
+const reports: BenchReport[] = [];
+const failures: string[] = [];
+const started = performance.now();
+for (const name of selected) {
+  try {
+    let report: BenchReport;
+    if (name === 'rest') report = await runRest(ctx, { connections: num('connections'), warmupSeconds: num('rest-warmup'), seconds: num('rest-seconds') });
+    else if (name === 'remux') report = await runRemux(ctx, { seconds: num('remux-seconds'), warmupSeconds: 1 });
+    else if (name === 'ingest')
+      report = await runIngest(ctx, {
+        ns,
+        seconds: num('duration'),
+        baselineSeconds: num('baseline-duration'),
+        staggerMs: num('stagger-ms'),
+        publishersPerProcess: num('per-process'),
+      });
+    else report = await runStartup(ctx, { repeats: num('startup-repeats') });
+    reports.push(report);
+    process.stdout.write(`\n${renderReport(report)}`);
+  } catch (err) {
+    failures.push(name);
+    process.stdout.write(`\n### ${name}\n\nFAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+}
+
+const missed = reports.flatMap((r) => r.checks.filter((c) => !c.met).map((c) => `${r.name}: ${c.target} (${c.measured})`));
+const summary = [
+  '',
+  '### summary',
+  '',
+  `total time ${((performance.now() - started) / 1000).toFixed(0)} s; targets met ${reports.flatMap((r) => r.checks).filter((c) => c.met).length}, not met ${missed.length}${failures.length ? `; FAILED to run: ${failures.join(', ')}` : ''}`,
+  ...missed.map((m) => `- not met: ${m}`),
+  '',
+].join('\n');
+process.stdout.write(summary);
+
+if (values.markdown) writeFileSync(values.markdown, `${header.join('\n')}\n${reports.map((r) => `\n${renderReport(r)}`).join('')}${summary}`);
+if (values.json) writeFileSync(values.json, JSON.stringify({ header, reports }, null, 2));
+if (failures.length || values['keep-logs']) process.stderr.write(`child process logs kept in ${ctx.workDir}\n`);
+else rmSync(ctx.workDir, { recursive: true, force: true });
+process.exit(failures.length ? 1 : values.check && missed.length ? 1 : 0);
