@@ -22,6 +22,8 @@ export interface Config {
   baseDomains: string[];
   /** A publisher that sends nothing for this long is dropped and its record closed. */
   rtmpIdleTimeoutMs: number;
+  /** An HTTP request (headers and body) must arrive within this long (408 otherwise); headers within min(this, 60 s). */
+  httpRequestTimeoutMs: number;
   /** An RTMP handshake (C0+C1+C2) must complete within this long. */
   rtmpHandshakeTimeoutMs: number;
   /** OSS disconnects a live publisher about 10 s after its channel is disabled; tests shorten it. */
@@ -47,6 +49,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   baseDomains: ['localhost', 'aliyuncs.com'],
   rtmpIdleTimeoutMs: 10_000,
   rtmpHandshakeTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 120_000,
   disableGraceMs: 500,
   ffmpegPath: undefined,
 });

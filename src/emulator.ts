@@ -86,6 +86,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let rtmpPort = 0;
   try {
     httpPort = await listen(httpListener, config.httpPort, config.host);
+    // Fastify's server never listens itself (we hand it sockets), but Node starts its request/headers timeout checks on
+    // 'listening': without this a half-sent request (slowloris) would hold its socket forever.
+    app.server.emit('listening');
     if (config.rtmpPort !== false) rtmpPort = await rtmp.listen(config.rtmpPort, config.host);
   } catch (err) {
     httpListener.close();

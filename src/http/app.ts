@@ -41,7 +41,9 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       const body = errorXml(ossErrors.invalidRequest(`The request could not be parsed (${(err as NodeJS.ErrnoException).code ?? 'bad request'}).`), newRequestId(), '');
       socket.end(`HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
-    requestTimeout: 120_000,
+    requestTimeout: options.services.config.httpRequestTimeoutMs,
+    // Node enforces requestTimeout/headersTimeout from a periodic check; run it often enough for short test timeouts.
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(100, options.services.config.httpRequestTimeoutMs / 4)) },
   }) as unknown as FastifyInstance;
 
   // Bodies stay streams; each operation reads what it needs (XML with a cap, object bytes straight to disk).
