@@ -93,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   } catch (err) {
     httpListener.close();
     await rtmp.close();
-    store.close();
+    await store.close();
     throw err;
   }
 
@@ -115,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await ingest.close();
         for (const socket of sockets) socket.destroy();
         await app.close();
-        store.close();
+        await store.close();
       })()),
   };
 }

@@ -47,4 +47,4 @@ time('store.getBucket (in-memory SQLite)', () => store.getBucket('bench-rest'));
 time('store.getChannel (in-memory SQLite)', () => store.getChannel('bench-rest', 'cam'));
 time('request id: randomBytes(12) -> hex -> upper case', () => crypto.randomBytes(12).toString('hex').toUpperCase());
 time('renderXml(LiveChannelStat Idle)', () => renderXml('LiveChannelStat', [['Status', 'Idle']]));
-store.close();
+await store.close();

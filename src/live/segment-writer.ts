@@ -1,6 +1,8 @@
 import { M3U8_CONTENT_TYPE, renderLivePlaylist, type PlaylistSegment } from '../media/m3u8.js';
+import { createHash, type Hash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { SegmentRow } from '../store/rows.js';
+import type { WrittenFile } from '../store/object-files.js';
 import type { Store } from '../store/store.js';
 
 export const TS_CONTENT_TYPE = 'video/MP2T';
@@ -28,6 +30,8 @@ export interface CommittedSegment {
  */
 export class SegmentWriter {
   private chunks: Buffer[] = [];
+  /** MD5 (the ETag) computed as the bytes arrive, so committing does not hash a whole segment at once. */
+  private hash: Hash = createHash('md5');
   private startWallMs = 0;
   private lastKeyMs = 0;
   private sequence = 0;
@@ -47,6 +51,7 @@ export class SegmentWriter {
   /** Starts collecting a segment whose first frame maps to this wall-clock time. */
   begin(startWallMs: number): void {
     this.chunks = [];
+    this.hash = createHash('md5');
     // Names are start times in ms; keep them unique even when a fast pusher packs segments into one millisecond.
     this.startWallMs = Math.max(Math.round(startWallMs), this.lastKeyMs + 1);
     this.lastKeyMs = this.startWallMs;
@@ -54,12 +59,14 @@ export class SegmentWriter {
 
   append(bytes: Buffer): void {
     this.chunks.push(bytes);
+    this.hash.update(bytes);
   }
 
   /** Takes what was collected; the caller commits it (possibly later, in order). */
   take(durationSec: number): PendingSegment {
-    const pending: PendingSegment = { chunks: this.chunks, startWallMs: this.startWallMs, durationSec };
+    const pending: PendingSegment = { chunks: this.chunks, md5: this.hash.digest(), startWallMs: this.startWallMs, durationSec };
     this.chunks = [];
+    this.hash = createHash('md5');
     return pending;
   }
 
@@ -73,8 +80,8 @@ export class SegmentWriter {
       this.window.shift();
       this.firstInWindow++;
     }
-    const ts = await this.store.files.writeBuffersAsync(pending.chunks);
-    const playlist = await this.store.files.writeBuffersAsync([Buffer.from(this.render(false))]);
+    const ts = await this.store.files.writeBuffersAsync(pending.chunks, pending.md5);
+    const playlist = await this.writePlaylist(false);
     const durationMs = Math.round(pending.durationSec * 1000);
     const now = this.clock.now();
     const replaced = this.store.transaction(() => {
@@ -90,12 +97,13 @@ export class SegmentWriter {
   /** Rewrites the live playlist with #EXT-X-ENDLIST once the publish is over (when it produced any segment). */
   async finish(): Promise<void> {
     if (this.window.length === 0) return;
-    const playlist = await this.store.files.writeBuffersAsync([Buffer.from(this.render(true))]);
+    const playlist = await this.writePlaylist(true);
     this.store.commitObject(this.opts.bucket, this.playlistKey, playlist, { contentType: M3U8_CONTENT_TYPE, lastModifiedMs: this.clock.now() });
   }
 
-  private render(ended: boolean): string {
-    return renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended });
+  private writePlaylist(ended: boolean): Promise<WrittenFile> {
+    const text = Buffer.from(renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended }));
+    return this.store.files.writeBuffersAsync([text], createHash('md5').update(text).digest());
   }
 }
 
@@ -111,6 +119,7 @@ export function endedPlaylistOf(segments: readonly SegmentRow[], fragCount: numb
 
 export interface PendingSegment {
   chunks: Buffer[];
+  md5: Buffer;
   startWallMs: number;
   durationSec: number;
 }

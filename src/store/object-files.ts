@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync, unlinkSync, readdirSync, renameSync, fsyncSync, openSync, closeSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface WrittenFile {
   /** Path relative to the objects root, as stored in SQLite. */
@@ -12,19 +12,31 @@ export interface WrittenFile {
   md5: Buffer;
 }
 
+const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /**
  * Object bytes on disk. Files are named by random ids, never by object key, so no key can reach outside the
  * data directory; every write goes to tmp/ first and is renamed into place only when complete.
+ * `durable` (on disk, not in-memory mode) adds an fsync before the rename, so a committed row never points at
+ * bytes a crash could lose.
  */
 export class ObjectFiles {
   private readonly root: string;
   private readonly tmp: string;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly durable: boolean,
+  ) {
     this.root = resolve(dataDir, 'objects');
     this.tmp = resolve(dataDir, 'tmp');
-    mkdirSync(this.root, { recursive: true });
+    this.createDirectories();
+  }
+
+  /** The 256 shard directories exist from the start, so placing a file is one rename. */
+  private createDirectories(): void {
     mkdirSync(this.tmp, { recursive: true });
+    for (const shard of SHARDS) mkdirSync(join(this.root, shard), { recursive: true });
   }
 
   /** Absolute path of a stored file; refuses anything that is not one of our ids. */
@@ -35,20 +47,14 @@ export class ObjectFiles {
     return full;
   }
 
-  private newId(): string {
+  private newId(): { file: string; tempPath: string } {
     const id = randomBytes(16).toString('hex');
-    return `${id.slice(0, 2)}/${id}`;
+    return { file: `${id.slice(0, 2)}/${id}`, tempPath: join(this.tmp, id) };
   }
 
-  private place(tempPath: string, file: string): void {
-    mkdirSync(join(this.root, file.slice(0, 2)), { recursive: true });
-    renameSync(tempPath, this.path(file));
-  }
-
-  /** Writes a buffer (or several) durably under a new id. */
+  /** Writes buffers under a new id (synchronously: small objects on the request path). */
   writeBuffers(chunks: readonly Buffer[]): WrittenFile {
-    const file = this.newId();
-    const tempPath = join(this.tmp, file.slice(3));
+    const { file, tempPath } = this.newId();
     const hash = createHash('md5');
     let size = 0;
     const fd = openSync(tempPath, 'w');
@@ -58,40 +64,49 @@ export class ObjectFiles {
         hash.update(chunk);
         size += chunk.length;
       }
-      fsyncSync(fd);
+      if (this.durable) fsyncSync(fd);
     } catch (err) {
       closeSync(fd);
       rmSync(tempPath, { force: true });
       throw err;
     }
     closeSync(fd);
-    this.place(tempPath, file);
+    renameSync(tempPath, this.path(file));
     return { file, size, md5: hash.digest() };
   }
 
-  /** Like writeBuffers, off the event loop: many live segments are written at once and must not stall the others. */
-  async writeBuffersAsync(chunks: readonly Buffer[]): Promise<WrittenFile> {
-    const file = this.newId();
-    const tempPath = join(this.tmp, file.slice(3));
-    const bytes = Buffer.concat(chunks);
+  /**
+   * Like writeBuffers, entirely off the event loop: many live segments are written at once and must not stall each
+   * other. The caller passes the MD5 it computed while the bytes arrived.
+   */
+  async writeBuffersAsync(chunks: readonly Buffer[], md5: Buffer): Promise<WrittenFile> {
+    const { file, tempPath } = this.newId();
+    let size = 0;
+    for (const chunk of chunks) size += chunk.length;
     const handle = await open(tempPath, 'w');
     try {
-      await handle.write(bytes);
-      await handle.sync();
+      let written = 0;
+      let pending = chunks as Buffer[];
+      // writev may write less than asked (signals, huge iovecs): continue from where it stopped.
+      while (written < size) {
+        const { bytesWritten } = await handle.writev(pending);
+        written += bytesWritten;
+        pending = remainder(pending, bytesWritten);
+      }
+      if (this.durable) await handle.sync();
     } catch (err) {
       await handle.close();
-      rmSync(tempPath, { force: true });
+      await rm(tempPath, { force: true });
       throw err;
     }
     await handle.close();
-    this.place(tempPath, file);
-    return { file, size: bytes.length, md5: createHash('md5').update(bytes).digest() };
+    await rename(tempPath, this.path(file));
+    return { file, size, md5 };
   }
 
   /** Streams a request body to disk; `maxBytes` guards against unbounded uploads. */
   async writeStream(body: Readable, maxBytes: number, onTooLarge: () => Error): Promise<WrittenFile> {
-    const file = this.newId();
-    const tempPath = join(this.tmp, file.slice(3));
+    const { file, tempPath } = this.newId();
     const hash = createHash('md5');
     let size = 0;
     const meter = new Transform({
@@ -103,21 +118,21 @@ export class ObjectFiles {
       },
     });
     try {
-      await pipeline(body, meter, createWriteStream(tempPath, { flush: true }));
+      await pipeline(body, meter, createWriteStream(tempPath, { flush: this.durable }));
     } catch (err) {
-      rmSync(tempPath, { force: true });
+      await rm(tempPath, { force: true });
       throw err;
     }
-    this.place(tempPath, file);
+    await rename(tempPath, this.path(file));
     return { file, size, md5: hash.digest() };
   }
 
+  /**
+   * Removes a file no row refers to any more, without waiting: if it fails (or the process dies first), the file is
+   * an orphan that the next start sweeps away.
+   */
   remove(file: string): void {
-    try {
-      unlinkSync(this.path(file));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    unlink(this.path(file)).catch(() => undefined);
   }
 
   /** Startup repair: drops half-written temp files and files no row refers to (a crash between rename and commit). */
@@ -145,7 +160,16 @@ export class ObjectFiles {
   wipe(): void {
     rmSync(this.root, { recursive: true, force: true });
     rmSync(this.tmp, { recursive: true, force: true });
-    mkdirSync(this.root, { recursive: true });
-    mkdirSync(this.tmp, { recursive: true });
+    this.createDirectories();
   }
+}
+
+/** The buffers left after the first `bytes` of them were written. */
+function remainder(chunks: Buffer[], bytes: number): Buffer[] {
+  let skip = bytes;
+  let i = 0;
+  while (i < chunks.length && skip >= chunks[i]!.length) skip -= chunks[i++]!.length;
+  const rest = chunks.slice(i);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0]!.subarray(skip);
+  return rest;
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -155,18 +156,20 @@ export class Store {
   static open(options: StoreOptions): Store {
     if (options.inMemory) {
       const dir = mkdtempSync(join(tmpdir(), 'oss-live-emulator-'));
-      return new Store(openDatabase(':memory:'), new ObjectFiles(dir), dir);
+      // In memory nothing survives the process anyway: no fsync.
+      return new Store(openDatabase(':memory:'), new ObjectFiles(dir, false), dir);
     }
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir), undefined);
+    const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir, true), undefined);
     store.files.sweep((file) => store.q.objectFileKnown.get(file) !== undefined);
     return store;
   }
 
-  close(): void {
+  /** Closes SQLite; in-memory mode also removes its temp directory (asynchronously: it may hold many segments). */
+  async close(): Promise<void> {
     this.db.close();
-    if (this.ownedTempDir) rmSync(this.ownedTempDir, { recursive: true, force: true });
+    if (this.ownedTempDir) await rm(this.ownedTempDir, { recursive: true, force: true });
   }
 
   /** Runs fn in one SQLite transaction (read-modify-write without interleaving). */
