@@ -9,8 +9,13 @@ import { applyCors, preflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline } from './pipeline.js';
 
-/** x-oss-request-id: 24 upper-case hex characters, as OSS sends (the Java SDK's tests check the length). */
-const newRequestId = (): string => randomBytes(12).toString('hex').toUpperCase();
+/**
+ * x-oss-request-id: 24 upper-case hex characters, as OSS sends (the Java SDK's tests check the length): a random
+ * per-process prefix and a counter, unique without drawing random bytes per request.
+ */
+const requestIdPrefix = randomBytes(4).toString('hex').toUpperCase();
+let requestCounter = 0;
+const newRequestId = (): string => requestIdPrefix + (requestCounter++).toString(16).toUpperCase().padStart(16, '0');
 
 export interface HttpAppOptions {
   services: Services;
@@ -46,17 +51,22 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     http: { connectionsCheckingInterval: Math.min(30_000, Math.max(100, options.services.config.httpRequestTimeoutMs / 4)) },
   }) as unknown as FastifyInstance;
 
+  // No pino child per request (a measurable share of a small request's cost): log lines name the request id instead.
+  app.setChildLoggerFactory((logger) => logger);
+
   // Bodies stay streams; each operation reads what it needs (XML with a cap, object bytes straight to disk).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-oss-request-id', request.id);
     reply.header('server', 'AliyunOSS');
     applyCors(request, reply);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.debug({ requestId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
 

@@ -29,8 +29,8 @@ export function errorXml(err: OssError, requestId: string, hostId: string): stri
 /** The one error handler: OSS error XML (no body for HEAD, as OSS; the XML goes base64 in x-oss-err instead). */
 export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const ossError = toOssError(err);
-  if (ossError.status >= 500) request.log.error({ err }, 'internal error');
-  else request.log.debug({ code: ossError.code }, ossError.message);
+  if (ossError.status >= 500) request.log.error({ requestId: request.id, err }, 'internal error');
+  else request.log.debug({ requestId: request.id, code: ossError.code }, ossError.message);
   const xml = errorXml(ossError, request.id, request.headers.host ?? '');
   reply.code(ossError.status);
   if (ossError.ec !== undefined) reply.header('x-oss-ec', ossError.ec);

@@ -34,7 +34,7 @@ export function createPipeline(services: Services, credentials: Credentials, ope
         : ossErrors.methodNotAllowed(method);
     }
     const operation = detected.operation;
-    request.log.debug({ operation, bucket: target.bucket, key: target.key }, 'request');
+    request.log.debug({ requestId: request.id, operation, bucket: target.bucket, key: target.key }, 'operation');
 
     const principal = config.auth
       ? authenticate({ method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers }, credentials, clock.now())

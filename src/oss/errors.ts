@@ -12,7 +12,11 @@ export class OssError extends Error {
     /** OSS's EC code (`0044-00000308`), sent as `<EC>` and `x-oss-ec`. */
     readonly ec?: string,
   ) {
+    // An OSS error is an answer, not a bug: no stack trace (capturing one costs more than the rest of a 404).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'OssError';
   }
 }
