@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { ossErrors } from '../oss/errors.js';
 
 /** An element and its content, in document order; undefined children are skipped (optional elements). */
@@ -31,20 +32,30 @@ export function renderXml(root: string, children: XmlValue): string {
 /** A parsed element: text, or children by name (repeated names become arrays). */
 export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  processEntities: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+/** fast-xml-parser is loaded on the first request body that needs it: it is a sizeable part of startup time. */
+let xmlParsing: { parser: FastXmlParser.XMLParser; validate: typeof FastXmlParser.XMLValidator.validate } | undefined;
+function loadXmlParsing(): NonNullable<typeof xmlParsing> {
+  if (!xmlParsing) {
+    const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser;
+    const parser = new fxp.XMLParser({
+      ignoreAttributes: true,
+      parseTagValue: false,
+      trimValues: true,
+      processEntities: true,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+    });
+    xmlParsing = { parser, validate: (xml, options) => fxp.XMLValidator.validate(xml, options) };
+  }
+  return xmlParsing;
+}
 
 /** Parses a request body; anything not well-formed, or a document without `root`, is MalformedXML. */
 export function parseXmlBody(body: Buffer, root: string): XmlNode {
   const text = body.toString('utf8');
   // No DTDs: OSS bodies never need one, and entity expansion is a denial-of-service vector.
-  if (!text.trim() || /<!DOCTYPE|<!ENTITY/i.test(text) || XMLValidator.validate(text) !== true) throw ossErrors.malformedXml();
+  const { parser, validate } = loadXmlParsing();
+  if (!text.trim() || /<!DOCTYPE|<!ENTITY/i.test(text) || validate(text) !== true) throw ossErrors.malformedXml();
   let doc: Record<string, XmlNode>;
   try {
     doc = parser.parse(text) as Record<string, XmlNode>;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,8 +12,6 @@ export interface WrittenFile {
   md5: Buffer;
 }
 
-const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /**
  * Object bytes on disk. Files are named by random ids, never by object key, so no key can reach outside the
  * data directory; every write goes to tmp/ first and is renamed into place only when complete.
@@ -23,6 +21,8 @@ const SHARDS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, 
 export class ObjectFiles {
   private readonly root: string;
   private readonly tmp: string;
+  /** Shard directories known to exist (made on first use: creating all 256 up front slows startup). */
+  private readonly shards = new Set<string>();
 
   constructor(
     dataDir: string,
@@ -33,10 +33,15 @@ export class ObjectFiles {
     this.createDirectories();
   }
 
-  /** The 256 shard directories exist from the start, so placing a file is one rename. */
   private createDirectories(): void {
     mkdirSync(this.tmp, { recursive: true });
-    for (const shard of SHARDS) mkdirSync(join(this.root, shard), { recursive: true });
+    mkdirSync(this.root, { recursive: true });
+    this.shards.clear();
+  }
+
+  private shardOf(file: string): string | undefined {
+    const shard = file.slice(0, 2);
+    return this.shards.has(shard) ? undefined : shard;
   }
 
   /** Absolute path of a stored file; refuses anything that is not one of our ids. */
@@ -71,6 +76,11 @@ export class ObjectFiles {
       throw err;
     }
     closeSync(fd);
+    const shard = this.shardOf(file);
+    if (shard) {
+      mkdirSync(join(this.root, shard), { recursive: true });
+      this.shards.add(shard);
+    }
     renameSync(tempPath, this.path(file));
     return { file, size, md5: hash.digest() };
   }
@@ -100,7 +110,7 @@ export class ObjectFiles {
       throw err;
     }
     await handle.close();
-    await rename(tempPath, this.path(file));
+    await this.place(tempPath, file);
     return { file, size, md5 };
   }
 
@@ -123,8 +133,18 @@ export class ObjectFiles {
       await rm(tempPath, { force: true });
       throw err;
     }
-    await rename(tempPath, this.path(file));
+    await this.place(tempPath, file);
     return { file, size, md5: hash.digest() };
+  }
+
+  /** Moves a complete temp file into place: one rename, plus a mkdir the first time a shard is used. */
+  private async place(tempPath: string, file: string): Promise<void> {
+    const shard = this.shardOf(file);
+    if (shard) {
+      await mkdir(join(this.root, shard), { recursive: true });
+      this.shards.add(shard);
+    }
+    await rename(tempPath, this.path(file));
   }
 
   /**
