@@ -35,6 +35,7 @@ describe('README.md', () => {
       'Use it from a test suite',
       'Docker and docker-compose in CI',
       'Configuration',
+      'Benchmarks and resilience',
       'Behaviour notes and gaps',
     ]);
   });
