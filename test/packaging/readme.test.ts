@@ -37,6 +37,7 @@ describe('README.md', () => {
       'Configuration',
       'Benchmarks and resilience',
       'Behaviour notes and gaps',
+      'How it is built',
     ]);
   });
 
