@@ -26,7 +26,7 @@ export interface Config {
   httpRequestTimeoutMs: number;
   /** An RTMP handshake (C0+C1+C2) must complete within this long. */
   rtmpHandshakeTimeoutMs: number;
-  /** OSS disconnects a live publisher about 10 s after its channel is disabled; tests shorten it. */
+  /** Delay before a live publisher is disconnected after its channel is disabled (OSS: about 10 s; the issue asks for < 1 s). */
   disableGraceMs: number;
   /** ffmpeg for LiveChannel snapshots; undefined = ffmpeg-static if installed, else `ffmpeg` on PATH. */
   ffmpegPath: string | undefined;
