@@ -1,13 +1,12 @@
 import type net from 'node:net';
+import type { MediaPacket } from '../../media/hls-segmenter.js';
 import type { Logger } from './logger.js';
 
-export interface MediaPacket {
-  type: 'audio' | 'video';
-  /** RTMP message timestamp = FLV DTS, in ms. */
-  timestamp: number;
-  /** The FLV tag body exactly as received (a copy; the parser reuses its buffers). For AVC the signed 24-bit CTS is inside, untouched. */
-  data: Buffer;
-}
+/**
+ * What the adapter delivers is exactly what the segmenter takes: the RTMP message timestamp (FLV DTS, ms) and the FLV
+ * tag body as received (a copy: the parser reuses its buffers; for AVC the signed 24-bit CTS is inside, untouched).
+ */
+export type { MediaPacket };
 
 /** A decoded onMetaData (sent as `@setDataFrame onMetaData {…}` or bare `onMetaData {…}`). */
 export interface StreamMetadata {
