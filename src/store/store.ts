@@ -143,11 +143,9 @@ export class Store {
       publishClose: p('UPDATE publishes SET end_ms = ? WHERE id = ? AND end_ms IS NULL'),
       publishRecent: p('SELECT * FROM publishes WHERE bucket = ? AND channel = ? AND end_ms IS NOT NULL ORDER BY start_ms DESC, id DESC LIMIT ?'),
       publishOpen: p('SELECT * FROM publishes WHERE end_ms IS NULL'),
-      publishGet: p('SELECT * FROM publishes WHERE id = ?'),
       segmentInsert: p('INSERT INTO segments (publish_id, bucket, channel, key, sequence, start_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       segmentsInSpan: p('SELECT * FROM segments WHERE bucket = ? AND channel = ? AND start_ms >= ? AND start_ms <= ? ORDER BY start_ms, id'),
       segmentsOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence'),
-      segmentLastOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence DESC LIMIT 1'),
       segmentAll: p('SELECT * FROM segments ORDER BY id'),
       segmentsEnd: p('SELECT max(start_ms + duration_ms) AS end_ms FROM segments WHERE bucket = ? AND channel = ?'),
     };
@@ -374,11 +372,6 @@ export class Store {
     this.q.publishClose.run(endMs, id);
   }
 
-  getPublish(id: number): PublishRow | undefined {
-    const r = this.q.publishGet.get(id) as Raw | undefined;
-    return r && toPublish(r);
-  }
-
   openPublishes(): PublishRow[] {
     return (this.q.publishOpen.all() as Raw[]).map(toPublish);
   }
@@ -400,11 +393,6 @@ export class Store {
 
   segmentsOfPublish(publishId: number): SegmentRow[] {
     return (this.q.segmentsOfPublish.all(publishId) as Raw[]).map(toSegment);
-  }
-
-  lastSegmentOfPublish(publishId: number): SegmentRow | undefined {
-    const r = this.q.segmentLastOfPublish.get(publishId) as Raw | undefined;
-    return r && toSegment(r);
   }
 
   /** Where the channel's recorded media ends (ms), or 0 when it has none. */
