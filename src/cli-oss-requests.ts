@@ -1,5 +1,5 @@
 import type { Credential } from './auth/credentials.js';
-import { hmacSha1Base64, v1StringToSign } from './auth/signature-v1.js';
+import { v1SignedHeaders } from './auth/signature-v1.js';
 import { encodeKey } from './oss/live/channel-urls.js';
 
 /** A V1-signed request to a running emulator, for CLI conveniences (sign-url --create). Not an SDK. */
@@ -12,15 +12,9 @@ async function signedFetch(
   query: ReadonlyArray<readonly [string, string]>,
   body?: string,
 ): Promise<{ status: number; text: string }> {
-  const date = new Date().toUTCString();
-  const contentType = body === undefined ? '' : 'application/xml';
-  const stringToSign = v1StringToSign({ method, contentMd5: '', contentType, date, ossHeaders: {}, bucket, key, subresources: query });
+  const contentType = body === undefined ? undefined : 'application/xml';
+  const headers = v1SignedHeaders({ ...credential, method, bucket, key, query, contentType });
   const search = query.map(([k, v]) => (v === '' ? k : `${k}=${encodeURIComponent(v)}`)).join('&');
-  const headers: Record<string, string> = {
-    date,
-    authorization: `OSS ${credential.accessKeyId}:${hmacSha1Base64(credential.accessKeySecret, stringToSign)}`,
-  };
-  if (contentType) headers['content-type'] = contentType;
   const url = `${endpoint}/${encodeKey(bucket)}/${encodeKey(key)}${search ? `?${search}` : ''}`;
   const res = await fetch(url, { method, headers, body });
   return { status: res.status, text: await res.text() };

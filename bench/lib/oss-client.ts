@@ -1,7 +1,7 @@
 // Hand-signed OSS requests (V1 header signature) for benchmark setup and load: the emulator's own signer, so what
 // we send is exactly what an SDK would.
 import http from 'node:http';
-import { hmacSha1Base64, v1StringToSign } from '../../src/auth/signature-v1.js';
+import { v1SignedHeaders } from '../../src/auth/signature-v1.js';
 import { signRtmpUrl } from '../../src/auth/rtmp-signature.js';
 
 export interface OssEndpoint {
@@ -33,24 +33,7 @@ export const requestPath = (req: OssRequest): string => `/${req.bucket}/${req.ke
 
 /** Date, Content-Type and `Authorization: OSS id:signature` for the request. */
 export function signedHeaders(endpoint: OssEndpoint, req: OssRequest): Record<string, string> {
-  const date = req.date ?? new Date().toUTCString();
-  const contentType = req.contentType ?? '';
-  const stringToSign = v1StringToSign({
-    method: req.method,
-    contentMd5: '',
-    contentType,
-    date,
-    ossHeaders: {},
-    bucket: req.bucket,
-    key: req.key ?? '',
-    subresources: req.query ?? [],
-  });
-  const headers: Record<string, string> = {
-    date,
-    authorization: `OSS ${endpoint.accessKeyId}:${hmacSha1Base64(endpoint.accessKeySecret, stringToSign)}`,
-  };
-  if (contentType) headers['content-type'] = contentType;
-  return headers;
+  return v1SignedHeaders({ ...endpoint, method: req.method, bucket: req.bucket, key: req.key ?? '', query: req.query ?? [], contentType: req.contentType, date: req.date });
 }
 
 /** The whole HTTP/1.1 request as bytes (keep-alive), for the raw-socket load generator and the fuzzer. */

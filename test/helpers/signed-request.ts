@@ -1,7 +1,7 @@
 /** Hand-signed raw requests (OSS V1 header form), for what the SDK cannot or will not send. */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
-import { hmacSha1Base64, v1StringToSign } from '../../src/auth/signature-v1.js';
+import { v1SignedHeaders } from '../../src/auth/signature-v1.js';
 import type { Emulator } from '../../src/emulator.js';
 import { encodeKey } from '../../src/oss/live/channel-urls.js';
 
@@ -37,29 +37,14 @@ const queryString = (query: ReadonlyArray<readonly [string, string]>): string =>
 export function signedRequest(emu: Emulator, req: RawRequest): Promise<RawResponse> {
   const key = req.key ?? '';
   const query = req.query ?? [];
-  const date = new Date().toUTCString();
-  const contentType = req.contentType ?? '';
-  const stringToSign = v1StringToSign({
-    method: req.method,
-    contentMd5: req.contentMd5 ?? '',
-    contentType,
-    date,
-    ossHeaders: {},
-    bucket: req.bucket,
-    key,
-    subresources: query,
-  });
   const encodedKey = req.rawKey ?? encodeKey(key);
   const path = req.virtualHost !== undefined ? `/${encodedKey}` : `/${req.bucket}/${encodedKey}`;
   const endpoint = new URL(emu.endpoint);
   const body = req.body === undefined ? undefined : Buffer.from(req.body);
   const headers: Record<string, string | number> = {
-    date,
-    authorization: `OSS ${emu.accessKeyId}:${hmacSha1Base64(emu.accessKeySecret, stringToSign)}`,
+    ...v1SignedHeaders({ ...emu, method: req.method, bucket: req.bucket, key, query, contentType: req.contentType, contentMd5: req.contentMd5 }),
     'content-length': body?.length ?? 0,
   };
-  if (contentType) headers['content-type'] = contentType;
-  if (req.contentMd5 !== undefined) headers['content-md5'] = req.contentMd5;
   Object.assign(headers, req.headers);
   if (req.virtualHost !== undefined) headers.host = `${req.bucket}.${req.virtualHost}`;
   return new Promise((resolve, reject) => {
