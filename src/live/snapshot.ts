@@ -189,7 +189,7 @@ export class SnapshotService {
   }
 
   private async findFfmpeg(): Promise<string | undefined> {
-    const candidate = resolveFfmpegPath({ FFMPEG_PATH: this.opts.ffmpegPath });
+    const candidate = resolveFfmpegPath(this.opts.ffmpegPath);
     const ok = await (this.opts.probe ?? probeFfmpeg)(candidate.command);
     this.usable = ok;
     if (!ok) {

@@ -2,9 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-/** An environment map such as process.env; only config.ts hands the real one around. */
-export type EnvMap = Readonly<Record<string, string | undefined>>;
-
 export interface FfmpegCandidate {
   /** What to spawn: an explicit path, ffmpeg-static's binary, or the bare name `ffmpeg` (spawn searches PATH). */
   command: string;
@@ -30,13 +27,13 @@ export function ffmpegStaticPath(): string | undefined {
 const defaultDeps: FfmpegResolveDeps = { exists: existsSync, staticPath: ffmpegStaticPath };
 
 /**
- * Which ffmpeg to use (ingest-stack.md): `FFMPEG_PATH` as given, then ffmpeg-static's binary if that file exists,
- * then `ffmpeg` on PATH. Nothing is run here: whether the candidate really works is probeFfmpeg's job (an explicit
- * path that does not exist is kept, so the caller can say which path failed).
+ * Which ffmpeg to use (ingest-stack.md): the configured path (`--ffmpeg-path` / `FFMPEG_PATH`, read by config.ts)
+ * as given, then ffmpeg-static's binary if that file exists, then `ffmpeg` on PATH. Nothing is run here: whether the
+ * candidate really works is probeFfmpeg's job (a configured path that does not exist is kept, so the caller can say
+ * which path failed).
  */
-export function resolveFfmpegPath(env: EnvMap, deps: FfmpegResolveDeps = defaultDeps): FfmpegCandidate {
-  const explicit = env.FFMPEG_PATH;
-  if (explicit !== undefined && explicit !== '') return { command: explicit, source: 'FFMPEG_PATH' };
+export function resolveFfmpegPath(configured: string | undefined, deps: FfmpegResolveDeps = defaultDeps): FfmpegCandidate {
+  if (configured !== undefined && configured !== '') return { command: configured, source: 'FFMPEG_PATH' };
   const bundled = deps.staticPath();
   if (bundled !== undefined && deps.exists(bundled)) return { command: bundled, source: 'ffmpeg-static' };
   return { command: 'ffmpeg', source: 'PATH' };

@@ -2,7 +2,7 @@
 // leave cleanly, crash (RST) or hang.
 import { encodeAmf0 } from './amf0.js';
 import { parseFlv, type FlvTag } from '../media/flv.js';
-import { RtmpClientConnection, type RtmpStatus } from './rtmp-client.js';
+import { abortReason, RtmpClientConnection, type RtmpStatus } from './rtmp-client.js';
 import { RtmpPublishError } from './rtmp-publish-error.js';
 import { parseRtmpUrl, type RtmpTarget } from './rtmp-url.js';
 
@@ -252,9 +252,6 @@ function isDecoderConfig(tag: FlvTag): boolean {
   return b[0]! >> 4 === 10 && b[1] === 0;
 }
 
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
-}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

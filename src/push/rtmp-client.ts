@@ -78,7 +78,7 @@ export class RtmpClientConnection {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port, noDelay: true });
       const client = new RtmpClientConnection(socket);
-      const onAbort = () => socket.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const onAbort = () => socket.destroy(abortReason(signal));
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
       socket.once('error', reject);
@@ -235,4 +235,9 @@ export class RtmpClientConnection {
       for (const listener of [...this.statusListeners]) listener(status, streamId);
     }
   }
+}
+
+/** The Error an AbortSignal was aborted with, or a generic one. */
+export function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
