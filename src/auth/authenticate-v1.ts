@@ -1,4 +1,4 @@
-import { ossErrors } from '../oss/errors.js';
+import { ossErrors } from '../oss/wire/errors.js';
 import type { Credentials } from './credentials.js';
 import { MAX_CLOCK_SKEW_MS, formatServerTime, parseRequestTime } from './request-time.js';
 import { hmacSha1Base64, v1StringToSign } from './signature-v1.js';

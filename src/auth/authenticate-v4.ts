@@ -1,4 +1,4 @@
-import { OssError, ossErrors } from '../oss/errors.js';
+import { OssError, ossErrors } from '../oss/wire/errors.js';
 import type { Credentials } from './credentials.js';
 import { MAX_CLOCK_SKEW_MS, formatServerTime, parseRequestTime } from './request-time.js';
 import {

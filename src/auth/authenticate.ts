@@ -1,4 +1,4 @@
-import { ossErrors } from '../oss/errors.js';
+import { ossErrors } from '../oss/wire/errors.js';
 import { verifyV1Header, verifyV1Presigned } from './authenticate-v1.js';
 import { verifyV4Header, verifyV4Presigned } from './authenticate-v4.js';
 import type { Credentials } from './credentials.js';

@@ -1,4 +1,4 @@
-import { OssError, ossErrors } from '../oss/errors.js';
+import { OssError, ossErrors } from '../oss/wire/errors.js';
 import type { QueryPairs } from './signature-v1.js';
 
 /** The request as every verifier sees it: headers flattened to one string each. */

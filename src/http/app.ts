@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Credentials } from '../auth/credentials.js';
 import type { OperationName } from '../oss/detect-operation.js';
-import { ossErrors } from '../oss/errors.js';
+import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, Services } from '../oss/operation.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { applyCors, preflight } from './cors.js';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OssError, ossErrors } from '../oss/errors.js';
-import { renderXml, type XmlChild } from './xml.js';
+import { OssError, ossErrors } from '../oss/wire/errors.js';
+import { renderXml, type XmlChild } from '../oss/wire/xml.js';
 
 /** Maps anything thrown to an OssError; internals never leak into a response. */
 export function toOssError(err: unknown): OssError {

@@ -4,11 +4,11 @@ import { authenticate, type Principal } from '../auth/authenticate.js';
 import type { Credentials } from '../auth/credentials.js';
 import { authorize } from '../oss/access.js';
 import { detectOperation, type OperationName } from '../oss/detect-operation.js';
-import { ossErrors } from '../oss/errors.js';
+import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, OperationContext, OssReply, Services } from '../oss/operation.js';
 import { readBody } from './read-body.js';
-import { resolveTarget } from './request-target.js';
-import { renderXml } from './xml.js';
+import { resolveTarget } from '../oss/wire/request-target.js';
+import { renderXml } from '../oss/wire/xml.js';
 
 const OWNER: Principal = { kind: 'user', accessKeyId: '(auth off)' };
 const MAX_KEY_BYTES = 1023;

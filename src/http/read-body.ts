@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ossErrors } from '../oss/errors.js';
+import { ossErrors } from '../oss/wire/errors.js';
 
 /** Reads a whole request body, refusing more than maxBytes (EntityTooLarge) without buffering the excess. */
 export async function readBody(stream: Readable, maxBytes: number): Promise<Buffer> {

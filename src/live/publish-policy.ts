@@ -1,6 +1,6 @@
 import { verifyRtmpSignature } from '../auth/authenticate.js';
 import type { Credentials } from '../auth/credentials.js';
-import { bucketFromHost, hostnameOf, parseQuery, queryValue, type QueryPairs } from '../http/request-target.js';
+import { bucketFromHost, hostnameOf, parseQuery, queryValue, type QueryPairs } from '../oss/wire/request-target.js';
 import type { Services } from '../oss/operation.js';
 import type { ChannelRow } from '../store/rows.js';
 import type { PublishRequest } from './rtmp/types.js';

@@ -2,7 +2,7 @@ import type { Principal } from '../auth/authenticate.js';
 import type { BucketAcl } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { OperationName } from './detect-operation.js';
-import { ossErrors } from './errors.js';
+import { ossErrors } from './wire/errors.js';
 
 const readObject = new Set<OperationName>(['GetObject', 'HeadObject', 'GetObjectMeta']);
 const writeObject = new Set<OperationName>(['PutObject', 'DeleteObject', 'DeleteMultipleObjects']);

@@ -1,4 +1,4 @@
-import { hasQuery, queryValue, type QueryPairs } from '../http/request-target.js';
+import { hasQuery, queryValue, type QueryPairs } from './wire/request-target.js';
 
 export type OperationName =
   | 'ListBuckets'

@@ -3,13 +3,13 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '../auth/authenticate.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { QueryPairs } from '../http/request-target.js';
-import type { XmlValue } from '../http/xml.js';
+import type { QueryPairs } from './wire/request-target.js';
+import type { XmlValue } from './wire/xml.js';
 import type { LiveRegistry } from '../live/live-registry.js';
 import type { Store } from '../store/store.js';
 import type { BucketRow } from '../store/rows.js';
 import type { OperationName } from './detect-operation.js';
-import { ossErrors } from './errors.js';
+import { ossErrors } from './wire/errors.js';
 
 /** What every operation may use; built once by the composition root. */
 export interface Services {

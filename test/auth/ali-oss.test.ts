@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authenticate, verifyRtmpSignature } from '../../src/auth/authenticate.js';
 import { Credentials } from '../../src/auth/credentials.js';
-import { OssError } from '../../src/oss/errors.js';
+import { OssError } from '../../src/oss/wire/errors.js';
 import { hmacSha1Base64, v1StringToSign } from '../../src/auth/signature-v1.js';
 import { v4CanonicalRequest, v4Signature, v4StringToSign } from '../../src/auth/signature-v4.js';
 import { capturingClient, OSS, parseQuery, sendOne, signUtils, toAuthInput, type AliOssClient, type CapturedRequest } from './wire.js';

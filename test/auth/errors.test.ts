@@ -11,7 +11,7 @@ import {
   v4Signature,
   v4StringToSign,
 } from '../../src/auth/signature-v4.js';
-import { OssError } from '../../src/oss/errors.js';
+import { OssError } from '../../src/oss/wire/errors.js';
 
 const credentials = new Credentials([{ accessKeyId: 'ak', accessKeySecret: 'test-secret' }]);
 const NOW = Date.UTC(2025, 3, 17, 12, 0, 0);

@@ -10,7 +10,7 @@ import { rtmpStringToSign } from '../../src/auth/rtmp-signature.js';
 import { canonicalizedResource, hmacSha1Base64, v1StringToSign } from '../../src/auth/signature-v1.js';
 import { v4CanonicalRequest, v4Signature, v4StringToSign } from '../../src/auth/signature-v4.js';
 import { isV1Subresource } from '../../src/auth/subresources.js';
-import { OssError } from '../../src/oss/errors.js';
+import { OssError } from '../../src/oss/wire/errors.js';
 
 const credentials = new Credentials([
   { accessKeyId: 'ak', accessKeySecret: 'test-secret' },

@@ -1,7 +1,7 @@
-import { childNode, childText, type XmlNode } from '../../http/xml.js';
+import { childNode, childText, type XmlNode } from '../wire/xml.js';
 import type { ChannelRow, SnapshotConfig } from '../../store/rows.js';
-import { ossErrors } from '../errors.js';
-import { validateBucketName } from '../formats.js';
+import { ossErrors } from '../wire/errors.js';
+import { validateBucketName } from '../wire/formats.js';
 
 /** What a LiveChannelConfiguration body sets: everything of a channel but its identity and time. */
 export type ChannelConfig = Pick<ChannelRow, 'description' | 'status' | 'type' | 'fragDuration' | 'fragCount' | 'playlistName' | 'snapshot'>;

@@ -1,5 +1,5 @@
 import type { ChannelRow } from '../../store/rows.js';
-import { ossErrors } from '../errors.js';
+import { ossErrors } from '../wire/errors.js';
 import { requireBucket, type OperationContext } from '../operation.js';
 import { validateChannelName } from './channel-name.js';
 

@@ -1,4 +1,4 @@
-import { ossErrors } from '../errors.js';
+import { ossErrors } from '../wire/errors.js';
 
 const MAX_CHANNEL_NAME_BYTES = 64;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { hostnameOf } from '../../http/request-target.js';
-import type { XmlChild } from '../../http/xml.js';
+import { hostnameOf } from '../wire/request-target.js';
+import type { XmlChild } from '../wire/xml.js';
 import type { Config } from '../../config.js';
 
 /** Where the URLs handed out point: the service endpoint (no bucket label) and the addressing style. */

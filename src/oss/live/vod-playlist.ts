@@ -1,8 +1,8 @@
-import { queryValue, type QueryPairs } from '../../http/request-target.js';
+import { queryValue, type QueryPairs } from '../wire/request-target.js';
 import { renderVodPlaylist } from '../../media/m3u8.js';
 import type { SegmentRow } from '../../store/rows.js';
 import type { Store } from '../../store/store.js';
-import { ossErrors } from '../errors.js';
+import { ossErrors } from '../wire/errors.js';
 import { encodeKey } from './channel-urls.js';
 
 /** A VOD window in Unix seconds, both ends inclusive. */

@@ -1,9 +1,9 @@
 import { createReadStream, openSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { queryValue } from '../../http/request-target.js';
+import { queryValue } from '../wire/request-target.js';
 import type { ObjectRow } from '../../store/rows.js';
-import { ossErrors } from '../errors.js';
-import { httpDate } from '../formats.js';
+import { ossErrors } from '../wire/errors.js';
+import { httpDate } from '../wire/formats.js';
 import { requireBucket, type Operation, type OperationContext, type OssReply } from '../operation.js';
 import { objectHeaders } from './object-metadata.js';
 
@@ -58,7 +58,7 @@ function checkConditions(headers: IncomingHttpHeaders, row: ObjectRow): OssReply
 
 const OVERRIDES = ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding'];
 
-function existingObject(ctx: OperationContext): ObjectRow {
+export function existingObject(ctx: OperationContext): ObjectRow {
   const bucket = requireBucket(ctx);
   const row = ctx.services.store.getObject(bucket.name, ctx.key);
   if (!row) throw ossErrors.noSuchKey(ctx.key);
@@ -85,11 +85,4 @@ export const getObject: Operation = (ctx) => {
   // Open now: a concurrent overwrite unlinks the old file, and an open descriptor still reads it whole.
   const fd = openSync(ctx.services.store.objectPath(row), 'r');
   return { status, headers, body: createReadStream('', { fd, start, end }) };
-};
-
-export const getObjectMeta: Operation = (ctx) => {
-  const row = existingObject(ctx);
-  return {
-    headers: { etag: row.etag, 'content-length': row.size, 'last-modified': httpDate(row.lastModifiedMs), 'x-oss-object-type': 'Normal' },
-  };
 };

@@ -1,12 +1,33 @@
 import type { OperationName } from '../detect-operation.js';
 import type { Operation } from '../operation.js';
-import { deleteBucket, getBucketAcl, getBucketInfo, getBucketLocation, getBucketStat, listBuckets, putBucket, putBucketAcl } from './buckets.js';
-import { getObject, getObjectMeta } from './get-object.js';
-import { liveChannelOperations } from './live-channels.js';
-import { deleteMultipleObjects, deleteObject, getObjectAcl, listObjects, listObjectsV2, putObjectAcl } from './objects.js';
+import { deleteBucket } from './delete-bucket.js';
+import { deleteLiveChannel } from './delete-live-channel.js';
+import { deleteMultipleObjects } from './delete-multiple-objects.js';
+import { deleteObject } from './delete-object.js';
+import { getBucketAcl } from './get-bucket-acl.js';
+import { getBucketInfo } from './get-bucket-info.js';
+import { getBucketLocation } from './get-bucket-location.js';
+import { getBucketStat } from './get-bucket-stat.js';
+import { getLiveChannelHistory } from './get-live-channel-history.js';
+import { getLiveChannelInfo } from './get-live-channel-info.js';
+import { getLiveChannelStat } from './get-live-channel-stat.js';
+import { getObject } from './get-object.js';
+import { getObjectAcl } from './get-object-acl.js';
+import { getObjectMeta } from './get-object-meta.js';
+import { getVodPlaylist } from './get-vod-playlist.js';
+import { listBuckets } from './list-buckets.js';
+import { listLiveChannel } from './list-live-channel.js';
+import { listObjects } from './list-objects.js';
+import { listObjectsV2 } from './list-objects-v2.js';
+import { postVodPlaylist } from './post-vod-playlist.js';
+import { putBucket } from './put-bucket.js';
+import { putBucketAcl } from './put-bucket-acl.js';
+import { putLiveChannel } from './put-live-channel.js';
+import { putLiveChannelStatus } from './put-live-channel-status.js';
 import { putObject } from './put-object.js';
+import { putObjectAcl } from './put-object-acl.js';
 
-/** Operation name -> handler: the one table the pipeline dispatches through. */
+/** Operation name -> handler: the one table the pipeline dispatches through. One file per operation. */
 export const operations: Record<OperationName, Operation> = {
   ListBuckets: listBuckets,
   PutBucket: putBucket,
@@ -26,5 +47,13 @@ export const operations: Record<OperationName, Operation> = {
   DeleteObject: deleteObject,
   PutObjectAcl: putObjectAcl,
   GetObjectAcl: getObjectAcl,
-  ...liveChannelOperations,
+  PutLiveChannel: putLiveChannel,
+  ListLiveChannel: listLiveChannel,
+  DeleteLiveChannel: deleteLiveChannel,
+  PutLiveChannelStatus: putLiveChannelStatus,
+  GetLiveChannelInfo: getLiveChannelInfo,
+  GetLiveChannelStat: getLiveChannelStat,
+  GetLiveChannelHistory: getLiveChannelHistory,
+  PostVodPlaylist: postVodPlaylist,
+  GetVodPlaylist: getVodPlaylist,
 };

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ObjectAcl, ObjectRow } from '../../store/rows.js';
-import { ossErrors } from '../errors.js';
-import { httpDate } from '../formats.js';
+import { ossErrors } from '../wire/errors.js';
+import { httpDate } from '../wire/formats.js';
 
 /** Headers a PutObject stores and GetObject/HeadObject give back. */
 const STORED = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'];

@@ -1,4 +1,4 @@
-import { ossErrors } from '../errors.js';
+import { ossErrors } from '../wire/errors.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './object-metadata.js';
 

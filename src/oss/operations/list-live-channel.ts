@@ -1,7 +1,7 @@
-import { queryValue } from '../../http/request-target.js';
-import type { XmlChild } from '../../http/xml.js';
-import { ossErrors } from '../errors.js';
-import { isoSeconds } from '../formats.js';
+import { queryValue } from '../wire/request-target.js';
+import type { XmlChild } from '../wire/xml.js';
+import { ossErrors } from '../wire/errors.js';
+import { isoSeconds } from '../wire/formats.js';
 import { channelUrls, channelUrlsXml, urlBaseOf } from '../live/channel-urls.js';
 import { requireBucket, type Operation } from '../operation.js';
 

@@ -1,5 +1,5 @@
-import { queryValue } from '../../http/request-target.js';
-import { ossErrors } from '../errors.js';
+import { queryValue } from '../wire/request-target.js';
+import { ossErrors } from '../wire/errors.js';
 import { parseChannelStatus } from '../live/channel-config.js';
 import { requireChannelName } from '../live/channel-lookup.js';
 import type { Operation, Services } from '../operation.js';

@@ -1,5 +1,5 @@
-import type { XmlChild } from '../http/xml.js';
-import type { BucketAcl } from '../store/rows.js';
+import type { XmlChild } from './xml.js';
+import type { BucketAcl } from '../../store/rows.js';
 import { ossErrors } from './errors.js';
 
 /** OSS timestamps: ISO 8601 with a literal `.000Z` (oss2's parser requires exactly that). */

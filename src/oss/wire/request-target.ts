@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ossErrors } from '../oss/errors.js';
+import { ossErrors } from './errors.js';
 
 /** Query parameters in arrival order, decoded; a bare `?live` and `?live=` both give ['live', '']. */
 export type QueryPairs = ReadonlyArray<readonly [string, string]>;

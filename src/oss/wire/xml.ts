@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as FastXmlParser from 'fast-xml-parser';
-import { ossErrors } from '../oss/errors.js';
+import { ossErrors } from './errors.js';
 
 /** An element and its content, in document order; undefined children are skipped (optional elements). */
 export type XmlChild = readonly [string, XmlValue] | undefined | false;

@@ -1,5 +1,5 @@
-import { parseXmlBody } from '../../http/xml.js';
-import { ossErrors } from '../errors.js';
+import { parseXmlBody } from '../wire/xml.js';
+import { ossErrors } from '../wire/errors.js';
 import { parseChannelConfig } from '../live/channel-config.js';
 import { requireChannelName } from '../live/channel-lookup.js';
 import { channelUrls, channelUrlsXml, urlBaseOf } from '../live/channel-urls.js';

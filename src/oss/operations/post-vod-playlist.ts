@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
 import { M3U8_CONTENT_TYPE } from '../../media/m3u8.js';
-import { etagOf } from '../../store/store.js';
-import { ossErrors } from '../errors.js';
+import { ossErrors } from '../wire/errors.js';
 import { requireChannel } from '../live/channel-lookup.js';
 import { parseVodSpan, segmentsInVodSpan, vodPlaylistText } from '../live/vod-playlist.js';
 import type { Operation } from '../operation.js';
 
-
-/**
- * PostVodPlaylist: `POST /<channel>/<playlist>?vod&startTime&endTime` writes a VOD m3u8 object at `<channel>/<playlist>`
- * listing every segment of the channel (across publishes) that starts in the span; 200, empty body, the object's ETag.
- */
 export const postVodPlaylist: Operation = (ctx) => {
   // The key arrives decoded (oss2 and Go send `%2F`), so the first `/` always separates channel and playlist.
   const slash = ctx.key.indexOf('/');
@@ -35,12 +28,3 @@ export const postVodPlaylist: Operation = (ctx) => {
 };
 
 /** GetVodPlaylist: `GET /<channel>?vod&startTime&endTime` answers the same m3u8 directly; nothing is stored. */
-export const getVodPlaylist: Operation = (ctx) => {
-  const channel = requireChannel(ctx, ctx.key);
-  const segments = segmentsInVodSpan(ctx.services.store, channel.bucket, channel.name, parseVodSpan(ctx.query));
-  const body = Buffer.from(vodPlaylistText(channel.name, segments), 'utf8');
-  return {
-    headers: { 'content-type': M3U8_CONTENT_TYPE, etag: etagOf(createHash('md5').update(body).digest()) },
-    body,
-  };
-};

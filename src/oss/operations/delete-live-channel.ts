@@ -1,4 +1,4 @@
-import { ossErrors } from '../errors.js';
+import { ossErrors } from '../wire/errors.js';
 import { requireChannel } from '../live/channel-lookup.js';
 import type { Operation } from '../operation.js';
 

@@ -1,0 +1,37 @@
+import { queryValue } from '../wire/request-target.js';
+import { type XmlChild } from '../wire/xml.js';
+import type { ObjectRow } from '../../store/rows.js';
+import { ossErrors } from '../wire/errors.js';
+import { isoSeconds, ownerXml, parseMaxKeys } from '../wire/formats.js';
+import { type Operation } from '../operation.js';
+
+export const contents = (o: ObjectRow, encode: (s: string) => string, withOwner: boolean): XmlChild => [
+  'Contents',
+  [
+    ['Key', encode(o.key)],
+    ['LastModified', isoSeconds(o.lastModifiedMs)],
+    ['ETag', o.etag],
+    ['Type', 'Normal'],
+    ['Size', o.size],
+    ['StorageClass', 'Standard'],
+    withOwner && ownerXml,
+  ],
+];
+
+export const prefixes = (list: string[], encode: (s: string) => string): XmlChild[] =>
+  list.map((p): XmlChild => ['CommonPrefixes', [['Prefix', encode(p)]]]);
+
+export function listParams(ctx: Parameters<Operation>[0]) {
+  const encodingType = queryValue(ctx.query, 'encoding-type');
+  if (encodingType !== undefined && encodingType !== '' && encodingType !== 'url') {
+    throw ossErrors.invalidArgument('The encoding-type must be url.', [['ArgumentName', 'encoding-type'], ['ArgumentValue', encodingType]]);
+  }
+  const urlEncoded = encodingType === 'url';
+  return {
+    prefix: queryValue(ctx.query, 'prefix') ?? '',
+    delimiter: queryValue(ctx.query, 'delimiter') ?? '',
+    maxKeys: parseMaxKeys(queryValue(ctx.query, 'max-keys'), 100, 1000),
+    urlEncoded,
+    encode: urlEncoded ? (s: string) => encodeURIComponent(s) : (s: string) => s,
+  };
+}
