@@ -4,6 +4,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { OperationName } from '../oss/detect-operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, Services } from '../oss/operation.js';
+import { installAdminGuard, isAdminRequest } from './admin-guard.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { applyCors, preflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
@@ -61,9 +62,13 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-oss-request-id', request.id);
     reply.header('server', 'AliyunOSS');
-    applyCors(request, reply);
+    // The admin API sends no CORS headers: no other origin may read or drive it.
+    if (!isAdminRequest(request)) applyCors(request, reply);
     done();
   });
+  // Before any route is registered: every route under /-/ (admin-routes.ts or any later file) is covered.
+  const { publicHost, host } = options.services.config;
+  installAdminGuard(app, { extraHosts: [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase()) });
   app.addHook('onResponse', (request, reply, done) => {
     request.log.debug({ requestId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     done();
