@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { openDatabase, type Db } from './database.js';
+import { pageListing } from './listing-pages.js';
 import { ObjectFiles, type WrittenFile } from './object-files.js';
 import type { BucketAcl, BucketRow, ChannelRow, ObjectAcl, ObjectRow, PublishRow, SegmentRow, SnapshotConfig } from './rows.js';
 
@@ -293,36 +294,14 @@ export class Store {
     this.q.objectAcl.run(acl, bucket, key);
   }
 
-  /** Lexicographic (UTF-8 byte order) listing with prefix, delimiter and marker, like ListObjects. */
+  /** Lexicographic (UTF-8 byte order) listing with prefix, delimiter and marker, like ListObjects (see listing-pages.ts). */
   listObjects(query: ListObjectsQuery): ListObjectsPage {
-    const objects: ObjectRow[] = [];
-    const commonPrefixes: string[] = [];
-    let nextMarker: string | undefined;
-    let isTruncated = false;
-    let lastPrefix: string | undefined;
-    for (const raw of this.q.objectScan.iterate(query.bucket, query.after, query.prefix) as IterableIterator<Raw>) {
-      const key = raw.key as string;
-      if (!key.startsWith(query.prefix)) break;
-      if (lastPrefix !== undefined && key.startsWith(lastPrefix)) continue;
-      let commonPrefix: string | undefined;
-      if (query.delimiter) {
-        const at = key.indexOf(query.delimiter, query.prefix.length);
-        if (at !== -1) commonPrefix = key.slice(0, at + query.delimiter.length);
-      }
-      if (objects.length + commonPrefixes.length >= query.maxKeys) {
-        isTruncated = true;
-        break;
-      }
-      if (commonPrefix !== undefined) {
-        commonPrefixes.push(commonPrefix);
-        lastPrefix = commonPrefix;
-        nextMarker = commonPrefix;
-      } else {
-        objects.push(toObject(raw));
-        nextMarker = key;
-      }
-    }
-    return { objects, commonPrefixes, isTruncated, nextMarker: isTruncated ? nextMarker : undefined };
+    const page = pageListing(query, (after, from) => this.scanObjects(query.bucket, after, from));
+    return { objects: page.items, commonPrefixes: page.commonPrefixes, isTruncated: page.isTruncated, nextMarker: page.nextMarker };
+  }
+
+  private *scanObjects(bucket: string, after: string, from: string): Generator<{ key: string; item: ObjectRow }> {
+    for (const raw of this.q.objectScan.iterate(bucket, after, from) as IterableIterator<Raw>) yield { key: raw.key as string, item: toObject(raw) };
   }
 
   isFileReferenced(file: string): boolean {
