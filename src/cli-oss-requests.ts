@@ -11,9 +11,10 @@ async function signedFetch(
   key: string,
   query: ReadonlyArray<readonly [string, string]>,
   body?: string,
+  ossHeaders?: Record<string, string>,
 ): Promise<{ status: number; text: string }> {
   const contentType = body === undefined ? undefined : 'application/xml';
-  const headers = v1SignedHeaders({ ...credential, method, bucket, key, query, contentType });
+  const headers = v1SignedHeaders({ ...credential, method, bucket, key, query, contentType, ossHeaders });
   const search = query.map(([k, v]) => (v === '' ? k : `${k}=${encodeURIComponent(v)}`)).join('&');
   const url = `${endpoint}/${encodeKey(bucket)}/${encodeKey(key)}${search ? `?${search}` : ''}`;
   const res = await fetch(url, { method, headers, body });
@@ -22,21 +23,45 @@ async function signedFetch(
 
 const codeOf = (xml: string): string => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? '';
 
+export type CreatedAcl = 'private' | 'public-read' | 'public-read-write';
+
+export interface EnsuredChannel {
+  /** What was done, one line each, for the output. */
+  done: string[];
+  /** The bucket's ACL as it now is. */
+  acl: string;
+}
+
 /**
- * Makes sure the bucket and the LiveChannel exist on a running emulator (creates what is missing, changes nothing
- * that exists), so `sign-url --create` gives a URL OBS can push to at once. Returns what it did, for the output.
+ * Makes sure the bucket and the LiveChannel exist on a running emulator (creates what is missing with `acl`, changes
+ * nothing that exists), so `sign-url --create` gives a URL OBS can push to at once. Re-runnable: an existing bucket or
+ * channel is reported, never an error.
  */
-export async function ensureChannel(endpoint: string, credential: Credential, bucket: string, channel: string): Promise<string[]> {
+export async function ensureChannel(
+  endpoint: string,
+  credential: Credential,
+  bucket: string,
+  channel: string,
+  acl: CreatedAcl = 'public-read',
+): Promise<EnsuredChannel> {
   const done: string[] = [];
-  const bucketRes = await signedFetch(endpoint, credential, 'PUT', bucket, '', []);
-  if (bucketRes.status === 200) done.push(`created bucket ${bucket}`);
-  else if (codeOf(bucketRes.text) !== 'BucketAlreadyExists') throw new Error(`PutBucket ${bucket}: ${bucketRes.status} ${codeOf(bucketRes.text)}`);
+  const bucketRes = await signedFetch(endpoint, credential, 'PUT', bucket, '', [], undefined, { 'x-oss-acl': acl });
+  let current = acl as string;
+  if (bucketRes.status === 200) {
+    done.push(`created bucket ${bucket} (${acl}${acl === 'public-read' ? ': players need no signature; --acl private to opt out' : ''})`);
+  } else if (codeOf(bucketRes.text) === 'BucketAlreadyExists') {
+    const aclRes = await signedFetch(endpoint, credential, 'GET', bucket, '', [['acl', '']]);
+    current = /<Grant>([^<]*)<\/Grant>/.exec(aclRes.text)?.[1] ?? 'private';
+    done.push(`bucket ${bucket} exists (${current}): left as it is`);
+  } else {
+    throw new Error(`PutBucket ${bucket}: ${bucketRes.status} ${codeOf(bucketRes.text)}`);
+  }
   const info = await signedFetch(endpoint, credential, 'GET', bucket, channel, [['live', '']]);
-  if (info.status === 200) return done;
+  if (info.status === 200) return { done, acl: current };
   if (codeOf(info.text) !== 'NoSuchLiveChannel') throw new Error(`GetLiveChannelInfo ${channel}: ${info.status} ${codeOf(info.text)}`);
   const config = '<LiveChannelConfiguration><Status>enabled</Status><Target><Type>HLS</Type></Target></LiveChannelConfiguration>';
   const put = await signedFetch(endpoint, credential, 'PUT', bucket, channel, [['live', '']], config);
   if (put.status !== 200) throw new Error(`PutLiveChannel ${channel}: ${put.status} ${codeOf(put.text)}`);
   done.push(`created LiveChannel ${channel} (FragDuration 5, FragCount 3, playlist.m3u8)`);
-  return done;
+  return { done, acl: current };
 }

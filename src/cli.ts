@@ -64,7 +64,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { config } = emulator;
   // How this process was started, so the printed commands work when pasted (npm start from a clone, or the package).
-  const self = /src\/cli\.ts$/.test(process.argv[1] ?? '') ? 'npm start --' : 'npx oss-live-emulator';
+  const script = process.argv[1] ?? '';
+  const self = /src[\\/]cli(\/index)?\.ts$/.test(script)
+    ? 'npm start --'
+    : /node_modules[\\/]/.test(script)
+      ? 'npx oss-live-emulator'
+      : 'node dist/cli.js';
   const portFlags =
     (emulator.httpPort !== 8080 ? ` --http-port ${emulator.httpPort}` : '') +
     (config.rtmpPort === false ? ' --rtmp-port 0' : emulator.rtmpPort !== 1935 ? ` --rtmp-port ${emulator.rtmpPort}` : '');
@@ -81,9 +86,10 @@ export async function main(argv: string[]): Promise<number> {
       '',
       'Quick start (in another terminal):',
       `  ${self} sign-url --create --bucket demo --channel cam${portFlags}`,
-      '      creates the bucket and LiveChannel if missing, prints the RTMP URL and the OBS Server + Stream Key',
+      '      creates a public-read bucket and the LiveChannel if missing (--acl private to opt out),',
+      '      prints the RTMP URL, the OBS Server + Stream Key and the play URL',
       `  ${self} push '<that rtmp url>'                 # or OBS / ffmpeg; a test clip is built in`,
-      `  ffplay ${emulator.endpoint}/demo/cam/playlist.m3u8   # after making the bucket public-read, or with a presigned URL`,
+      `  Watch: ${emulator.endpoint}/ (web console)   or   ffplay ${emulator.endpoint}/demo/cam/playlist.m3u8`,
       `  Your SDK: endpoint ${emulator.endpoint}, the AccessKeyId/Secret above. Admin: ${emulator.endpoint}/-/health, /-/channels, POST /-/reset`,
       '',
     ].join('\n'),

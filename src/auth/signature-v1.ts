@@ -31,6 +31,8 @@ export interface V1SignedHeadersInput {
   contentMd5?: string;
   /** The Date header; now by default. */
   date?: string;
+  /** `x-oss-*` headers to send and sign (e.g. `x-oss-acl`). */
+  ossHeaders?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,18 +48,47 @@ export function v1SignedHeaders(input: V1SignedHeadersInput): Record<string, str
     contentMd5,
     contentType,
     date,
-    ossHeaders: {},
+    ossHeaders: input.ossHeaders ?? {},
     bucket: input.bucket,
     key: input.key,
     subresources: input.query,
   });
   const headers: Record<string, string> = {
+    ...input.ossHeaders,
     date,
     authorization: `OSS ${input.accessKeyId}:${hmacSha1Base64(input.accessKeySecret, stringToSign)}`,
   };
   if (contentType) headers['content-type'] = contentType;
   if (contentMd5) headers['content-md5'] = contentMd5;
   return headers;
+}
+
+export interface V1PresignInput {
+  accessKeyId: string;
+  accessKeySecret: string;
+  method: string;
+  bucket: string;
+  key: string;
+  /** Unix seconds. */
+  expires: number;
+  /** Extra query pairs (signed when they are sub-resources). */
+  query?: QueryPairs;
+}
+
+/** `OSSAccessKeyId=…&Expires=…&Signature=…` (URL-encoded) for a V1 presigned URL, as the SDKs' signatureUrl builds it. */
+export function presignV1Query(input: V1PresignInput): string {
+  const stringToSign = v1StringToSign({
+    method: input.method,
+    contentMd5: '',
+    contentType: '',
+    date: String(input.expires),
+    ossHeaders: {},
+    bucket: input.bucket,
+    key: input.key,
+    subresources: input.query ?? [],
+  });
+  const signature = hmacSha1Base64(input.accessKeySecret, stringToSign);
+  return `OSSAccessKeyId=${encodeURIComponent(input.accessKeyId)}&Expires=${input.expires}&Signature=${encodeURIComponent(signature)}`;
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { plainObjectUrl, signedPlaylistUrl } from '../oss/live/signed-play-url.js';
 import type { Services } from '../oss/operation.js';
+
+/** How long the signed play URLs the admin API hands out stay valid. */
+const ADMIN_PLAY_URL_TTL_SEC = 6 * 3600;
 
 /** Admin API under `/-/`: no bucket can be named `-`, so these never clash with OSS paths. Not signed. */
 export function registerAdminRoutes(app: FastifyInstance, services: Services, reset: () => Promise<void>): void {
@@ -13,21 +17,36 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services, re
     return { status: 'reset' };
   });
 
-  app.get('/-/channels', async () => ({
-    channels: store.allChannels().map((c) => {
-      const publish = live.get(c.bucket, c.name);
-      const stat = publish?.stat();
-      return {
-        bucket: c.bucket,
-        name: c.name,
-        status: c.status,
-        playlistName: c.playlistName,
-        fragDuration: c.fragDuration,
-        fragCount: c.fragCount,
-        live: stat
-          ? { connectedTime: new Date(stat.connectedMs).toISOString(), remoteAddr: stat.remoteAddr, video: stat.video ?? null, audio: stat.audio ?? null }
-          : null,
-      };
-    }),
-  }));
+  app.get('/-/channels', async (request) => {
+    const endpoint = `http://${request.headers.host ?? '127.0.0.1'}`;
+    const expires = Math.floor(clock.now() / 1000) + ADMIN_PLAY_URL_TTL_SEC;
+    const credential = services.config.credentials[0]!;
+    return {
+      channels: store.allChannels().map((c) => {
+        const publish = live.get(c.bucket, c.name);
+        const stat = publish?.stat();
+        const playlistKey = `${c.name}/${c.playlistName}`;
+        return {
+          bucket: c.bucket,
+          name: c.name,
+          status: c.status,
+          playlistName: c.playlistName,
+          fragDuration: c.fragDuration,
+          fragCount: c.fragCount,
+          acl: store.getBucket(c.bucket)?.acl ?? 'private',
+          playUrl: plainObjectUrl(endpoint, c.bucket, playlistKey),
+          signedPlayUrl: signedPlaylistUrl(endpoint, credential, c.bucket, playlistKey, expires),
+          live: stat
+            ? {
+                connectedTime: new Date(stat.connectedMs).toISOString(),
+                remoteAddr: stat.remoteAddr,
+                video: stat.video ?? null,
+                audio: stat.audio ?? null,
+                segmentsWritten: store.segmentsOfPublish(publish!.publishId).length,
+              }
+            : null,
+        };
+      }),
+    };
+  });
 }

@@ -6,7 +6,8 @@ export type OperationName =
   | 'ListObjects' | 'ListObjectsV2' | 'DeleteMultipleObjects'
   | 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject' | 'GetObjectMeta' | 'PutObjectAcl' | 'GetObjectAcl'
   | 'PutLiveChannel' | 'ListLiveChannel' | 'DeleteLiveChannel' | 'PutLiveChannelStatus' | 'GetLiveChannelInfo'
-  | 'GetLiveChannelStat' | 'GetLiveChannelHistory' | 'PostVodPlaylist' | 'GetVodPlaylist';
+  | 'GetLiveChannelStat' | 'GetLiveChannelHistory' | 'PostVodPlaylist' | 'GetVodPlaylist'
+  | 'GetSignedPlaylist';
 
 export type Level = 'service' | 'bucket' | 'object';
 
@@ -44,6 +45,7 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'object', when: ['vod'], operation: 'GetVodPlaylist' },
   { method: 'GET', level: 'object', when: ['acl'], operation: 'GetObjectAcl' },
   { method: 'GET', level: 'object', when: ['objectMeta'], operation: 'GetObjectMeta' },
+  { method: 'GET', level: 'object', when: ['x-oss-process=hls/sign'], operation: 'GetSignedPlaylist' },
   { method: 'GET', level: 'object', when: [], operation: 'GetObject' },
   { method: 'HEAD', level: 'object', when: ['objectMeta'], operation: 'GetObjectMeta' },
   { method: 'HEAD', level: 'object', when: [], operation: 'HeadObject' },

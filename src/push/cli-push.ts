@@ -1,22 +1,74 @@
 // `push` subcommand: replay an FLV file to an RTMP URL, for users without OBS and for scripted tests.
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { publishFlv } from './flv-publisher.js';
+import { startPublisher } from './flv-publisher.js';
 import { RtmpPublishError } from './rtmp-publish-error.js';
 
 /** The bundled fixture; resolves from src/push and from dist/push alike. */
 const DEFAULT_FILE = fileURLToPath(new URL('../../fixtures/640x360-25fps-h264-aac.flv', import.meta.url));
+const FIXTURES_DIR = dirname(DEFAULT_FILE);
+
+/** --file: a path relative to where the user runs the command, else a bundled clip by name (`640x360-25fps-h264-aac.flv`). */
+async function readClip(file: string, cwd: string): Promise<{ path: string; bytes: Buffer }> {
+  const local = resolve(cwd, file);
+  try {
+    return { path: local, bytes: await readFile(local) };
+  } catch (err) {
+    const bundled = resolve(FIXTURES_DIR, basename(file));
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || (file.includes('/') && !file.startsWith('fixtures/'))) throw err;
+    return { path: bundled, bytes: await readFile(bundled).catch(() => Promise.reject(err)) };
+  }
+}
+
+interface ChannelSummary {
+  bucket: string;
+  name: string;
+  playUrl?: string;
+  signedPlayUrl?: string;
+  acl?: string;
+  live: { segmentsWritten?: number } | null;
+}
+
+/** The emulator's own view of the channel (admin API), for the play URL and the segment count; undefined if unreachable. */
+async function channelSummary(endpoint: string, bucket: string | undefined, channel: string): Promise<ChannelSummary | undefined> {
+  try {
+    const res = await fetch(`${endpoint}/-/channels`, { signal: AbortSignal.timeout(2000) });
+    const { channels } = (await res.json()) as { channels: ChannelSummary[] };
+    return channels.find((c) => c.name === channel && (bucket === undefined || c.bucket === bucket));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bucket and channel of an RTMP URL as the emulator reads it (`/<bucket>/live/<channel>`, `/live/<channel>`). */
+function channelOf(url: string): { bucket: string | undefined; channel: string } | undefined {
+  const m = /^rtmp:\/\/[^/]+\/(?:([^/?]+)\/)?live\/([^/?]+)/i.exec(url);
+  return m ? { bucket: m[1] && decodeURIComponent(m[1]), channel: decodeURIComponent(m[2]!) } : undefined;
+}
+
+/** http://host:port of the emulator behind an RTMP URL: the same port when it is not 1935 (the HTTP port takes RTMP too). */
+function endpointOf(url: string): string {
+  const m = /^rtmp:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i.exec(url);
+  const host = m?.[1] ?? '127.0.0.1';
+  const port = m?.[2] && m[2] !== '1935' ? m[2] : '8080';
+  return `http://${host}:${port}`;
+}
 
 const USAGE = `Usage: oss-live-emulator push <rtmp-url> [options]
 
 Publishes an FLV file to an RTMP URL, paced like a live encoder.
 
 Options:
-  --file PATH          FLV file to send (default: bundled 640x360 H.264/AAC, 20 s)
+  --file PATH          FLV file to send, relative to the current directory, or a bundled clip by name
+                       (default: the bundled 640x360-25fps-h264-aac.flv, H.264/AAC, 20 s)
   --speed N            1 = real time (default), 0 = as fast as possible, 4 = 4x
   --loop               start over at the end of the file (until --duration or Ctrl-C)
   --duration SECONDS   stop after this much stream time
+  --endpoint URL       the emulator's HTTP endpoint, for the play URL and progress (default: the URL's host, port
+                       8080 for RTMP port 1935, else the same port)
+  --quiet              no progress lines
   -h, --help           show this help
 
 Quote the URL in a shell: a signed URL's query contains '&'.
@@ -25,6 +77,8 @@ Exit status: 0 published, 1 refused or failed, 2 bad usage.`;
 export interface PushOutput {
   out(line: string): void;
   err(line: string): void;
+  /** Current working directory, for a relative --file. */
+  cwd?: string;
 }
 
 const consoleOutput: PushOutput = {
@@ -43,6 +97,8 @@ export async function runPush(argv: string[], io: PushOutput = consoleOutput): P
         speed: { type: 'string' },
         loop: { type: 'boolean' },
         duration: { type: 'string' },
+        endpoint: { type: 'string' },
+        quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -71,12 +127,12 @@ export async function runPush(argv: string[], io: PushOutput = consoleOutput): P
     return 2;
   }
 
-  const file = values.file ?? DEFAULT_FILE;
+  let file = DEFAULT_FILE;
   let flv: Buffer;
   try {
-    flv = await readFile(file);
+    ({ path: file, bytes: flv } = values.file === undefined ? { path: file, bytes: await readFile(file) } : await readClip(values.file, io.cwd ?? process.cwd()));
   } catch (err) {
-    io.err(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`cannot read ${values.file ?? file}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 
@@ -84,25 +140,52 @@ export async function runPush(argv: string[], io: PushOutput = consoleOutput): P
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   const startedAt = Date.now();
+  const endpoint = (values.endpoint ?? endpointOf(url)).replace(/\/+$/, '');
+  const target = channelOf(url);
+  let progress: NodeJS.Timeout | undefined;
   io.out(`publishing ${file} to ${url} (speed ${speed}${values.loop ? ', looping' : ''})`);
   try {
-    const result = await publishFlv({
+    const publisher = startPublisher({
       url,
       flv,
       speed,
       loop: values.loop ?? false,
       durationMs: durationSeconds === undefined ? undefined : durationSeconds * 1000,
       signal: interrupt.signal,
-      onPublishStart: () => io.out('publish started'),
     });
+    await publisher.started;
+    io.out('publish started');
+    const summary = target && (await channelSummary(endpoint, target.bucket, target.channel));
+    if (summary?.playUrl) {
+      const playUrl = summary.acl === 'private' ? summary.signedPlayUrl : summary.playUrl;
+      io.out(`play: ${playUrl}`);
+      io.out(`console: ${endpoint}/`);
+    }
+    if (!values.quiet && speed > 0) {
+      let last = { at: Date.now(), bytes: 0 };
+      progress = setInterval(() => {
+        void (async () => {
+          const stats = publisher.stats();
+          const now = Date.now();
+          const mbps = ((stats.bytesSent - last.bytes) * 8) / Math.max(1, now - last.at) / 1000;
+          last = { at: now, bytes: stats.bytesSent };
+          const live = target && (await channelSummary(endpoint, target.bucket, target.channel))?.live;
+          const segments = live?.segmentsWritten === undefined ? '' : `, ${live.segmentsWritten} segments written`;
+          io.out(`sent ${(stats.streamMsSent / 1000).toFixed(1)} s, ${mbps.toFixed(2)} Mbit/s${segments}`);
+        })();
+      }, 5000);
+      progress.unref();
+    }
+    const result = await publisher.done;
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    io.out(`done: ${result.tagsSent} tags, ${result.bytesSent} bytes in ${seconds} s`);
+    io.out(`done: ${(result.streamMsSent / 1000).toFixed(1)} s of media, ${result.tagsSent} tags, ${result.bytesSent} bytes in ${seconds} s`);
     return 0;
   } catch (err) {
     if (err instanceof RtmpPublishError) io.err(`publish failed: ${err.code}: ${err.description}`);
     else io.err(`publish failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
+    clearInterval(progress);
     process.off('SIGINT', onSigint);
   }
 }

@@ -33,6 +33,8 @@ export interface PublishResult {
   tagsSent: number;
   /** Every byte written to the socket, handshake and protocol included. */
   bytesSent: number;
+  /** Stream time of the last tag sent, from the first tag's timestamp (ms). */
+  streamMsSent: number;
 }
 
 export interface Publisher {
@@ -71,6 +73,7 @@ class FlvPublisher implements Publisher {
   private client: RtmpClientConnection | undefined;
   private streamId = 0;
   private tagsSent = 0;
+  private streamMsSent = 0;
   /** Set when we chose to end; the server closing the socket is then expected, not an error. */
   private ending: 'stop' | 'reset' | 'stall' | undefined;
   private readonly halt = new AbortController();
@@ -90,7 +93,7 @@ class FlvPublisher implements Publisher {
   }
 
   stats(): PublishResult {
-    return { tagsSent: this.tagsSent, bytesSent: this.client?.bytesSent ?? 0 };
+    return { tagsSent: this.tagsSent, bytesSent: this.client?.bytesSent ?? 0, streamMsSent: this.streamMsSent };
   }
 
   stop(): Promise<PublishResult> {
@@ -218,6 +221,7 @@ class FlvPublisher implements Publisher {
         const body = tag.type === 'script' ? Buffer.concat([SET_DATA_FRAME, tag.data]) : tag.data;
         const flushed = client.sendTag(MESSAGE_TYPE[tag.type], this.streamId, timestamp, body);
         this.tagsSent++;
+        this.streamMsSent = streamTime;
         if (!flushed) await client.drain();
       }
       if (!loop) return;

@@ -26,8 +26,35 @@ describe('sign-url, the OBS helper', () => {
     expect(`${out.obsServer}/${out.obsStreamKey}`).toBe(out.url);
     expect(out.playUrl).toBe(`${emu.endpoint}/obs-bucket/my%20cam/playlist.m3u8`);
     expect(emu.services.store.getChannel('obs-bucket', 'my cam')).toMatchObject({ status: 'enabled', fragDuration: 5, fragCount: 3 });
+    // The quick path plays without a signature: --create makes the bucket public-read.
+    expect(emu.services.store.getBucket('obs-bucket')?.acl).toBe('public-read');
     await publishFlv({ url: out.url, flv: FIXTURE_360P, speed: 0, durationMs: 1000 });
     await waitFor(() => (emu.services.store.recentPublishes('obs-bucket', 'my cam', 10).length === 1 ? true : undefined));
+  });
+
+  it('with --acl private prints a signed play URL whose playlist and segments play unsigned; says what it did; re-runnable', async () => {
+    const args = ['--create', '--acl', 'private', '--bucket', 'obs-private', '--channel', 'cam', '--endpoint', emu.endpoint];
+    const first = await signUrl(...args, '--rtmp-base', `rtmp://127.0.0.1:${emu.rtmpPort}`);
+    expect(first.stdout).toContain('created bucket obs-private (private)');
+    expect(emu.services.store.getBucket('obs-private')?.acl).toBe('private');
+    const again = await signUrl(...args, '--json');
+    const out = JSON.parse(again.stdout) as { url: string; playUrl: string; signedPlayUrl: string; acl: string };
+    expect(out.acl).toBe('private');
+    await publishFlv({ url: out.url.replace(/:\d+\//, `:${emu.rtmpPort}/`), flv: FIXTURE_360P, speed: 0, durationMs: 12_000 });
+    await waitFor(() => (emu.services.store.recentPublishes('obs-private', 'cam', 10).length === 1 ? true : undefined));
+    expect((await fetch(out.playUrl)).status).toBe(403);
+    const playlist = await (await fetch(out.signedPlayUrl)).text();
+    const segments = playlist.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(segments.length).toBeGreaterThan(0);
+    for (const uri of segments) expect((await fetch(new URL(uri, out.signedPlayUrl))).status).toBe(200);
+    expect(again.stderr).toBe('');
+  }, 60_000);
+
+  it('behind --rtmp-base alone, the play URL uses that host and the HTTP port', async () => {
+    const { stdout } = await signUrl('--bucket', 'b', '--channel', 'c', '--rtmp-base', 'rtmp://10.1.2.3:19350', '--json');
+    const out = JSON.parse(stdout) as { playUrl: string; endpoint: string };
+    expect(out.endpoint).toBe('http://10.1.2.3:8080');
+    expect(out.playUrl).toBe('http://10.1.2.3:8080/b/c/playlist.m3u8');
   });
 
   it('leaves an existing channel as it is and refuses a missing --channel', async () => {

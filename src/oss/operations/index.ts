@@ -14,6 +14,7 @@ import { getLiveChannelStat } from './get-live-channel-stat.js';
 import { getObject } from './get-object.js';
 import { getObjectAcl } from './get-object-acl.js';
 import { getObjectMeta } from './get-object-meta.js';
+import { getSignedPlaylist } from './get-signed-playlist.js';
 import { getVodPlaylist } from './get-vod-playlist.js';
 import { listBuckets } from './list-buckets.js';
 import { listLiveChannel } from './list-live-channel.js';
@@ -44,6 +45,7 @@ export const operations: Record<OperationName, Operation> = {
   GetObject: getObject,
   HeadObject: getObject,
   GetObjectMeta: getObjectMeta,
+  GetSignedPlaylist: getSignedPlaylist,
   DeleteObject: deleteObject,
   PutObjectAcl: putObjectAcl,
   GetObjectAcl: getObjectAcl,
