@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Credential } from './auth/credentials.js';
+import { ClockError, parseClockSetting } from './clock.js';
 
 /** Everything the emulator needs to run. Only fromFlagsAndEnv() reads process.env. */
 export interface Config {
@@ -30,6 +31,8 @@ export interface Config {
   disableGraceMs: number;
   /** ffmpeg for LiveChannel snapshots; undefined = ffmpeg-static if installed, else `ffmpeg` on PATH. */
   ffmpegPath: string | undefined;
+  /** How the emulator's clock starts: `real`, `frozen[:TIME]`, `offset:DURATION` or `offset:TIME` (see parseClockSetting). */
+  clock: string;
 }
 
 export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tOssEmulatorKey';
@@ -52,6 +55,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   httpRequestTimeoutMs: 120_000,
   disableGraceMs: 500,
   ffmpegPath: undefined,
+  clock: 'real',
 });
 
 export class ConfigError extends Error {}
@@ -111,6 +115,21 @@ export const flagSpecs: readonly FlagSpec[] = [
   },
   { flag: '--no-auth', env: 'OSS_EMULATOR_AUTH', help: 'accept any or no signature (env: OSS_EMULATOR_AUTH=off)', apply: (c, v) => (c.auth = v === 'flag' ? false : boolEnv(v)) },
   { flag: '--ffmpeg-path', env: 'FFMPEG_PATH', value: 'FILE', help: 'ffmpeg used for LiveChannel snapshots (default: ffmpeg-static if installed, else ffmpeg on PATH)', apply: (c, v) => (c.ffmpegPath = v || undefined) },
+  {
+    flag: '--clock',
+    env: 'OSS_EMULATOR_CLOCK',
+    value: 'MODE[:VALUE]',
+    help: 'emulator clock: real (default), frozen[:TIME], offset:-2h or offset:2030-01-01T00:00:00Z; moved by PUT /-/clock',
+    apply: (c, v) => {
+      try {
+        parseClockSetting(v);
+      } catch (err) {
+        if (err instanceof ClockError) throw new ConfigError(err.message);
+        throw err;
+      }
+      c.clock = v;
+    },
+  },
   { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
 ];
 

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Credentials } from './auth/credentials.js';
-import { systemClock, type Clock } from './clock.js';
+import { ControlledClock, parseClockSetting, systemClock, type Clock } from './clock.js';
 import { defaultConfig, type Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { createIngest, type IngestOptions } from './live/ingest.js';
@@ -12,8 +12,12 @@ import { operations } from './oss/operations/index.js';
 import type { Services } from './oss/operation.js';
 import { Store } from './store/store.js';
 
-export interface EmulatorOptions extends Partial<Config> {
-  clock?: Clock;
+export interface EmulatorOptions extends Partial<Omit<Config, 'clock'>> {
+  /**
+   * How the emulator's clock starts (`'frozen'`, `'frozen:2030-01-01T00:00:00Z'`, `'offset:-1h'`, as `--clock`), or a
+   * time source it runs on (a ManualClock in unit tests). Either way `emulator.clock` moves it afterwards.
+   */
+  clock?: Clock | string;
   logger?: Logger;
   ingest?: IngestOptions;
 }
@@ -29,6 +33,8 @@ export interface Emulator {
   accessKeySecret: string;
   config: Config;
   services: Services;
+  /** The emulator's one clock: `now()`, `set(time)`, `advance('1h')`, `freeze()`, `resume()`, `real()`, `state()`. */
+  clock: ControlledClock;
   close(): Promise<void>;
 }
 
@@ -48,9 +54,11 @@ const urlHost = (host: string): string => (host === '0.0.0.0' || host === '::' ?
 
 /** The composition root: opens the store, starts HTTP (which also accepts RTMP) and the RTMP listener. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const { clock = systemClock, logger, ...overrides } = options;
-  const config: Config = { ...defaultConfig, ...overrides };
+  const { clock: clockOption, logger, ...overrides } = options;
+  const config: Config = { ...defaultConfig, ...overrides, ...(typeof clockOption === 'string' ? { clock: clockOption } : {}) };
   const log = logger ?? createLogger(config.logLevel);
+  const clock = new ControlledClock(typeof clockOption === 'object' ? clockOption : systemClock, parseClockSetting(config.clock));
+  clock.onTimerError = (err) => log.error({ err }, 'a clock timer failed');
   const store = Store.open({ dataDir: config.dataDir, inMemory: config.inMemory });
   const live = new LiveRegistry();
   const services: Services = { store, clock, config, live };
@@ -108,6 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accessKeySecret: config.credentials[0]!.accessKeySecret,
     config,
     services,
+    clock,
     close: () =>
       (closed ??= (async () => {
         httpListener.close();
@@ -115,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await ingest.close();
         for (const socket of sockets) socket.destroy();
         await app.close();
+        clock.close();
         await store.close();
       })()),
   };

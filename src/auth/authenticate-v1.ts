@@ -6,7 +6,8 @@ import { AUTH_EC, invalidAuthorization, missingDate, queryValue, withEc, type Si
 import { constantTimeEqual } from './verify.js';
 
 /** `Authorization: OSS <AccessKeyId>:<Signature>` (spec §3.1). Returns the AccessKeyId or throws OssError. */
-export function verifyV1Header(req: SignedRequest, authorization: string, credentials: Credentials, nowMs: number): string {
+/** skewNowMs: the time a request's Date is compared with (the clients' clock; see authenticate). */
+export function verifyV1Header(req: SignedRequest, authorization: string, credentials: Credentials, skewNowMs: number): string {
   const rest = authorization.slice('OSS '.length);
   const colon = rest.lastIndexOf(':');
   const accessKeyId = rest.slice(0, colon);
@@ -22,8 +23,8 @@ export function verifyV1Header(req: SignedRequest, authorization: string, creden
   const date = ossDate ?? httpDate;
   const requestMs = date === undefined ? undefined : parseRequestTime(date);
   if (date === undefined || requestMs === undefined) throw missingDate();
-  if (Math.abs(nowMs - requestMs) > MAX_CLOCK_SKEW_MS) {
-    throw withEc(ossErrors.requestTimeTooSkewed(date, formatServerTime(nowMs)), AUTH_EC.skewed);
+  if (Math.abs(skewNowMs - requestMs) > MAX_CLOCK_SKEW_MS) {
+    throw withEc(ossErrors.requestTimeTooSkewed(date, formatServerTime(skewNowMs)), AUTH_EC.skewed);
   }
 
   const stringToSign = v1StringToSign({ ...v1Parts(req), date });

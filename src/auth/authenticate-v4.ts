@@ -17,7 +17,8 @@ import { isV1Subresource } from './subresources.js';
 import { constantTimeEqual } from './verify.js';
 
 /** `Authorization: OSS4-HMAC-SHA256 Credential=…,Signature=…` (spec §3.4). Any region is accepted. */
-export function verifyV4Header(req: SignedRequest, authorization: string, credentials: Credentials, nowMs: number): string {
+/** skewNowMs: the time a request's x-oss-date is compared with (the clients' clock; see authenticate). */
+export function verifyV4Header(req: SignedRequest, authorization: string, credentials: Credentials, skewNowMs: number): string {
   const parsed = parseV4Authorization(authorization);
   if (parsed === undefined) throw invalidAuthorization();
   const secret = credentials.secretFor(parsed.accessKeyId);
@@ -27,8 +28,8 @@ export function verifyV4Header(req: SignedRequest, authorization: string, creden
   const timestamp = req.headers['x-oss-date'] ?? req.headers['date'];
   const requestMs = timestamp === undefined ? undefined : parseRequestTime(timestamp);
   if (timestamp === undefined || requestMs === undefined) throw missingDate();
-  if (Math.abs(nowMs - requestMs) > MAX_CLOCK_SKEW_MS) {
-    throw withEc(ossErrors.requestTimeTooSkewed(timestamp, formatServerTime(nowMs)), AUTH_EC.skewed);
+  if (Math.abs(skewNowMs - requestMs) > MAX_CLOCK_SKEW_MS) {
+    throw withEc(ossErrors.requestTimeTooSkewed(timestamp, formatServerTime(skewNowMs)), AUTH_EC.skewed);
   }
   return check(req, req.query, parsed.additionalHeaders, { ...parsed, secret, timestamp });
 }

@@ -28,7 +28,12 @@ const V4_QUERY_AUTH = ['x-oss-signature-version', 'x-oss-credential', 'x-oss-sig
  * Who signed this request: V1 header, V1 presigned URL, V4 header or V4 presigned URL; no credentials at all
  * means anonymous (the ACL decision is the caller's). Throws OssError for every failure (spec §3).
  */
-export function authenticate(input: AuthInput, credentials: Credentials, nowMs: number): Principal {
+/**
+ * nowMs (the emulator clock) decides expiry of presigned URLs; skewNowMs, the 15-minute window of header-signed requests.
+ * They differ when a test moves the emulator clock: an SDK stamps requests with its own clock, which did not move, so its
+ * Date is compared with the clients' time (real time) while Expires follows the moved clock.
+ */
+export function authenticate(input: AuthInput, credentials: Credentials, nowMs: number, skewNowMs: number = nowMs): Principal {
   const req: SignedRequest = { ...input, headers: flattenHeaders(input.headers) };
   const authorization = req.headers['authorization']?.trim() ?? '';
   const has = (names: string[]) => names.some((n) => queryValue(req.query, n) !== undefined);
@@ -40,8 +45,8 @@ export function authenticate(input: AuthInput, credentials: Credentials, nowMs: 
         'Only one auth mechanism allowed; only the Signature query string parameter or the Authorization header should be specified',
       );
     }
-    if (authorization.startsWith(`${V4_ALGORITHM} `)) return user(verifyV4Header(req, authorization, credentials, nowMs));
-    if (authorization.startsWith('OSS ')) return user(verifyV1Header(req, authorization, credentials, nowMs));
+    if (authorization.startsWith(`${V4_ALGORITHM} `)) return user(verifyV4Header(req, authorization, credentials, skewNowMs));
+    if (authorization.startsWith('OSS ')) return user(verifyV1Header(req, authorization, credentials, skewNowMs));
     if (authorization.startsWith('OSS2 ')) throw ossErrors.notImplemented('Signature version 2 (OSS2)');
     throw invalidAuthorization();
   }

@@ -6,6 +6,7 @@ import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, Services } from '../oss/operation.js';
 import { installAdminGuard, isAdminRequest } from './admin-guard.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { registerTestControlRoutes } from './admin/index.js';
 import { applyCors, preflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline } from './pipeline.js';
@@ -76,6 +77,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
 
   registerAdminRoutes(app, options.services, options.reset);
+  registerTestControlRoutes(app, { services: options.services });
   const handle = createPipeline(options.services, options.credentials, options.operations);
   app.options('/*', preflight);
   app.options('/', preflight);

@@ -37,7 +37,7 @@ export function createPipeline(services: Services, credentials: Credentials, ope
     request.log.debug({ requestId: request.id, operation, bucket: target.bucket, key: target.key }, 'operation');
 
     const principal = config.auth
-      ? authenticate({ method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers }, credentials, clock.now())
+      ? authenticate({ method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers }, credentials, clock.now(), clock.clientNow())
       : OWNER;
     authorize(operation, principal, target.bucket, target.key, store);
 

@@ -41,7 +41,11 @@ export class LiveSession implements MediaSink, LivePublish {
   private readonly video: BandwidthMeter;
   private readonly audio: BandwidthMeter;
   private commits: Promise<void> = Promise.resolve();
-  private firstStartMs: number | undefined;
+  /** Maps media time to emulator time: a segment starting at media time m is named wallMs + (m - mediaMs). */
+  private anchor: { wallMs: number; mediaMs: number } | undefined;
+  /** Jumps of the emulator clock (set/advance) since the last segment began, applied at the next one. */
+  private clockShiftMs = 0;
+  private readonly unsubscribeClock: () => void;
   private failed = false;
   private ended = false;
   private resolveDone!: () => void;
@@ -59,14 +63,18 @@ export class LiveSession implements MediaSink, LivePublish {
       fragCount: target.channel.fragCount,
       publishId: opts.publishId,
     });
-    this.video = new BandwidthMeter(opts.connectedMs);
-    this.audio = new BandwidthMeter(opts.connectedMs);
+    // Bandwidth is a rate of bytes over real seconds: measured on real time, so a frozen or moved clock leaves it right.
+    this.video = new BandwidthMeter(Date.now());
+    this.audio = new BandwidthMeter(Date.now());
+    // Segments pushed after the clock is moved get times on the moved clock (a jump is carried into the mapping).
+    this.unsubscribeClock = services.clock.onChange((change) => (this.clockShiftMs += change.toMs - change.fromMs));
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
   packet(p: MediaPacket): void {
     if (this.failed || this.ended) return;
-    const now = this.opts.services.clock.now();
+    // Real time: arrival feeds the bandwidth rate and the commit-latency measure, not any stored time.
+    const now = Date.now();
     (p.type === 'video' ? this.video : this.audio).add(p.data.length, now);
     let events: SegmenterEvent[];
     try {
@@ -85,11 +93,12 @@ export class LiveSession implements MediaSink, LivePublish {
   end(reason: MediaEndReason): void {
     if (this.ended) return;
     this.ended = true;
+    this.unsubscribeClock();
     const { services, log } = this.opts;
     const endedMs = services.clock.now();
     if (!this.failed) {
       try {
-        this.apply(this.segmenter.end(), endedMs);
+        this.apply(this.segmenter.end(), Date.now());
       } catch (err) {
         log.warn({ err }, 'could not flush the last segment');
       }
@@ -112,7 +121,7 @@ export class LiveSession implements MediaSink, LivePublish {
   }
 
   stat(): LiveStat {
-    const now = this.opts.services.clock.now();
+    const now = Date.now();
     const info = this.segmenter.info;
     return {
       connectedMs: this.opts.connectedMs,
@@ -132,8 +141,10 @@ export class LiveSession implements MediaSink, LivePublish {
     for (const event of events) {
       switch (event.type) {
         case 'segment-start':
-          this.firstStartMs ??= event.startMs;
-          this.writer.begin(this.opts.mediaStartMs + (event.startMs - this.firstStartMs));
+          this.anchor ??= { wallMs: this.opts.mediaStartMs, mediaMs: event.startMs };
+          this.anchor.wallMs += this.clockShiftMs;
+          this.clockShiftMs = 0;
+          this.writer.begin(this.anchor.wallMs + (event.startMs - this.anchor.mediaMs));
           break;
         case 'data':
           this.writer.append(event.bytes);
@@ -153,7 +164,7 @@ export class LiveSession implements MediaSink, LivePublish {
     this.commits = this.commits.then(async () => {
       try {
         const segment = await this.writer.commit(pending);
-        onSegmentVisible?.(services.clock.now() - arrivedMs);
+        onSegmentVisible?.(Date.now() - arrivedMs);
         log.debug({ key: segment.key, durationMs: segment.durationMs }, 'segment committed');
       } catch (err) {
         log.error({ err, bucket: this.bucket, channel: this.channel }, 'could not write a segment');

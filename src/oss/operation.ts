@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../auth/authenticate.js';
-import type { Clock } from '../clock.js';
+import type { ControlledClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { QueryPairs } from './wire/request-target.js';
 import type { XmlValue } from './wire/xml.js';
@@ -14,7 +14,8 @@ import { ossErrors } from './wire/errors.js';
 /** What every operation may use; built once by the composition root. */
 export interface Services {
   store: Store;
-  clock: Clock;
+  /** The emulator's one clock; schedule work due at an emulator time with clock.at()/after() (see CLOCK.md). */
+  clock: ControlledClock;
   config: Config;
   live: LiveRegistry;
 }
