@@ -4,8 +4,8 @@ import { invalidArgument, optionalBoolean, requestFields } from './admin-json.js
 
 /**
  * `GET /-/clock` reads the emulator clock; `PUT /-/clock` moves it. Fields (JSON body or query), applied in this order:
- * `real: true` (back to real time), `now` (absolute: ISO 8601 or epoch ms), `advance` (ms or '90s', '1h30m', 'PT1H'),
- * `frozen: true|false` (freeze / resume). Both answer the clock state.
+ * `real: true` (back to real time), `frozen: true` (freeze), `now` (absolute: ISO 8601 or epoch ms), `advance` (ms or
+ * '90s', '1h30m', 'PT1H'), `frozen: false` (resume). Both answer the clock state.
  */
 export function registerClockRoutes(app: FastifyInstance, clock: ControlledClock): void {
   app.get('/-/clock', async (_request, reply) => reply.header('cache-control', 'no-store').send(clock.state()));
@@ -27,9 +27,10 @@ export function registerClockRoutes(app: FastifyInstance, clock: ControlledClock
     const nowMs = now === undefined ? undefined : parseInstant(now);
     const advanceMs = advance === undefined ? undefined : parseDuration(advance);
     if (real) clock.real();
+    // Freeze before setting (frozen exactly at `now`), resume after (runs on from `now`).
+    if (frozen === true) clock.freeze();
     if (nowMs !== undefined) clock.set(nowMs);
     if (advanceMs !== undefined) clock.advance(advanceMs);
-    if (frozen === true) clock.freeze();
     if (frozen === false) clock.resume();
     return reply.header('cache-control', 'no-store').send(clock.state());
   });
