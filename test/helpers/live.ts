@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { signRtmpUrl } from '../../src/auth/rtmp-signature.js';
 import type { Emulator } from '../../src/emulator.js';
 import { ossClient } from './emulator.js';
 
-export const FIXTURE_360P = readFileSync(join(import.meta.dirname, '../../fixtures/640x360-25fps-h264-aac.flv'));
-export const FIXTURE_720P = readFileSync(join(import.meta.dirname, '../../fixtures/1280x720-25fps-h264-aac.flv'));
+export { FIXTURE_360P, FIXTURE_720P } from './fixtures.js';
 
 export interface ChannelOptions {
   fragDuration?: number;

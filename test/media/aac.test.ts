@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { adtsParamsFor, encodeAdtsHeader, parseAudioSpecificConfig, parseAudioTag, toAdtsFrame } from '../../src/media/aac.js';
 import { MediaFormatError, UnsupportedCodecError } from '../../src/media/errors.js';
 import { parseFlv } from '../../src/media/flv.js';
-import { BitWriter } from './support/bit-writer.js';
+import { BitWriter } from '../helpers/bit-writer.js';
 
 const FIXTURE = new URL('../../fixtures/640x360-25fps-h264-aac.flv', import.meta.url);
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { avccToAnnexB, parseAvcDecoderConfig, parseSps, parseVideoTag } from '../../src/media/avc.js';
 import { MediaFormatError } from '../../src/media/errors.js';
 import { parseFlv } from '../../src/media/flv.js';
-import { BitWriter, rbspToNal } from './support/bit-writer.js';
+import { BitWriter, rbspToNal } from '../helpers/bit-writer.js';
 
 function fixtureConfig(name: string) {
   const seq = parseFlv(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url))).tags.find((t) => t.type === 'video')!;

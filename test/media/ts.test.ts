@@ -5,7 +5,7 @@ import { TsMuxer } from '../../src/media/ts/muxer.js';
 import { TsPacketWriter, writePcr } from '../../src/media/ts/packet-writer.js';
 import { encodePesHeader } from '../../src/media/ts/pes.js';
 import { encodePatSection, encodePmtSection } from '../../src/media/ts/psi.js';
-import { readPes, readSections, readTsPackets } from './support/ts-inspector.js';
+import { readPes, readSections, readTsPackets } from '../helpers/ts-inspector.js';
 
 // Sections copied from `ffmpeg -c copy -f mpegts` output (same PIDs and stream types as ours).
 const FFMPEG_PAT = '00b00d0001c100000001f0002ab104b2';

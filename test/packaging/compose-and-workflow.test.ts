@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultConfig, flagSpecs, fromFlagsAndEnv } from '../../src/config.js';
-import { instructionsOf } from './dockerfile-parser.js';
-import { emulatorStages, loadDockerfile, readRepoFile, repoPath } from './support.js';
+import { instructionsOf } from '../helpers/dockerfile-parser.js';
+import { emulatorStages, loadDockerfile, readRepoFile, repoPath } from '../helpers/repo-files.js';
 
 interface ComposeService {
   build?: { context: string; dockerfile?: string };

@@ -15,8 +15,8 @@ import {
   runCommands,
   workdirAt,
   type Stage,
-} from './dockerfile-parser.js';
-import { emulatorStages, loadDockerfile, packageJson, readRepoFile, repoPath } from './support.js';
+} from '../helpers/dockerfile-parser.js';
+import { emulatorStages, loadDockerfile, packageJson, readRepoFile, repoPath } from '../helpers/repo-files.js';
 
 const { file, build, runtime } = emulatorStages();
 const ignored = dockerignoreMatcher(readRepoFile('.dockerignore'));

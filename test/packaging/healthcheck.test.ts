@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator.js';
-import { repoPath, run } from './support.js';
+import { repoPath, run } from '../helpers/repo-files.js';
 
 const SCRIPT = repoPath('docker/healthcheck.mjs');
 

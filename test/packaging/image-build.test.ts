@@ -19,8 +19,8 @@ import {
   runCommands,
   workdirAt,
   type Stage,
-} from './dockerfile-parser.js';
-import { REPO, emulatorStages, packageJson, run } from './support.js';
+} from '../helpers/dockerfile-parser.js';
+import { REPO, emulatorStages, packageJson, run } from '../helpers/repo-files.js';
 
 const { build, runtime } = emulatorStages();
 const pkg = packageJson();

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { flagSpecs } from '../../src/config.js';
-import { readRepoFile, repoPath } from './support.js';
+import { readRepoFile, repoPath } from '../helpers/repo-files.js';
 
 const readme = readRepoFile('README.md');
 

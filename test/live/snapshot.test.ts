@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import type { MediaPacket } from '../../src/live/rtmp/types.js';
+import { encodeJpeg, NO_FFMPEG_WARNING, SnapshotService, type JpegEncoder } from '../../src/live/snapshot.js';
+import { resolveFfmpegPath } from '../../src/media/ffmpeg-path.js';
+import type { SnapshotConfig } from '../../src/store/rows.js';
+import { Store } from '../../src/store/store.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'emu-snap-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// ---- a tiny H.264 stream as FLV video tag bodies (the bytes are never decoded: the encoder is faked)
+
+const SPS = Buffer.from([0x67, 0x42, 0xc0, 0x1e, 0xab, 0xcd]);
+const PPS = Buffer.from([0x68, 0xce, 0x3c, 0x80]);
+const lengthPrefixed = (nal: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, nal.length]), nal]);
+const sequenceHeader = Buffer.concat([
+  Buffer.from([0x17, 0x00, 0, 0, 0]),
+  Buffer.from([1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, SPS.length]),
+  SPS,
+  Buffer.from([1, 0, PPS.length]),
+  PPS,
+]);
+const idrTag = (n: number) => Buffer.concat([Buffer.from([0x17, 0x01, 0, 0, 0]), lengthPrefixed(Buffer.from([0x65, 0x88, n]))]);
+const interTag = Buffer.concat([Buffer.from([0x27, 0x01, 0, 0, 0]), lengthPrefixed(Buffer.from([0x41, 0x9a, 0x00]))]);
+
+/** 25 fps video from DTS 0 to lastMs, a keyframe every keyEveryMs, the sequence header first. */
+function* videoPackets(lastMs: number, keyEveryMs: number): Generator<MediaPacket> {
+  yield { type: 'video', timestamp: 0, data: sequenceHeader };
+  for (let dts = 0; dts <= lastMs; dts += 40) {
+    yield { type: 'video', timestamp: dts, data: dts % keyEveryMs === 0 ? idrTag(dts / 1000) : interTag };
+  }
+}
+
+function capturingLogger() {
+  const lines: Array<{ level: number; msg: string } & Record<string, unknown>> = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { log, warnings: () => lines.filter((l) => l.level === 40) };
+}
+
+const stores: Store[] = [];
+afterAll(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+/**
+ * A real in-memory Store holding `buckets`. `puts` lists the objects the service stored, in the order it stored them
+ * (a spy on the real putObjectBytes, which still runs), each with the row the store now holds for it.
+ */
+function storeWith(buckets: string[]) {
+  const store = Store.open({ dataDir: '', inMemory: true });
+  stores.push(store);
+  for (const name of buckets) store.createBucket({ name, acl: 'private', storageClass: 'Standard', createdMs: 0 });
+  const spy = vi.spyOn(store, 'putObjectBytes');
+  return {
+    store,
+    puts: () =>
+      spy.mock.calls.map(([bucket, key]) => {
+        const row = store.getObject(bucket, key);
+        return { bucket, key, contentType: row?.contentType, size: row?.size, etag: row?.etag };
+      }),
+  };
+}
+
+const config = (interval: number, destBucket = 'snaps'): SnapshotConfig => ({ roleName: 'r', destBucket, notifyTopic: 't', interval });
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+const JPEG_ETAG = `"${createHash('md5').update(JPEG).digest('hex').toUpperCase()}"`;
+
+describe('resolveFfmpegPath', () => {
+  const none = { exists: () => false, staticPath: () => undefined };
+  it('FFMPEG_PATH first, as given', () => {
+    expect(resolveFfmpegPath('/opt/ff/ffmpeg', { exists: () => true, staticPath: () => '/static/ffmpeg' })).toEqual({ command: '/opt/ff/ffmpeg', source: 'FFMPEG_PATH' });
+  });
+  it("then ffmpeg-static's binary, only when that file exists", () => {
+    expect(resolveFfmpegPath(undefined, { exists: (p) => p === '/static/ffmpeg', staticPath: () => '/static/ffmpeg' })).toEqual({ command: '/static/ffmpeg', source: 'ffmpeg-static' });
+    expect(resolveFfmpegPath('', { exists: () => false, staticPath: () => '/static/ffmpeg' })).toEqual({ command: 'ffmpeg', source: 'PATH' });
+  });
+  it('then ffmpeg on PATH (ffmpeg-static is absent here: its install fails offline)', () => {
+    expect(resolveFfmpegPath(undefined, none)).toEqual({ command: 'ffmpeg', source: 'PATH' });
+    // The real loader: ffmpeg-static missing (or present) must not throw.
+    expect(['ffmpeg-static', 'PATH']).toContain(resolveFfmpegPath(undefined).source);
+  });
+});
+
+describe('encodeJpeg', () => {
+  it('kills an ffmpeg that takes too long and rejects', async () => {
+    const slow = join(scratch, 'slow-ffmpeg');
+    writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n');
+    chmodSync(slow, 0o755);
+    const started = Date.now();
+    await expect(encodeJpeg(slow, Buffer.alloc(10), { timeoutMs: 300, maxBytes: 1 << 20 })).rejects.toThrow(/longer than 300 ms/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('rejects when the binary does not exist, and when ffmpeg fails', async () => {
+    await expect(encodeJpeg(join(scratch, 'no-such-ffmpeg'), Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(/ENOENT/);
+    const failing = join(scratch, 'failing-ffmpeg');
+    writeFileSync(failing, '#!/bin/sh\necho "Invalid data found" >&2\nexit 1\n');
+    chmodSync(failing, 0o755);
+    await expect(encodeJpeg(failing, Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(/exited with 1: Invalid data found/);
+  });
+});
+
+describe('SnapshotService', () => {
+  it('stores one JPEG per interval with a keyframe, keyed <channel>/<ms>.jpg, never more than maxConcurrent encodes at once', async () => {
+    const { store, puts } = storeWith(['snaps']);
+    const { log, warnings } = capturingLogger();
+    let running = 0;
+    let maxRunning = 0;
+    const inputs: Buffer[] = [];
+    const encode: JpegEncoder = async (ffmpeg, annexB) => {
+      expect(ffmpeg).toBe('/fake/ffmpeg');
+      inputs.push(annexB);
+      maxRunning = Math.max(maxRunning, ++running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      return JPEG;
+    };
+    const service = new SnapshotService({ store, clock: new ManualClock(0), log, ffmpegPath: '/fake/ffmpeg', maxConcurrent: 2, encode, probe: async () => true });
+    const sink = service.forChannel({ bucket: 'src', channel: 'cam', config: config(3), wallStartMs: 1_700_000_000_000, log })!;
+    for (const p of videoPackets(19_960, 2000)) sink.packet(p);
+    await sink.stop();
+
+    expect(puts().map((p) => p.key)).toEqual([2000, 4000, 8000, 10_000, 14_000, 16_000, 18_000].map((ms) => `cam/${1_700_000_000_000 + ms}.jpg`));
+    expect(puts().every((p) => p.bucket === 'snaps' && p.contentType === 'image/jpeg' && p.size === JPEG.length && p.etag === JPEG_ETAG)).toBe(true);
+    expect(maxRunning).toBe(2);
+    expect(warnings()).toEqual([]);
+    // Each input is one decodable unit: SPS and PPS (from the sequence header) before the IDR slice.
+    const annexB = inputs[0]!;
+    const at = (nal: Buffer) => annexB.indexOf(Buffer.concat([Buffer.from([0, 0, 0, 1]), nal]));
+    expect(at(SPS)).toBeGreaterThanOrEqual(0);
+    expect(at(PPS)).toBeGreaterThan(at(SPS));
+    expect(annexB.indexOf(Buffer.from([0, 0, 0, 1, 0x65, 0x88, 2]))).toBeGreaterThan(at(PPS)); // the keyframe at 2 s
+  });
+
+  it('without ffmpeg: one warning at the first snapshot channel, no encode, and no snapshotter for later publishes', async () => {
+    const { store, puts } = storeWith(['snaps']);
+    const { log, warnings } = capturingLogger();
+    let encodes = 0;
+    const service = new SnapshotService({
+      store,
+      clock: new ManualClock(0),
+      log,
+      ffmpegPath: join(scratch, 'missing', 'ffmpeg'),
+      encode: async () => (encodes++, JPEG),
+    });
+    const first = service.forChannel({ bucket: 'src', channel: 'a', config: config(1), wallStartMs: 0, log })!;
+    for (const p of videoPackets(5000, 1000)) first.packet(p);
+    await first.stop();
+    expect(service.forChannel({ bucket: 'src', channel: 'b', config: config(1), wallStartMs: 0, log })).toBeUndefined();
+    expect(encodes).toBe(0);
+    expect(puts()).toEqual([]);
+    expect(warnings().map((w) => w.msg)).toEqual([NO_FFMPEG_WARNING]);
+    expect(warnings()[0]).toMatchObject({ tried: join(scratch, 'missing', 'ffmpeg'), from: 'FFMPEG_PATH' });
+  });
+
+  it('a missing DestBucket: logged once per publish, nothing encoded; a failing ffmpeg does not stop later snapshots', async () => {
+    const { store, puts } = storeWith(['snaps']);
+    const { log, warnings } = capturingLogger();
+    let calls = 0;
+    const encode: JpegEncoder = async () => {
+      if (++calls === 1) throw new Error('boom');
+      return JPEG;
+    };
+    const service = new SnapshotService({ store, clock: new ManualClock(0), log, ffmpegPath: 'ffmpeg', encode, probe: async () => true });
+    const missing = service.forChannel({ bucket: 'src', channel: 'a', config: config(1, 'nope'), wallStartMs: 0, log })!;
+    for (const p of videoPackets(5000, 1000)) missing.packet(p);
+    await missing.stop();
+    expect(calls).toBe(0);
+    expect(warnings().map((w) => w.msg)).toEqual(['snapshot DestBucket does not exist; skipping snapshots']);
+
+    const flaky = service.forChannel({ bucket: 'src', channel: 'b', config: config(1), wallStartMs: 0, log })!;
+    for (const p of videoPackets(3960, 1000)) flaky.packet(p);
+    await flaky.stop();
+    expect(calls).toBe(4);
+    expect(puts().map((p) => p.key)).toEqual(['b/1000.jpg', 'b/2000.jpg', 'b/3000.jpg']);
+    expect(warnings().map((w) => w.msg)).toHaveLength(2);
+    expect(warnings()[1]).toMatchObject({ err: 'boom' });
+  });
+
+  it('drops snapshots beyond maxPendingPerChannel instead of queueing without bound', async () => {
+    const { store, puts } = storeWith(['snaps']);
+    const { log, warnings } = capturingLogger();
+    const service = new SnapshotService({
+      store,
+      clock: new ManualClock(0),
+      log,
+      ffmpegPath: 'ffmpeg',
+      maxConcurrent: 1,
+      maxPendingPerChannel: 3,
+      encode: async () => JPEG,
+      probe: async () => true,
+    });
+    const sink = service.forChannel({ bucket: 'src', channel: 'c', config: config(1), wallStartMs: 0, log })!;
+    for (const p of videoPackets(9960, 1000)) sink.packet(p); // 10 picks arrive before any encode ran
+    await sink.stop();
+    expect(puts().map((p) => p.key)).toEqual(['c/0.jpg', 'c/1000.jpg', 'c/2000.jpg']);
+    expect(warnings().map((w) => w.msg)).toEqual(['ffmpeg cannot keep up; dropping snapshots']);
+  });
+});

@@ -1,0 +1,137 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RtmpServer } from '../../src/live/rtmp/index.js';
+import { publishFlv, startPublisher } from '../../src/push/index.js';
+import { FIXTURE_360P, FIXTURE_720P, fileMedia, mediaDigest, recordingHooks, startServer, waitFor } from '../helpers/rtmp-server.js';
+
+const opened: RtmpServer[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+describe('our publisher -> our RTMP server', () => {
+  it('delivers every audio/video tag of the file with identical bodies and timestamps, then ends closed once', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { port } = await startServer(hooks, opened);
+    const result = await publishFlv({ url: `rtmp://127.0.0.1:${port}/mybucket/live/chan?x=1`, flv: FIXTURE_360P, speed: 0 });
+
+    const rec = publishes[0]!;
+    await rec.ended;
+    const expected = fileMedia(FIXTURE_360P);
+    expect(rec.packets.length).toBe(expected.length);
+    expect(rec.packets.filter((p) => p.type === 'video').length).toBe(expected.filter((p) => p.type === 'video').length);
+    expect(rec.packets.map((p) => p.timestamp)).toEqual(expected.map((p) => p.timestamp));
+    expect(mediaDigest(rec.packets)).toBe(mediaDigest(expected));
+    expect(rec.ends).toEqual(['closed']);
+    expect(rec.metadata[0]?.values).toMatchObject({ width: 640, height: 360 });
+    expect(result.tagsSent).toBe(expected.length + 1); // + onMetaData
+    expect(result.bytesSent).toBeGreaterThan(FIXTURE_360P.length * 0.9);
+    expect(publishes).toHaveLength(1);
+  });
+
+  it('hands each packet its own bytes (the parser reuses its buffers)', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { port } = await startServer(hooks, opened);
+    await publishFlv({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_720P, speed: 0, durationMs: 2000 });
+    const packets = publishes[0]!.packets;
+    // Small copies may share Node's buffer pool, but no two packets may overlap in memory.
+    const ranges = packets
+      .map((p) => ({ buffer: p.data.buffer, start: p.data.byteOffset, end: p.data.byteOffset + p.data.length }))
+      .sort((a, b) => (a.buffer === b.buffer ? a.start - b.start : 0));
+    const overlapping = ranges.filter((r, i) => i > 0 && ranges[i - 1]!.buffer === r.buffer && ranges[i - 1]!.end > r.start);
+    expect(packets.length).toBeGreaterThan(100);
+    expect(overlapping).toEqual([]);
+  });
+
+  it('ends the sink with closed once after a clean stop() mid-stream', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { port } = await startServer(hooks, opened);
+    const publisher = startPublisher({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_360P, speed: 4 });
+    await publisher.started;
+    await waitFor(() => (publishes[0]?.packets.length ?? 0) > 20, 5000, 'some packets');
+    const result = await publisher.stop();
+    expect(await publishes[0]!.ended).toBe('closed');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(publishes[0]!.ends).toEqual(['closed']);
+    expect(result.tagsSent).toBeLessThan(fileMedia(FIXTURE_360P).length);
+  });
+
+  it('ends the sink with reset after the publisher resets the TCP connection', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { port } = await startServer(hooks, opened);
+    const publisher = startPublisher({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_360P, speed: 4 });
+    await publisher.started;
+    await waitFor(() => (publishes[0]?.packets.length ?? 0) > 20, 5000, 'some packets');
+    publisher.reset();
+    expect(await publishes[0]!.ended).toBe('reset');
+    await publisher.done;
+    expect(publishes[0]!.ends).toEqual(['reset']);
+  });
+
+  it('ends the sink with timeout when the publisher stalls longer than idleTimeoutMs', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { port } = await startServer(hooks, opened, { idleTimeoutMs: 300 });
+    const publisher = startPublisher({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_360P, speed: 1 });
+    await publisher.started;
+    await waitFor(() => (publishes[0]?.packets.length ?? 0) > 5, 5000, 'some packets');
+    const stalledAt = Date.now();
+    publisher.stall();
+    expect(await publishes[0]!.ended).toBe('timeout');
+    expect(Date.now() - stalledAt).toBeGreaterThanOrEqual(250);
+    await publisher.done; // the server closed the stalled socket
+    expect(publishes[0]!.ends).toEqual(['timeout']);
+  });
+
+  it('kicks live publishers on server close(): sink ends kicked, the publisher learns the connection is gone', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { server, port } = await startServer(hooks, opened);
+    const publisher = startPublisher({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_360P, speed: 1 });
+    await publisher.started;
+    await waitFor(() => (publishes[0]?.packets.length ?? 0) > 0, 5000, 'a packet');
+    await server.close();
+    expect(publishes[0]!.ends).toEqual(['kicked']);
+    await expect(publisher.done).rejects.toMatchObject({ name: 'RtmpPublishError', code: 'NetConnection.Closed' });
+  });
+
+  it('gives up with a Timeout error when the server never completes the handshake', async () => {
+    const silent = net.createServer((socket) => socket.on('data', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as net.AddressInfo).port;
+    const t = Date.now();
+    await expect(publishFlv({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_360P, setupTimeoutMs: 300 })).rejects.toMatchObject({
+      code: 'Timeout',
+    });
+    expect(Date.now() - t).toBeLessThan(2000);
+    silent.close();
+  });
+
+  it('paces by wall clock: 1.5 s of stream takes about 1.5 s at speed 1 and about 0.5 s at speed 3', async () => {
+    const { hooks } = recordingHooks();
+    const { port } = await startServer(hooks, opened);
+    const url = `rtmp://127.0.0.1:${port}/live/chan`;
+    let t = Date.now();
+    await publishFlv({ url, flv: FIXTURE_360P, speed: 1, durationMs: 1500 });
+    const realTime = Date.now() - t;
+    t = Date.now();
+    await publishFlv({ url, flv: FIXTURE_360P, speed: 3, durationMs: 1500 });
+    const triple = Date.now() - t;
+    expect(realTime).toBeGreaterThanOrEqual(1350);
+    expect(realTime).toBeLessThan(2500);
+    expect(triple).toBeGreaterThanOrEqual(400);
+    expect(triple).toBeLessThan(1200);
+  });
+
+  it('loops with continuing timestamps and sends the decoder configuration only once', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { port } = await startServer(hooks, opened);
+    await publishFlv({ url: `rtmp://127.0.0.1:${port}/live/chan`, flv: FIXTURE_720P, speed: 0, loop: true, durationMs: 14_000 });
+    const video = publishes[0]!.packets.filter((p) => p.type === 'video');
+    const sequenceHeaders = video.filter((p) => p.data[1] === 0);
+    const timestamps = video.map((p) => p.timestamp);
+    expect(sequenceHeaders).toHaveLength(1);
+    expect(Math.max(...timestamps)).toBeGreaterThan(13_000);
+    expect(Math.max(...timestamps)).toBeLessThan(14_000);
+    expect(timestamps.every((ts, i) => i === 0 || ts >= timestamps[i - 1]!)).toBe(true);
+    expect(video.filter((p) => p.data[1] === 2)).toEqual([]); // no AVC end-of-sequence mid-stream
+  });
+});
