@@ -33,6 +33,8 @@ export interface Config {
   ffmpegPath: string | undefined;
   /** How the emulator's clock starts: `real`, `frozen[:TIME]`, `offset:DURATION` or `offset:TIME` (see parseClockSetting). */
   clock: string;
+  /** How long a RestoreObject of an Archive/ColdArchive/DeepColdArchive object takes (emulator clock). */
+  restoreDelayMs: number;
 }
 
 export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tOssEmulatorKey';
@@ -56,6 +58,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   disableGraceMs: 500,
   ffmpegPath: undefined,
   clock: 'real',
+  restoreDelayMs: 1000,
 });
 
 export class ConfigError extends Error {}
@@ -72,6 +75,12 @@ export interface FlagSpec {
 const port = (name: string, raw: string): number => {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number 0-65535, got "${raw}"`);
+  return n;
+};
+
+const milliseconds = (name: string, raw: string): number => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new ConfigError(`${name} must be a whole number of milliseconds, got "${raw}"`);
   return n;
 };
 
@@ -129,6 +138,13 @@ export const flagSpecs: readonly FlagSpec[] = [
       }
       c.clock = v;
     },
+  },
+  {
+    flag: '--restore-delay-ms',
+    env: 'OSS_EMULATOR_RESTORE_DELAY_MS',
+    value: 'MS',
+    help: 'time a RestoreObject of an archived object takes (default 1000)',
+    apply: (c, v) => (c.restoreDelayMs = milliseconds('--restore-delay-ms', v)),
   },
   { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
 ];

@@ -34,6 +34,7 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
   const xml = errorXml(ossError, request.id, request.headers.host ?? '');
   reply.code(ossError.status);
   if (ossError.ec !== undefined) reply.header('x-oss-ec', ossError.ec);
+  reply.headers(ossError.headers);
   // An unread oversized body must not be drained or reused: close the connection after the reply.
   if (ossError.code === 'EntityTooLarge') reply.header('connection', 'close');
   if (request.method === 'HEAD') {

@@ -88,9 +88,9 @@ export class SegmentWriter {
       const segment = this.store.recordObject(bucket, key, ts, { contentType: TS_CONTENT_TYPE, lastModifiedMs: now });
       this.store.addSegment({ publishId, bucket, channel, key, sequence, startMs: pending.startWallMs, durationMs });
       const list = this.store.recordObject(bucket, this.playlistKey, playlist, { contentType: M3U8_CONTENT_TYPE, lastModifiedMs: now });
-      return [segment.replaced, list.replaced];
+      return [...segment.replaced, ...list.replaced];
     });
-    for (const file of replaced) if (file) this.store.files.remove(file);
+    for (const file of replaced) this.store.files.remove(file);
     return { key, sequence, startWallMs: pending.startWallMs, durationMs };
   }
 

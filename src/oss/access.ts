@@ -5,10 +5,13 @@ import type { OperationName } from './detect-operation.js';
 import { ossErrors } from './wire/errors.js';
 
 const readObject = new Set<OperationName>(['GetObject', 'HeadObject', 'GetObjectMeta']);
-const writeObject = new Set<OperationName>(['PutObject', 'DeleteObject', 'DeleteMultipleObjects']);
-const listObjects = new Set<OperationName>(['ListObjects', 'ListObjectsV2']);
+const writeObject = new Set<OperationName>([
+  'PutObject', 'DeleteObject', 'DeleteMultipleObjects', 'InitiateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload',
+  'AbortMultipartUpload', 'ListParts', 'AppendObject', 'RestoreObject',
+]);
+const listObjects = new Set<OperationName>(['ListObjects', 'ListObjectsV2', 'ListMultipartUploads']);
 
-const canRead = (acl: BucketAcl) => acl === 'public-read' || acl === 'public-read-write';
+export const canRead = (acl: BucketAcl): boolean => acl === 'public-read' || acl === 'public-read-write';
 
 /**
  * What an anonymous request may do, by bucket and object ACL, as OSS decides it. Signed requests act as the

@@ -7,7 +7,9 @@ export type OperationName =
   | 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject' | 'GetObjectMeta' | 'PutObjectAcl' | 'GetObjectAcl'
   | 'PutLiveChannel' | 'ListLiveChannel' | 'DeleteLiveChannel' | 'PutLiveChannelStatus' | 'GetLiveChannelInfo'
   | 'GetLiveChannelStat' | 'GetLiveChannelHistory' | 'PostVodPlaylist' | 'GetVodPlaylist'
-  | 'GetSignedPlaylist';
+  | 'GetSignedPlaylist'
+  | 'ListMultipartUploads' | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
+  | 'ListParts' | 'AppendObject' | 'RestoreObject';
 
 export type Level = 'service' | 'bucket' | 'object';
 
@@ -30,11 +32,20 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'bucket', when: ['location'], operation: 'GetBucketLocation' },
   { method: 'GET', level: 'bucket', when: ['stat'], operation: 'GetBucketStat' },
   { method: 'GET', level: 'bucket', when: ['live'], operation: 'ListLiveChannel' },
+  { method: 'GET', level: 'bucket', when: ['uploads'], operation: 'ListMultipartUploads' },
   { method: 'GET', level: 'bucket', when: ['list-type=2'], operation: 'ListObjectsV2' },
   { method: 'GET', level: 'bucket', when: [], operation: 'ListObjects' },
   { method: 'DELETE', level: 'bucket', when: [], operation: 'DeleteBucket' },
   { method: 'POST', level: 'bucket', when: ['delete'], operation: 'DeleteMultipleObjects' },
 
+  // Multipart (UploadPart with x-oss-copy-source is UploadPartCopy, dispatched by upload-part.ts), append, restore.
+  { method: 'POST', level: 'object', when: ['uploads'], operation: 'InitiateMultipartUpload' },
+  { method: 'PUT', level: 'object', when: ['partNumber', 'uploadId'], operation: 'UploadPart' },
+  { method: 'POST', level: 'object', when: ['uploadId'], operation: 'CompleteMultipartUpload' },
+  { method: 'DELETE', level: 'object', when: ['uploadId'], operation: 'AbortMultipartUpload' },
+  { method: 'GET', level: 'object', when: ['uploadId'], operation: 'ListParts' },
+  { method: 'POST', level: 'object', when: ['append'], operation: 'AppendObject' },
+  { method: 'POST', level: 'object', when: ['restore'], operation: 'RestoreObject' },
   { method: 'PUT', level: 'object', when: ['live', 'status'], operation: 'PutLiveChannelStatus' },
   { method: 'PUT', level: 'object', when: ['live'], operation: 'PutLiveChannel' },
   { method: 'PUT', level: 'object', when: ['acl'], operation: 'PutObjectAcl' },

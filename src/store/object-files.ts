@@ -4,12 +4,15 @@ import { mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Crc64 } from './crc64.js';
 
 export interface WrittenFile {
   /** Path relative to the objects root, as stored in SQLite. */
   file: string;
   size: number;
   md5: Buffer;
+  /** CRC-64/ECMA (decimal), computed as the bytes arrived; undefined where nobody asked for it (live segments). */
+  crc64?: string;
 }
 
 /**
@@ -61,12 +64,14 @@ export class ObjectFiles {
   writeBuffers(chunks: readonly Buffer[]): WrittenFile {
     const { file, tempPath } = this.newId();
     const hash = createHash('md5');
+    const crc = new Crc64();
     let size = 0;
     const fd = openSync(tempPath, 'w');
     try {
       for (const chunk of chunks) {
         writeSync(fd, chunk);
         hash.update(chunk);
+        crc.update(chunk);
         size += chunk.length;
       }
       if (this.durable) fsyncSync(fd);
@@ -82,7 +87,7 @@ export class ObjectFiles {
       this.shards.add(shard);
     }
     renameSync(tempPath, this.path(file));
-    return { file, size, md5: hash.digest() };
+    return { file, size, md5: hash.digest(), crc64: crc.digest() };
   }
 
   /**
@@ -118,12 +123,14 @@ export class ObjectFiles {
   async writeStream(body: Readable, maxBytes: number, onTooLarge: () => Error): Promise<WrittenFile> {
     const { file, tempPath } = this.newId();
     const hash = createHash('md5');
+    const crc = new Crc64();
     let size = 0;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         if (size > maxBytes) return done(onTooLarge());
         hash.update(chunk);
+        crc.update(chunk);
         done(null, chunk);
       },
     });
@@ -134,7 +141,7 @@ export class ObjectFiles {
       throw err;
     }
     await this.place(tempPath, file);
-    return { file, size, md5: hash.digest() };
+    return { file, size, md5: hash.digest(), crc64: crc.digest() };
   }
 
   /** Moves a complete temp file into place: one rename, plus a mkdir the first time a shard is used. */

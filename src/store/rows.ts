@@ -21,6 +21,56 @@ export interface ObjectRow {
   acl: ObjectAcl;
   /** Stored response headers: x-oss-meta-*, cache-control, content-disposition, content-encoding, expires. */
   headers: Record<string, string>;
+  /** How the object was made: PutObject (Normal), CompleteMultipartUpload (Multipart), AppendObject (Appendable). */
+  objectType: ObjectType;
+  storageClass: string;
+  /** CRC-64/ECMA as an unsigned decimal string; undefined for bytes stored without one (live segments). */
+  crc64: string | undefined;
+  /** 0: the bytes are `file`; n > 0: the bytes are n files in sequence (multipart parts, appends), `file` the first. */
+  extents: number;
+  /** Archive restore state, when one was asked for. */
+  restore: RestoreState | undefined;
+}
+
+export type ObjectType = 'Normal' | 'Multipart' | 'Appendable';
+
+export interface RestoreState {
+  /** When the restored copy becomes readable. */
+  readyMs: number;
+  /** When the restored copy stops being readable. */
+  expiryMs: number;
+}
+
+/** One file of a multi-file object, in order. */
+export interface Extent {
+  file: string;
+  size: number;
+}
+
+export interface UploadMeta {
+  contentType: string;
+  acl: ObjectAcl;
+  headers: Record<string, string>;
+  storageClass: string;
+}
+
+export interface UploadRow {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiatedMs: number;
+  meta: UploadMeta;
+}
+
+export interface PartRow {
+  uploadId: string;
+  partNumber: number;
+  file: string;
+  size: number;
+  /** Quoted upper-case MD5. */
+  etag: string;
+  crc64: string | undefined;
+  lastModifiedMs: number;
 }
 
 export interface ChannelRow {

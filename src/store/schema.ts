@@ -56,4 +56,36 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX segments_by_channel_time ON segments (bucket, channel, start_ms);
    CREATE INDEX segments_by_publish ON segments (publish_id, sequence);`,
+  // object API (issue 12): object type, storage class, CRC64, restore state; multi-file objects; multipart uploads.
+  `ALTER TABLE objects ADD COLUMN object_type TEXT NOT NULL DEFAULT 'Normal';
+   ALTER TABLE objects ADD COLUMN storage_class TEXT NOT NULL DEFAULT 'Standard';
+   ALTER TABLE objects ADD COLUMN crc64 TEXT;
+   ALTER TABLE objects ADD COLUMN extents INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE objects ADD COLUMN restore TEXT;
+   CREATE TABLE object_extents (
+     bucket TEXT NOT NULL,
+     key TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     file TEXT NOT NULL UNIQUE,
+     size INTEGER NOT NULL,
+     PRIMARY KEY (bucket, key, seq)
+   ) WITHOUT ROWID;
+   CREATE TABLE uploads (
+     upload_id TEXT PRIMARY KEY,
+     bucket TEXT NOT NULL REFERENCES buckets(name),
+     key TEXT NOT NULL,
+     initiated_ms INTEGER NOT NULL,
+     meta TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX uploads_by_key ON uploads (bucket, key, upload_id);
+   CREATE TABLE upload_parts (
+     upload_id TEXT NOT NULL,
+     part_number INTEGER NOT NULL,
+     file TEXT NOT NULL UNIQUE,
+     size INTEGER NOT NULL,
+     etag TEXT NOT NULL,
+     crc64 TEXT,
+     last_modified_ms INTEGER NOT NULL,
+     PRIMARY KEY (upload_id, part_number)
+   ) WITHOUT ROWID;`,
 ];

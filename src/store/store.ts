@@ -6,7 +6,11 @@ import type { Readable } from 'node:stream';
 import { openDatabase, type Db } from './database.js';
 import { pageListing } from './listing-pages.js';
 import { ObjectFiles, type WrittenFile } from './object-files.js';
-import type { BucketAcl, BucketRow, ChannelRow, ObjectAcl, ObjectRow, PublishRow, SegmentRow, SnapshotConfig } from './rows.js';
+import { openExtents, type ByteSpan } from './object-reader.js';
+import type {
+  BucketAcl, BucketRow, ChannelRow, Extent, ObjectAcl, ObjectRow, ObjectType, PublishRow, RestoreState, SegmentRow, SnapshotConfig,
+} from './rows.js';
+import { Uploads } from './uploads.js';
 
 export interface StoreOptions {
   dataDir: string;
@@ -18,6 +22,19 @@ export interface NewObject {
   acl?: ObjectAcl;
   headers?: Record<string, string>;
   lastModifiedMs: number;
+  objectType?: ObjectType;
+  storageClass?: string;
+}
+
+/** The bytes of an object being recorded: one file, or several in sequence (extents). */
+export interface ObjectBytes {
+  /** The first (or only) file. */
+  file: string;
+  size: number;
+  etag: string;
+  crc64: string | undefined;
+  /** All files in order when there is more than one (the first is `file`). */
+  extents?: readonly Extent[];
 }
 
 export interface ListObjectsQuery {
@@ -58,6 +75,11 @@ const toObject = (r: Raw): ObjectRow => ({
   lastModifiedMs: r.last_modified_ms as number,
   acl: r.acl as ObjectAcl,
   headers: JSON.parse(r.headers as string) as Record<string, string>,
+  objectType: r.object_type as ObjectType,
+  storageClass: r.storage_class as string,
+  crc64: (r.crc64 as string | null) ?? undefined,
+  extents: r.extents as number,
+  restore: r.restore ? (JSON.parse(r.restore as string) as RestoreState) : undefined,
 });
 
 const toChannel = (r: Raw): ChannelRow => ({
@@ -101,6 +123,8 @@ const toSegment = (r: Raw): SegmentRow => ({
  */
 export class Store {
   readonly files: ObjectFiles;
+  /** Multipart uploads and their parts. */
+  readonly uploads: Uploads;
   private readonly db: Db;
   private readonly ownedTempDir: string | undefined;
   private readonly q;
@@ -109,6 +133,7 @@ export class Store {
     this.db = db;
     this.files = files;
     this.ownedTempDir = ownedTempDir;
+    this.uploads = new Uploads(db, files, this);
     const p = (sql: string) => db.prepare(sql);
     this.q = {
       bucketGet: p('SELECT * FROM buckets WHERE name = ?'),
@@ -119,15 +144,24 @@ export class Store {
       bucketHasObject: p('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1'),
       bucketHasChannel: p('SELECT 1 FROM channels WHERE bucket = ? LIMIT 1'),
       objectGet: p('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
-      objectUpsert: p(`INSERT INTO objects (bucket, key, file, size, etag, content_type, last_modified_ms, acl, headers)
-                       VALUES (@bucket, @key, @file, @size, @etag, @contentType, @lastModifiedMs, @acl, @headers)
+      objectUpsert: p(`INSERT INTO objects (bucket, key, file, size, etag, content_type, last_modified_ms, acl, headers,
+                         object_type, storage_class, crc64, extents, restore)
+                       VALUES (@bucket, @key, @file, @size, @etag, @contentType, @lastModifiedMs, @acl, @headers,
+                         @objectType, @storageClass, @crc64, @extents, NULL)
                        ON CONFLICT (bucket, key) DO UPDATE SET file = excluded.file, size = excluded.size, etag = excluded.etag,
                          content_type = excluded.content_type, last_modified_ms = excluded.last_modified_ms,
-                         acl = excluded.acl, headers = excluded.headers`),
+                         acl = excluded.acl, headers = excluded.headers, object_type = excluded.object_type,
+                         storage_class = excluded.storage_class, crc64 = excluded.crc64, extents = excluded.extents,
+                         restore = NULL`),
+      objectRestore: p('UPDATE objects SET restore = ? WHERE bucket = ? AND key = ?'),
+      extentsOf: p('SELECT file, size FROM object_extents WHERE bucket = ? AND key = ? ORDER BY seq'),
+      extentsDelete: p('DELETE FROM object_extents WHERE bucket = ? AND key = ?'),
+      extentInsert: p('INSERT INTO object_extents (bucket, key, seq, file, size) VALUES (?, ?, ?, ?, ?)'),
       objectDelete: p('DELETE FROM objects WHERE bucket = ? AND key = ?'),
       objectAcl: p('UPDATE objects SET acl = ? WHERE bucket = ? AND key = ?'),
       objectScan: p('SELECT * FROM objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key'),
-      objectFileKnown: p('SELECT 1 FROM objects WHERE file = ?'),
+      objectFileKnown: p(`SELECT 1 FROM objects WHERE file = @f UNION ALL SELECT 1 FROM object_extents WHERE file = @f
+                          UNION ALL SELECT 1 FROM upload_parts WHERE file = @f LIMIT 1`),
       objectCount: p('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM objects WHERE bucket = ?'),
       channelGet: p('SELECT * FROM channels WHERE bucket = ? AND name = ?'),
       channelUpsert: p(`INSERT INTO channels (bucket, name, description, status, type, frag_duration, frag_count, playlist_name, snapshot, last_modified_ms)
@@ -161,7 +195,7 @@ export class Store {
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
     const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir, true), undefined);
-    store.files.sweep((file) => store.q.objectFileKnown.get(file) !== undefined);
+    store.files.sweep((file) => store.isFileReferenced(file));
     return store;
   }
 
@@ -178,7 +212,8 @@ export class Store {
 
   /** Wipes every row and every stored byte. */
   reset(): void {
-    this.db.exec('DELETE FROM segments; DELETE FROM publishes; DELETE FROM channels; DELETE FROM objects; DELETE FROM buckets;');
+    this.db.exec(`DELETE FROM segments; DELETE FROM publishes; DELETE FROM channels; DELETE FROM object_extents; DELETE FROM objects;
+                  DELETE FROM upload_parts; DELETE FROM uploads; DELETE FROM buckets;`);
     this.files.wipe();
   }
 
@@ -199,7 +234,7 @@ export class Store {
   }
 
   bucketIsEmpty(name: string): boolean {
-    return this.q.bucketHasObject.get(name) === undefined && this.q.bucketHasChannel.get(name) === undefined;
+    return this.q.bucketHasObject.get(name) === undefined && this.q.bucketHasChannel.get(name) === undefined && !this.uploads.bucketHasUploads(name);
   }
 
   bucketStats(name: string): { objects: number; bytes: number; channels: number } {
@@ -227,32 +262,110 @@ export class Store {
     return this.files.path(row.file);
   }
 
+  /** Every file holding the object's bytes, in order. */
+  extentsOf(row: ObjectRow): Extent[] {
+    if (row.extents === 0) return [{ file: row.file, size: row.size }];
+    return this.q.extentsOf.all(row.bucket, row.key) as Extent[];
+  }
+
+  /**
+   * The object's bytes [start, end] (inclusive) as a stream. The first file is opened now, so a concurrent overwrite
+   * (which unlinks the old files) cannot take a single-file object away from a reader that already has it.
+   */
+  openObject(row: ObjectRow, range?: ByteSpan): Readable {
+    const span = range ?? { start: 0, end: row.size - 1 };
+    return openExtents(this.files, this.extentsOf(row), span);
+  }
+
   /**
    * Records a file already written durably under a key, without a transaction of its own (callers pairing it with
-   * other rows run it inside theirs). Returns the replaced file, to remove once the caller's transaction committed.
+   * other rows run it inside theirs). Returns the replaced files, to remove once the caller's transaction committed.
    */
-  recordObject(bucket: string, key: string, written: WrittenFile, meta: NewObject): { row: ObjectRow; replaced: string | undefined } {
+  recordObject(bucket: string, key: string, written: WrittenFile, meta: NewObject): { row: ObjectRow; replaced: string[] } {
+    const bytes: ObjectBytes = { file: written.file, size: written.size, etag: etagOf(written.md5), crc64: written.crc64 };
+    return this.recordObjectBytes(bucket, key, bytes, meta);
+  }
+
+  /** recordObject for bytes given as one or more files (multipart, append). */
+  recordObjectBytes(bucket: string, key: string, bytes: ObjectBytes, meta: NewObject): { row: ObjectRow; replaced: string[] } {
+    const extents = bytes.extents && bytes.extents.length > 1 ? bytes.extents : undefined;
     const row: ObjectRow = {
       bucket,
       key,
-      file: written.file,
-      size: written.size,
-      etag: etagOf(written.md5),
+      file: bytes.file,
+      size: bytes.size,
+      etag: bytes.etag,
       contentType: meta.contentType,
       lastModifiedMs: meta.lastModifiedMs,
       acl: meta.acl ?? 'default',
       headers: meta.headers ?? {},
+      objectType: meta.objectType ?? 'Normal',
+      storageClass: meta.storageClass ?? 'Standard',
+      crc64: bytes.crc64,
+      extents: extents?.length ?? 0,
+      restore: undefined,
     };
     const old = this.getObject(bucket, key);
-    this.q.objectUpsert.run({ ...row, headers: JSON.stringify(row.headers) });
-    return { row, replaced: old && old.file !== row.file ? old.file : undefined };
+    const oldFiles = old ? this.extentsOf(old).map((e) => e.file) : [];
+    if (old && old.extents > 0) this.q.extentsDelete.run(bucket, key);
+    this.q.objectUpsert.run({ ...row, headers: JSON.stringify(row.headers), crc64: row.crc64 ?? null });
+    extents?.forEach((e, seq) => this.q.extentInsert.run(bucket, key, seq, e.file, e.size));
+    const kept = new Set(extents ? extents.map((e) => e.file) : [bytes.file]);
+    return { row, replaced: oldFiles.filter((f) => !kept.has(f)) };
   }
 
   /** Records a file already written durably; replaces (and then removes) the previous file under the key. */
   commitObject(bucket: string, key: string, written: WrittenFile, meta: NewObject): ObjectRow {
     const { row, replaced } = this.transaction(() => this.recordObject(bucket, key, written, meta));
-    if (replaced) this.files.remove(replaced);
+    for (const file of replaced) this.files.remove(file);
     return row;
+  }
+
+  /** Removes files no committed row refers to any more (after the transaction that dropped them). */
+  removeFiles(files: readonly string[]): void {
+    for (const file of files) this.files.remove(file);
+  }
+
+  /**
+   * Appends a file already written durably to an object at `position` (one more extent, no byte copied), or creates
+   * the object when there is none and position is 0. Refused, and the file removed, when the object is not
+   * appendable or its size is no longer `position` (a concurrent append won).
+   */
+  appendObject(
+    bucket: string,
+    key: string,
+    position: number,
+    written: WrittenFile,
+    bytesOf: (old: ObjectRow | undefined) => { etag: string; crc64: string | undefined },
+    meta: NewObject,
+  ): { row: ObjectRow } | { refused: 'not-appendable' | 'position'; size: number } {
+    const outcome = this.transaction(() => {
+      const old = this.getObject(bucket, key);
+      if (old && old.objectType !== 'Appendable') return { refused: 'not-appendable' as const, size: old.size };
+      if ((old?.size ?? 0) !== position) return { refused: 'position' as const, size: old?.size ?? 0 };
+      const previous = old ? this.extentsOf(old).filter((e) => e.size > 0) : [];
+      const extents = written.size > 0 || previous.length === 0 ? [...previous, { file: written.file, size: written.size }] : previous;
+      const { etag, crc64 } = bytesOf(old);
+      const objectMeta = old ? { ...meta, contentType: old.contentType, acl: old.acl, headers: old.headers, storageClass: old.storageClass } : meta;
+      const recorded = this.recordObjectBytes(
+        bucket,
+        key,
+        { file: extents[0]!.file, size: position + written.size, etag, crc64, extents },
+        { ...objectMeta, objectType: 'Appendable' },
+      );
+      const kept = new Set(extents.map((e) => e.file));
+      return { row: recorded.row, drop: [...recorded.replaced, ...(kept.has(written.file) ? [] : [written.file])] };
+    });
+    if ('refused' in outcome) {
+      this.files.remove(written.file);
+      return outcome;
+    }
+    this.removeFiles(outcome.drop);
+    return { row: outcome.row };
+  }
+
+  setObjectRestore(bucket: string, key: string, restore: RestoreState | undefined): void {
+    this.q.objectRestore.run(restore ? JSON.stringify(restore) : null, bucket, key);
   }
 
   putObjectBytes(bucket: string, key: string, chunks: readonly Buffer[], meta: NewObject): ObjectRow {
@@ -281,13 +394,16 @@ export class Store {
   }
 
   deleteObject(bucket: string, key: string): boolean {
-    const old = this.transaction(() => {
+    const files = this.transaction(() => {
       const row = this.getObject(bucket, key);
-      if (row) this.q.objectDelete.run(bucket, key);
-      return row;
+      if (!row) return undefined;
+      const all = this.extentsOf(row).map((e) => e.file);
+      if (row.extents > 0) this.q.extentsDelete.run(bucket, key);
+      this.q.objectDelete.run(bucket, key);
+      return all;
     });
-    if (old) this.files.remove(old.file);
-    return old !== undefined;
+    if (files) this.removeFiles(files);
+    return files !== undefined;
   }
 
   setObjectAcl(bucket: string, key: string, acl: ObjectAcl): void {
@@ -304,8 +420,9 @@ export class Store {
     for (const raw of this.q.objectScan.iterate(bucket, after, from) as IterableIterator<Raw>) yield { key: raw.key as string, item: toObject(raw) };
   }
 
+  /** True when an object, an object extent or an upload part holds this file. */
   isFileReferenced(file: string): boolean {
-    return this.q.objectFileKnown.get(file) !== undefined;
+    return this.q.objectFileKnown.get({ f: file }) !== undefined;
   }
 
   // ---- live channels

@@ -1,4 +1,3 @@
-import { createReadStream, openSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { queryValue } from '../wire/request-target.js';
 import type { ObjectRow } from '../../store/rows.js';
@@ -6,6 +5,8 @@ import { ossErrors } from '../wire/errors.js';
 import { httpDate } from '../wire/formats.js';
 import { requireBucket, type Operation, type OperationContext, type OssReply } from '../operation.js';
 import { objectHeaders } from './object-metadata.js';
+import { isArchived } from '../objects/storage-class.js';
+import { restoreHeader, restoreStatus } from '../objects/restore-state.js';
 
 /** A satisfiable byte range, inclusive; undefined = the whole object. */
 export interface ByteRange {
@@ -68,9 +69,14 @@ export function existingObject(ctx: OperationContext): ObjectRow {
 /** GetObject and HeadObject: the same headers, HEAD without the bytes. */
 export const getObject: Operation = (ctx) => {
   const row = existingObject(ctx);
+  const now = ctx.services.clock.now();
+  // An archived object is readable only once restored (HEAD still answers, with x-oss-restore).
+  if (ctx.method === 'GET' && isArchived(row.storageClass) && restoreStatus(row, now) !== 'restored') throw ossErrors.invalidObjectState();
   const notModified = checkConditions(ctx.headers, row);
   if (notModified) return notModified;
   const headers = objectHeaders(row);
+  const restore = isArchived(row.storageClass) ? restoreHeader(row, now) : undefined;
+  if (restore) headers['x-oss-restore'] = restore;
   for (const name of OVERRIDES) {
     const value = queryValue(ctx.query, `response-${name}`);
     if (value !== undefined) headers[name] = value;
@@ -80,9 +86,10 @@ export const getObject: Operation = (ctx) => {
   const end = range?.end ?? row.size - 1;
   headers['content-length'] = row.size === 0 ? 0 : end - start + 1;
   if (range) headers['content-range'] = `bytes ${start}-${end}/${row.size}`;
+  // The CRC64 describes the whole object: a range reply does not carry it (oss2 checks it only on whole reads).
+  if (range) delete headers['x-oss-hash-crc64ecma'];
   const status = range ? 206 : 200;
   if (ctx.method === 'HEAD' || row.size === 0) return { status, headers, body: ctx.method === 'HEAD' ? undefined : Buffer.alloc(0) };
-  // Open now: a concurrent overwrite unlinks the old file, and an open descriptor still reads it whole.
-  const fd = openSync(ctx.services.store.objectPath(row), 'r');
-  return { status, headers, body: createReadStream('', { fd, start, end }) };
+  // Opened now: a concurrent overwrite unlinks the old file, and an open descriptor still reads it whole.
+  return { status, headers, body: ctx.services.store.openObject(row, { start, end }) };
 };

@@ -1,5 +1,8 @@
 import type { OperationName } from '../detect-operation.js';
 import type { Operation } from '../operation.js';
+import { abortMultipartUpload } from './abort-multipart-upload.js';
+import { appendObject } from './append-object.js';
+import { completeMultipartUpload } from './complete-multipart-upload.js';
 import { deleteBucket } from './delete-bucket.js';
 import { deleteLiveChannel } from './delete-live-channel.js';
 import { deleteMultipleObjects } from './delete-multiple-objects.js';
@@ -16,10 +19,13 @@ import { getObjectAcl } from './get-object-acl.js';
 import { getObjectMeta } from './get-object-meta.js';
 import { getSignedPlaylist } from './get-signed-playlist.js';
 import { getVodPlaylist } from './get-vod-playlist.js';
+import { initiateMultipartUpload } from './initiate-multipart-upload.js';
 import { listBuckets } from './list-buckets.js';
 import { listLiveChannel } from './list-live-channel.js';
+import { listMultipartUploads } from './list-multipart-uploads.js';
 import { listObjects } from './list-objects.js';
 import { listObjectsV2 } from './list-objects-v2.js';
+import { listParts } from './list-parts.js';
 import { postVodPlaylist } from './post-vod-playlist.js';
 import { putBucket } from './put-bucket.js';
 import { putBucketAcl } from './put-bucket-acl.js';
@@ -27,6 +33,8 @@ import { putLiveChannel } from './put-live-channel.js';
 import { putLiveChannelStatus } from './put-live-channel-status.js';
 import { putObject } from './put-object.js';
 import { putObjectAcl } from './put-object-acl.js';
+import { restoreObject } from './restore-object.js';
+import { uploadPart } from './upload-part.js';
 
 /** Operation name -> handler: the one table the pipeline dispatches through. One file per operation. */
 export const operations: Record<OperationName, Operation> = {
@@ -58,4 +66,12 @@ export const operations: Record<OperationName, Operation> = {
   GetLiveChannelHistory: getLiveChannelHistory,
   PostVodPlaylist: postVodPlaylist,
   GetVodPlaylist: getVodPlaylist,
+  ListMultipartUploads: listMultipartUploads,
+  InitiateMultipartUpload: initiateMultipartUpload,
+  UploadPart: uploadPart,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+  AppendObject: appendObject,
+  RestoreObject: restoreObject,
 };

@@ -57,15 +57,22 @@ export function contentTypeFor(key: string, header: string | undefined): string 
   return MIME_BY_EXTENSION[ext] ?? 'application/octet-stream';
 }
 
+/** `x-oss-forbid-overwrite: true` on Put, Copy, Initiate and Complete. */
+export const forbidsOverwrite = (headers: IncomingHttpHeaders): boolean =>
+  String(headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
+
 /** Response headers describing an object (GetObject, HeadObject). */
 export function objectHeaders(row: ObjectRow): Record<string, string | number> {
-  return {
+  const headers: Record<string, string | number> = {
     'content-type': row.contentType,
     etag: row.etag,
     'last-modified': httpDate(row.lastModifiedMs),
     'accept-ranges': 'bytes',
-    'x-oss-object-type': 'Normal',
-    'x-oss-storage-class': 'Standard',
+    'x-oss-object-type': row.objectType,
+    'x-oss-storage-class': row.storageClass,
     ...row.headers,
   };
+  if (row.crc64 !== undefined) headers['x-oss-hash-crc64ecma'] = row.crc64;
+  if (row.objectType === 'Appendable') headers['x-oss-next-append-position'] = row.size;
+  return headers;
 }

@@ -1,6 +1,7 @@
 import { ossErrors } from '../wire/errors.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './object-metadata.js';
+import { storageClassOf } from '../objects/storage-class.js';
 
 export const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
 
@@ -9,6 +10,7 @@ export const putObject: Operation = async (ctx) => {
   if (ctx.headers['x-oss-copy-source'] !== undefined) throw ossErrors.notImplemented('CopyObject');
   const { store, clock } = ctx.services;
   const acl = parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined);
+  const storageClass = storageClassOf(ctx.headers, bucket.storageClass);
   const md5 = expectedMd5(ctx.headers);
   const forbidOverwrite = String(ctx.headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
   if (forbidOverwrite && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
@@ -23,8 +25,9 @@ export const putObject: Operation = async (ctx) => {
       acl,
       headers: storedHeaders(ctx.headers),
       lastModifiedMs: clock.now(),
+      storageClass,
     },
     md5 && ((written) => (written.equals(md5) ? undefined : ossErrors.badDigest())),
   );
-  return { headers: { etag: row.etag } };
+  return { headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) } };
 };

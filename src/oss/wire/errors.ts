@@ -3,6 +3,9 @@
  * Throw sites pass only what differs; RequestId and HostId are filled in by the HTTP error handler.
  */
 export class OssError extends Error {
+  /** Extra response headers some errors carry (x-oss-next-append-position on PositionNotEqualToLength). */
+  headers: Record<string, string> = {};
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -105,4 +108,35 @@ export const ossErrors = {
   notImplemented: (what: string) =>
     new OssError(501, 'NotImplemented', `${what} is not implemented by oss-live-emulator.`),
   internal: () => new OssError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+  // object API: multipart, copy, append, storage classes and restore
+  noSuchUpload: (uploadId: string) =>
+    new OssError(
+      404,
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      [['UploadId', uploadId]],
+    ),
+  invalidPart: (partNumber: number, etag: string) =>
+    new OssError(
+      400,
+      'InvalidPart',
+      "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+      [['PartNumber', String(partNumber)], ['ETag', etag]],
+    ),
+  invalidPartOrder: () =>
+    new OssError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts list must specified in order by part number.'),
+  entityTooSmall: (partNumber: number, size: number, minimum: number) =>
+    new OssError(400, 'EntityTooSmall', 'Your proposed upload smaller than the minimum allowed size.', [
+      ['MinSizeAllowed', String(minimum)],
+      ['ProposedSize', String(size)],
+      ['PartNumber', String(partNumber)],
+    ]),
+  positionNotEqualToLength: (nextPosition: number) =>
+    Object.assign(new OssError(409, 'PositionNotEqualToLength', 'Position is not equal to file length'), {
+      headers: { 'x-oss-next-append-position': String(nextPosition) },
+    }),
+  objectNotAppendable: () => new OssError(409, 'ObjectNotAppendable', 'The object is not appendable'),
+  invalidObjectState: () => new OssError(403, 'InvalidObjectState', "The operation is not valid for the object's state"),
+  restoreAlreadyInProgress: () => new OssError(409, 'RestoreAlreadyInProgress', "The archive file's restore is still in progress."),
+  operationNotSupported: (message: string) => new OssError(400, 'OperationNotSupported', message),
 } as const;

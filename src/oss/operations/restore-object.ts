@@ -1,0 +1,40 @@
+import { ossErrors } from '../wire/errors.js';
+import { childText, parseXmlBody } from '../wire/xml.js';
+import { type Operation } from '../operation.js';
+import { isArchived } from '../objects/storage-class.js';
+import { restoreStatus } from '../objects/restore-state.js';
+import { existingObject } from './get-object.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * POST /key?restore: makes an Archive/ColdArchive/DeepColdArchive object readable for <Days> days. 202 when a
+ * restore starts, 409 RestoreAlreadyInProgress while it runs, 200 once restored (the expiry moves). The restore
+ * takes `restoreDelayMs` (--restore-delay-ms) on the emulator's clock.
+ */
+export const restoreObject: Operation = async (ctx) => {
+  const row = existingObject(ctx);
+  const { store, clock, config } = ctx.services;
+  if (!isArchived(row.storageClass)) throw ossErrors.operationNotSupported('The operation is not supported for this resource');
+  const body = await ctx.readBody(64 * 1024);
+  let days = 1;
+  if (body.length > 0) {
+    const raw = childText(parseXmlBody(body, 'RestoreRequest'), 'Days');
+    if (raw !== undefined) {
+      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 365) {
+        throw ossErrors.invalidArgument('The Days must be an integer between 1 and 365.', [['ArgumentName', 'Days'], ['ArgumentValue', raw]]);
+      }
+      days = Number(raw);
+    }
+  }
+  const now = clock.now();
+  const status = restoreStatus(row, now);
+  if (status === 'ongoing') throw ossErrors.restoreAlreadyInProgress();
+  if (status === 'restored') {
+    store.setObjectRestore(row.bucket, row.key, { readyMs: row.restore!.readyMs, expiryMs: now + days * DAY_MS });
+    return { status: 200 };
+  }
+  const readyMs = now + config.restoreDelayMs;
+  store.setObjectRestore(row.bucket, row.key, { readyMs, expiryMs: readyMs + days * DAY_MS });
+  return { status: 202 };
+};
