@@ -35,6 +35,8 @@ export interface Config {
   clock: string;
   /** How long a RestoreObject of an Archive/ColdArchive/DeepColdArchive object takes (emulator clock). */
   restoreDelayMs: number;
+  /** Byte cap of one open live segment (held in memory until cut): cut at the next keyframe past it, at any frame past 2x. */
+  segmentMaxBytes: number;
 }
 
 export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tOssEmulatorKey';
@@ -59,6 +61,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   ffmpegPath: undefined,
   clock: 'real',
   restoreDelayMs: 1000,
+  segmentMaxBytes: 32 * 1024 * 1024,
 });
 
 export class ConfigError extends Error {}
@@ -81,6 +84,12 @@ const port = (name: string, raw: string): number => {
 const milliseconds = (name: string, raw: string): number => {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new ConfigError(`${name} must be a whole number of milliseconds, got "${raw}"`);
+  return n;
+};
+
+const positiveNumber = (name: string, raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
   return n;
 };
 
@@ -145,6 +154,13 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'MS',
     help: 'time a RestoreObject of an archived object takes (default 1000)',
     apply: (c, v) => (c.restoreDelayMs = milliseconds('--restore-delay-ms', v)),
+  },
+  {
+    flag: '--segment-max-mb',
+    env: 'OSS_EMULATOR_SEGMENT_MAX_MB',
+    value: 'MB',
+    help: 'memory cap of one open live segment: cut at the next keyframe past it (default 32)',
+    apply: (c, v) => (c.segmentMaxBytes = positiveNumber('--segment-max-mb', v) * 1024 * 1024),
   },
   { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
 ];

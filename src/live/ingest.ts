@@ -22,6 +22,9 @@ export interface IngestOptions {
   onSegmentVisible?(delayMs: number): void;
 }
 
+/** How far ahead of the clock an earlier publish's names may push a new publish's (a fast push runs ahead). */
+const MAX_NAME_LEAD_MS = 60 * 60 * 1000;
+
 /** `::ffff:127.0.0.1` -> `127.0.0.1`; IPv6 in brackets so `ip:port` stays readable. */
 export const remoteAddrOf = (address: string, port: number): string => {
   const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -45,8 +48,10 @@ export function createIngest(services: Services, credentials: Credentials, log: 
     const connectedMs = clock.now();
     const publishId = store.openPublish(target.bucket, target.channel.name, connectedMs, who.remote, target.playlistName);
     const sessionLog = log.child({ bucket: target.bucket, channel: target.channel.name, publishId });
-    // Segment names are start times: never reuse one of an earlier publish of this channel.
-    const mediaStartMs = Math.max(connectedMs, store.channelSegmentsEnd(target.bucket, target.channel.name) + 1);
+    // Segment names are start times: never reuse one of an earlier publish of this channel. Names follow the emulator
+    // clock per publish: an earlier publish far in the future (a timestamp jump before issue 14) must not drag this one.
+    const earlierEnd = store.channelSegmentsEnd(target.bucket, target.channel.name);
+    const mediaStartMs = earlierEnd + 1 - connectedMs <= MAX_NAME_LEAD_MS ? Math.max(connectedMs, earlierEnd + 1) : connectedMs;
     const snapshot = target.channel.snapshot;
     const session = new LiveSession({
       services,
@@ -57,6 +62,8 @@ export function createIngest(services: Services, credentials: Credentials, log: 
       mediaStartMs,
       remoteAddr: who.remote,
       kickConnection: (reason) => req.connection.kick(reason),
+      pauseConnection: () => req.connection.pauseInput(),
+      resumeConnection: () => req.connection.resumeInput(),
       onSegmentVisible: options.onSegmentVisible,
       snapshots: snapshot && snapshots.forChannel({ bucket: target.bucket, channel: target.channel.name, config: snapshot, wallStartMs: mediaStartMs, log: sessionLog }),
     });

@@ -19,11 +19,17 @@ export interface LiveSessionOptions {
   remoteAddr: string;
   /** Closes the RTMP connection (the sink then gets end('kicked')). */
   kickConnection(reason: string): void;
+  /** Flow control on the RTMP socket while cut segments wait for storage. */
+  pauseConnection?(): void;
+  resumeConnection?(): void;
   /** Told, per committed segment, how long after its closing keyframe arrived it became visible. */
   onSegmentVisible?(delayMs: number): void;
   /** The channel's Snapshot config at work: gets the video packets; the record closes once its snapshots are stored. */
   snapshots?: SnapshotSink;
 }
+
+/** Cut segments waiting for storage, in multiples of the per-segment cap, before the socket stops being read. */
+const QUEUED_SEGMENT_BYTES_FACTOR = 2;
 
 /**
  * One accepted publish: media in (MediaSink), segments out (SegmentWriter), stat for GetLiveChannelStat (LivePublish).
@@ -46,6 +52,9 @@ export class LiveSession implements MediaSink, LivePublish {
   /** Jumps of the emulator clock (set/advance) since the last segment began, applied at the next one. */
   private clockShiftMs = 0;
   private readonly unsubscribeClock: () => void;
+  /** Bytes of cut segments not yet committed: bounded, so a disk slower than the publisher cannot fill memory. */
+  private queuedBytes = 0;
+  private inputPaused = false;
   private failed = false;
   private ended = false;
   private resolveDone!: () => void;
@@ -55,7 +64,7 @@ export class LiveSession implements MediaSink, LivePublish {
     this.bucket = target.bucket;
     this.channel = target.channel.name;
     this.publishId = opts.publishId;
-    this.segmenter = new HlsSegmenter({ fragDurationSec: target.channel.fragDuration });
+    this.segmenter = new HlsSegmenter({ fragDurationSec: target.channel.fragDuration, maxSegmentBytes: services.config.segmentMaxBytes });
     this.writer = new SegmentWriter(services.store, services.clock, {
       bucket: this.bucket,
       channel: this.channel,
@@ -78,7 +87,7 @@ export class LiveSession implements MediaSink, LivePublish {
     (p.type === 'video' ? this.video : this.audio).add(p.data.length, now);
     let events: SegmenterEvent[];
     try {
-      events = this.segmenter.push(p);
+      events = this.segmenter.push(p, now);
     } catch (err) {
       // OSS keeps H.264 only: a stream it cannot record is ended, with the reason in the log.
       this.failed = true;
@@ -144,7 +153,7 @@ export class LiveSession implements MediaSink, LivePublish {
           this.anchor ??= { wallMs: this.opts.mediaStartMs, mediaMs: event.startMs };
           this.anchor.wallMs += this.clockShiftMs;
           this.clockShiftMs = 0;
-          this.writer.begin(this.anchor.wallMs + (event.startMs - this.anchor.mediaMs));
+          this.writer.begin(this.anchor.wallMs + (event.startMs - this.anchor.mediaMs), event.discontinuity !== undefined);
           break;
         case 'data':
           this.writer.append(event.bytes);
@@ -161,7 +170,20 @@ export class LiveSession implements MediaSink, LivePublish {
 
   private enqueue(pending: PendingSegment, arrivedMs: number): void {
     const { log, services, onSegmentVisible } = this.opts;
+    const bytes = pending.chunks.reduce((n, c) => n + c.length, 0);
+    this.queuedBytes += bytes;
+    const limit = QUEUED_SEGMENT_BYTES_FACTOR * services.config.segmentMaxBytes;
+    if (this.queuedBytes > limit && !this.inputPaused) {
+      // TCP flow control, as a real ingest server under a slow disk: stop reading until storage catches up.
+      this.inputPaused = true;
+      this.opts.pauseConnection?.();
+    }
     this.commits = this.commits.then(async () => {
+      this.queuedBytes -= bytes;
+      if (this.inputPaused && this.queuedBytes <= limit / 2) {
+        this.inputPaused = false;
+        this.opts.resumeConnection?.();
+      }
       try {
         const segment = await this.writer.commit(pending);
         onSegmentVisible?.(Date.now() - arrivedMs);

@@ -37,6 +37,8 @@ export class SegmentWriter {
   private sequence = 0;
   private readonly window: PlaylistSegment[] = [];
   private firstInWindow = 0;
+  private discontinuitiesDropped = 0;
+  private discontinuity = false;
 
   constructor(
     private readonly store: Store,
@@ -49,7 +51,8 @@ export class SegmentWriter {
   }
 
   /** Starts collecting a segment whose first frame maps to this wall-clock time. */
-  begin(startWallMs: number): void {
+  begin(startWallMs: number, discontinuity = false): void {
+    this.discontinuity = discontinuity;
     this.chunks = [];
     this.hash = createHash('md5');
     // Names are start times in ms; keep them unique even when a fast pusher packs segments into one millisecond.
@@ -65,6 +68,7 @@ export class SegmentWriter {
   /** Takes what was collected; the caller commits it (possibly later, in order). */
   take(durationSec: number): PendingSegment {
     const pending: PendingSegment = { chunks: this.chunks, md5: this.hash.digest(), startWallMs: this.startWallMs, durationSec };
+    if (this.discontinuity) pending.discontinuity = true;
     this.chunks = [];
     this.hash = createHash('md5');
     return pending;
@@ -75,9 +79,9 @@ export class SegmentWriter {
     const name = `${pending.startWallMs}.ts`;
     const key = `${channel}/${name}`;
     const sequence = this.sequence++;
-    this.window.push({ uri: name, durationSec: pending.durationSec });
+    this.window.push(pending.discontinuity ? { uri: name, durationSec: pending.durationSec, discontinuity: true } : { uri: name, durationSec: pending.durationSec });
     if (this.window.length > fragCount) {
-      this.window.shift();
+      if (this.window.shift()!.discontinuity) this.discontinuitiesDropped++;
       this.firstInWindow++;
     }
     const ts = await this.store.files.writeBuffersAsync(pending.chunks, pending.md5);
@@ -102,7 +106,9 @@ export class SegmentWriter {
   }
 
   private writePlaylist(ended: boolean): Promise<WrittenFile> {
-    const text = Buffer.from(renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended }));
+    const text = Buffer.from(
+      renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended, discontinuitySequence: this.discontinuitiesDropped }),
+    );
     return this.store.files.writeBuffersAsync([text], createHash('md5').update(text).digest());
   }
 }
@@ -122,4 +128,5 @@ export interface PendingSegment {
   md5: Buffer;
   startWallMs: number;
   durationSec: number;
+  discontinuity?: boolean;
 }

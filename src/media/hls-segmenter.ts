@@ -5,6 +5,7 @@ import { avccToAnnexB, parseAvcDecoderConfig, parseSps, parseVideoTag } from './
 import type { AvcDecoderConfig, SpsInfo } from './avc.js';
 import { UnsupportedCodecError } from './errors.js';
 import { parseFlv } from './flv.js';
+import { TimestampNormaliser } from './timestamp-normaliser.js';
 import { TsMuxer } from './ts/muxer.js';
 
 export interface MediaPacket {
@@ -21,7 +22,8 @@ export interface StreamInfo {
 }
 
 export type SegmenterEvent =
-  | { type: 'segment-start'; startMs: number }
+  /** `discontinuity`: the publisher's timestamps jumped here (EXT-X-DISCONTINUITY before this segment). */
+  | { type: 'segment-start'; startMs: number; discontinuity?: string }
   | { type: 'data'; bytes: Buffer }
   | { type: 'segment-end'; durationSec: number; endMs: number }
   | { type: 'warning'; message: string };
@@ -34,6 +36,18 @@ const AUDIO_PES_MAX_BYTES = 32 * 1024;
 /** How long audio may run ahead of video while we wait to learn which segment it belongs to. */
 const MAX_AUDIO_LEAD_MS = 1000;
 const REMUX_FRAG_SEC = 2;
+/** Default byte cap of one open segment: cut at the next keyframe past it, at any frame past twice it. */
+export const DEFAULT_SEGMENT_MAX_BYTES = 32 * 1024 * 1024;
+/** Audio held while video lags (frames): bounded whatever the timestamps say. */
+const MAX_PENDING_AUDIO_FRAMES = 512;
+/** Repeated timestamp complaints are logged this many times per publish, then every 1000th. */
+const TIMESTAMP_WARNINGS_IN_FULL = 5;
+
+export interface HlsSegmenterOptions {
+  fragDurationSec: number;
+  /** Bounds the memory one open segment may hold (see DEFAULT_SEGMENT_MAX_BYTES). */
+  maxSegmentBytes?: number;
+}
 
 /**
  * FLV tag bodies in, TS segments out as events (sans-IO: the live ingest owns sockets and files).
@@ -58,18 +72,32 @@ export class HlsSegmenter {
   private audioBundleBytes = 0;
   private readonly warned = new Set<string>();
   private events: SegmenterEvent[] = [];
+  private readonly timeline = new TimestampNormaliser();
+  private readonly maxSegmentBytes: number;
+  /** Media bytes in the open segment, and when (emulator clock) it opened. */
+  private segmentBytes = 0;
+  private segmentOpenedWallMs: number | undefined;
+  private wallMs: number | undefined;
+  /** Set by a timestamp jump: the next segment starts with a discontinuity. */
+  private pendingDiscontinuity: string | undefined;
+  private timestampComplaints = 0;
 
-  constructor(opts: { fragDurationSec: number }) {
+  constructor(opts: HlsSegmenterOptions) {
     if (!(opts.fragDurationSec > 0) || !Number.isFinite(opts.fragDurationSec)) {
       throw new RangeError(`fragDurationSec must be a positive number, got ${opts.fragDurationSec}`);
     }
     this.fragMs = opts.fragDurationSec * 1000;
     this.forcedCutMs = Math.max(2 * this.fragMs, FORCED_CUT_MIN_MS);
+    this.maxSegmentBytes = opts.maxSegmentBytes ?? DEFAULT_SEGMENT_MAX_BYTES;
   }
 
-  /** Throws UnsupportedCodecError for non-H.264 video and MediaFormatError for malformed tags. */
-  push(p: MediaPacket): SegmenterEvent[] {
+  /**
+   * Throws UnsupportedCodecError for non-H.264 video and MediaFormatError for malformed tags. `wallMs` (the emulator
+   * clock at arrival) lets a segment whose timestamps do not advance be cut on wall-clock time too.
+   */
+  push(p: MediaPacket, wallMs?: number): SegmenterEvent[] {
     this.events = [];
+    this.wallMs = wallMs;
     if (p.type === 'video') this.onVideo(p);
     else this.onAudio(p);
     this.emitData();
@@ -121,7 +149,7 @@ export class HlsSegmenter {
     }
     if (tag.packetType !== 'nalu') return; // end-of-sequence and info frames carry no picture
     if (!this.avc) return this.warnOnce('H.264 frames before the AVC sequence header were dropped');
-    const dts = p.timestamp;
+    const dts = this.retime('video', p.timestamp);
     const data = avccToAnnexB(tag.payload, this.avc);
     const frame: AccessUnit = { dts, pts: dts + tag.compositionTimeMs, key: tag.keyframe, data };
 
@@ -132,14 +160,27 @@ export class HlsSegmenter {
     } else {
       this.placeAudioBefore(dts);
       const elapsed = dts - this.segmentStartMs;
-      if (frame.key && elapsed >= this.fragMs) {
+      const openForMs = this.wallMs !== undefined && this.segmentOpenedWallMs !== undefined ? this.wallMs - this.segmentOpenedWallMs : 0;
+      if (this.pendingDiscontinuity !== undefined) {
+        this.cut(dts); // nginx-rtmp: a timestamp jump forces a fragment split, whatever the frame
+      } else if (frame.key && elapsed >= this.fragMs) {
+        this.cut(dts);
+      } else if (frame.key && this.segmentBytes >= this.maxSegmentBytes) {
+        this.warn(`segment reached ${this.segmentBytes} bytes: cut at the next keyframe (limit ${this.maxSegmentBytes})`);
+        this.cut(dts);
+      } else if (this.segmentBytes + data.length > 2 * this.maxSegmentBytes) {
+        this.warn(`segment reached ${this.segmentBytes} bytes without a keyframe: cut at a non-key frame (limit ${2 * this.maxSegmentBytes})`);
         this.cut(dts);
       } else if (elapsed >= this.forcedCutMs) {
         const message = `no keyframe within ${this.forcedCutMs / 1000} s: segment cut at a non-key frame (DTS ${dts} ms)`;
         this.events.push({ type: 'warning', message });
         this.cut(dts);
+      } else if (openForMs >= this.forcedCutMs) {
+        this.warn(`segment open for ${openForMs} ms of wall-clock time (media time ${elapsed} ms): cut`);
+        this.cut(dts);
       }
     }
+    this.segmentBytes += data.length;
     this.muxer.writeVideo(frame);
     this.firstVideoDts ??= dts;
     this.lastVideoDts = dts;
@@ -161,10 +202,14 @@ export class HlsSegmenter {
       return;
     }
     if (!this.aac) return this.warnOnce('AAC frames without a usable sequence header were dropped');
-    this.pendingAudio.push({ dts: p.timestamp, pts: p.timestamp, key: true, data: toAdtsFrame(this.aac.adts, tag.payload) });
+    const dts = this.retime('audio', p.timestamp);
+    this.pendingAudio.push({ dts, pts: dts, key: true, data: toAdtsFrame(this.aac.adts, tag.payload) });
     if (this.segmentStartMs !== undefined && this.lastVideoDts !== undefined) this.placeAudioBefore(this.lastVideoDts);
-    // Video stalled (or never started): do not hold audio forever.
-    while (this.pendingAudio.length > 0 && p.timestamp - this.pendingAudio[0]!.dts > MAX_AUDIO_LEAD_MS) {
+    // Video stalled (or never started): do not hold audio forever, by time or by count.
+    while (
+      this.pendingAudio.length > 0 &&
+      (dts - this.pendingAudio[0]!.dts > MAX_AUDIO_LEAD_MS || this.pendingAudio.length > MAX_PENDING_AUDIO_FRAMES)
+    ) {
       const frame = this.pendingAudio.shift()!;
       if (this.segmentStartMs !== undefined) this.addToAudioBundle(frame);
     }
@@ -183,6 +228,7 @@ export class HlsSegmenter {
     if (spanFull || this.audioBundleBytes + frame.data.length > AUDIO_PES_MAX_BYTES) this.flushAudioBundle();
     this.audioBundle.push(frame);
     this.audioBundleBytes += frame.data.length;
+    this.segmentBytes += frame.data.length;
   }
 
   private flushAudioBundle(): void {
@@ -200,9 +246,13 @@ export class HlsSegmenter {
   }
 
   private startSegment(startMs: number): void {
-    this.events.push({ type: 'segment-start', startMs });
+    const discontinuity = this.pendingDiscontinuity;
+    this.pendingDiscontinuity = undefined;
+    this.events.push(discontinuity === undefined ? { type: 'segment-start', startMs } : { type: 'segment-start', startMs, discontinuity });
     this.muxer.writeTables(this.aac !== undefined);
     this.segmentStartMs = startMs;
+    this.segmentBytes = 0;
+    this.segmentOpenedWallMs = this.wallMs;
   }
 
   private endSegment(endMs: number): void {
@@ -219,6 +269,25 @@ export class HlsSegmenter {
   private frameDurationMs(): number {
     if (this.videoFrames >= 2) return (this.lastVideoDts! - this.firstVideoDts!) / (this.videoFrames - 1);
     return this.sps?.frameRate ? 1000 / this.sps.frameRate : 0;
+  }
+
+  /** Coded frames only (sequence headers share the first frame's timestamp): the publish's monotonic timeline. */
+  private retime(type: 'audio' | 'video', timestamp: number): number {
+    const verdict = this.timeline.next(type, timestamp);
+    const complaint = verdict.discontinuity ?? verdict.clamped;
+    if (complaint !== undefined) this.complain(complaint);
+    if (verdict.discontinuity !== undefined && type === 'video') this.pendingDiscontinuity = verdict.discontinuity;
+    return verdict.timestamp;
+  }
+
+  private warn(message: string): void {
+    this.events.push({ type: 'warning', message });
+  }
+
+  /** Timestamp trouble comes per frame from a broken or hostile publisher: log it, but not per frame. */
+  private complain(message: string): void {
+    const n = this.timestampComplaints++;
+    if (n < TIMESTAMP_WARNINGS_IN_FULL || n % 1000 === 0) this.warn(`${message} (${n + 1} timestamp corrections so far)`);
   }
 
   private warnOnce(message: string): void {

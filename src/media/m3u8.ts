@@ -7,6 +7,8 @@ export interface PlaylistSegment {
   /** Relative ts name, e.g. `1543895706266.ts`. */
   uri: string;
   durationSec: number;
+  /** The publisher's timestamps jumped before this segment: EXT-X-DISCONTINUITY precedes it. */
+  discontinuity?: boolean;
 }
 
 export function renderLivePlaylist(opts: {
@@ -15,6 +17,8 @@ export function renderLivePlaylist(opts: {
   mediaSequence: number;
   /** The push is over: append #EXT-X-ENDLIST. */
   ended: boolean;
+  /** Discontinuities that slid out of the window (RFC 8216 EXT-X-DISCONTINUITY-SEQUENCE); written when > 0. */
+  discontinuitySequence?: number;
 }): string {
   if (!Number.isInteger(opts.mediaSequence) || opts.mediaSequence < 0) {
     throw new RangeError(`mediaSequence must be a non-negative integer, got ${opts.mediaSequence}`);
@@ -25,12 +29,14 @@ export function renderLivePlaylist(opts: {
     `#EXT-X-MEDIA-SEQUENCE:${opts.mediaSequence}`,
     `#EXT-X-TARGETDURATION:${targetDuration(opts.segments)}`,
   ];
+  if (opts.discontinuitySequence) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${opts.discontinuitySequence}`);
   for (const s of opts.segments) {
     if (!Number.isFinite(s.durationSec) || s.durationSec < 0) {
       throw new RangeError(`segment ${s.uri} has duration ${s.durationSec}`);
     }
     // A line break in a URI would inject playlist tags.
     if (/[\r\n]/.test(s.uri)) throw new RangeError(`segment URI contains a line break: ${JSON.stringify(s.uri)}`);
+    if (s.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
     lines.push(`#EXTINF:${s.durationSec.toFixed(3)},`, s.uri);
   }
   if (opts.ended) lines.push('#EXT-X-ENDLIST');

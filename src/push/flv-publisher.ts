@@ -26,6 +26,11 @@ export interface PublishFlvOptions {
   connectTo?: { host: string; port: number };
   /** From TCP connect to NetStream.Publish.Start (default 10000). */
   setupTimeoutMs?: number;
+  /**
+   * The timestamp put on the wire for each tag (default: the file's, continued across loops). Pacing still follows
+   * the file, so this simulates a broken or hostile encoder: frozen, backwards or jumping timestamps.
+   */
+  retime?(timestamp: number, type: FlvTag['type'], index: number): number;
 }
 
 export interface PublishResult {
@@ -219,7 +224,8 @@ class FlvPublisher implements Publisher {
           if (this.halt.signal.aborted) return;
         }
         const body = tag.type === 'script' ? Buffer.concat([SET_DATA_FRAME, tag.data]) : tag.data;
-        const flushed = client.sendTag(MESSAGE_TYPE[tag.type], this.streamId, timestamp, body);
+        const wire = this.opts.retime ? this.opts.retime(timestamp, tag.type, this.tagsSent) : timestamp;
+        const flushed = client.sendTag(MESSAGE_TYPE[tag.type], this.streamId, wire, body);
         this.tagsSent++;
         this.streamMsSent = streamTime;
         if (!flushed) await client.drain();

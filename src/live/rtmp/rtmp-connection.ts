@@ -34,6 +34,7 @@ class RtmpSocketSession implements RtmpConnection {
   private readonly remoteAddress: string;
   private readonly remotePort: number;
   private phase: Phase = 'setup';
+  private inputPaused = false;
   private app = '';
   private tcUrl = '';
   private sink: MediaSink | undefined;
@@ -96,6 +97,19 @@ class RtmpSocketSession implements RtmpConnection {
     this.log.debug({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}` }, 'rtmp connection');
     if (firstChunk && firstChunk.length > 0) this.onBytes(firstChunk);
     socket.resume(); // a sniffer may have left the socket paused
+  }
+
+  pauseInput(): void {
+    if (this.phase === 'closed' || this.inputPaused) return;
+    this.inputPaused = true;
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
+    this.idleTimer.refresh();
+    if (this.phase !== 'closed') this.socket.resume();
   }
 
   kick(reason: string): void {
@@ -256,8 +270,8 @@ class RtmpSocketSession implements RtmpConnection {
   }
 
   private onIdle(): void {
-    if (this.phase === 'deciding') {
-      this.idleTimer.refresh(); // the client is waiting for our answer, not idle
+    if (this.phase === 'deciding' || this.inputPaused) {
+      this.idleTimer.refresh(); // the client is waiting for our answer (or for us to read), not idle
       return;
     }
     this.abort('timeout', 'rtmp connection idle');

@@ -60,6 +60,9 @@ export interface RtmpConnection {
   readonly id: string;
   /** Closes the connection now; a live publisher's sink gets end('kicked'). */
   kick(reason: string): void;
+  /** Flow control: stop reading the socket (TCP pushes back on the publisher) until resumeInput(); not idle meanwhile. */
+  pauseInput(): void;
+  resumeInput(): void;
 }
 
 export interface RtmpConnectionOptions {
