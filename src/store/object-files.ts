@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -142,6 +143,26 @@ export class ObjectFiles {
     }
     await this.place(tempPath, file);
     return { file, size, md5: hash.digest(), crc64: crc.digest() };
+  }
+
+  /**
+   * A second stored file with the same bytes, without reading them: a hard link (the files are immutable once placed,
+   * and removing one name leaves the other), else a kernel copy (reflink where the file system has it).
+   */
+  async clone(file: string): Promise<string> {
+    const { file: copy, tempPath } = this.newId();
+    try {
+      await link(this.path(file), tempPath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+      await copyFile(this.path(file), tempPath, fsConstants.COPYFILE_FICLONE);
+      if (this.durable) {
+        const handle = await open(tempPath, 'r+');
+        await handle.sync().finally(() => handle.close());
+      }
+    }
+    await this.place(tempPath, copy);
+    return copy;
   }
 
   /** Moves a complete temp file into place: one rename, plus a mkdir the first time a shard is used. */

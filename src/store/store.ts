@@ -154,6 +154,8 @@ export class Store {
                          storage_class = excluded.storage_class, crc64 = excluded.crc64, extents = excluded.extents,
                          restore = NULL`),
       objectRestore: p('UPDATE objects SET restore = ? WHERE bucket = ? AND key = ?'),
+      objectMeta: p(`UPDATE objects SET content_type = @contentType, acl = @acl, headers = @headers, storage_class = @storageClass,
+                       last_modified_ms = @lastModifiedMs WHERE bucket = @bucket AND key = @key`),
       extentsOf: p('SELECT file, size FROM object_extents WHERE bucket = ? AND key = ? ORDER BY seq'),
       extentsDelete: p('DELETE FROM object_extents WHERE bucket = ? AND key = ?'),
       extentInsert: p('INSERT INTO object_extents (bucket, key, seq, file, size) VALUES (?, ?, ?, ?, ?)'),
@@ -319,6 +321,56 @@ export class Store {
     const { row, replaced } = this.transaction(() => this.recordObject(bucket, key, written, meta));
     for (const file of replaced) this.files.remove(file);
     return row;
+  }
+
+  /**
+   * A copy of an object's bytes under another key (the files cloned, not read), its ETag and CRC64 kept. `guard` runs
+   * in the commit transaction and may throw to refuse (x-oss-forbid-overwrite). Undefined when the source changed or
+   * vanished while its files were being cloned.
+   */
+  async copyObject(source: ObjectRow, bucket: string, key: string, meta: NewObject, guard?: () => void): Promise<ObjectRow | undefined> {
+    const extents = this.extentsOf(source);
+    const clones: Extent[] = [];
+    try {
+      for (const e of extents) clones.push({ file: await this.files.clone(e.file), size: e.size });
+    } catch (err) {
+      this.removeFiles(clones.map((c) => c.file));
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    let outcome: { row: ObjectRow; replaced: string[] } | undefined;
+    try {
+      outcome = this.transaction(() => {
+        const now = this.getObject(source.bucket, source.key);
+        if (!now || now.file !== source.file || now.etag !== source.etag) return undefined;
+        guard?.();
+        const bytes: ObjectBytes = { file: clones[0]!.file, size: source.size, etag: source.etag, crc64: source.crc64, extents: clones };
+        return this.recordObjectBytes(bucket, key, bytes, meta);
+      });
+    } catch (err) {
+      this.removeFiles(clones.map((c) => c.file));
+      throw err;
+    }
+    if (!outcome) {
+      this.removeFiles(clones.map((c) => c.file));
+      return undefined;
+    }
+    this.removeFiles(outcome.replaced);
+    return outcome.row;
+  }
+
+  /** Rewrites an object's metadata in place (CopyObject onto itself with REPLACE); its bytes, ETag and CRC64 stay. */
+  updateObjectMeta(bucket: string, key: string, meta: NewObject): ObjectRow | undefined {
+    this.q.objectMeta.run({
+      bucket,
+      key,
+      contentType: meta.contentType,
+      acl: meta.acl ?? 'default',
+      headers: JSON.stringify(meta.headers ?? {}),
+      storageClass: meta.storageClass ?? 'Standard',
+      lastModifiedMs: meta.lastModifiedMs,
+    });
+    return this.getObject(bucket, key);
   }
 
   /** Removes files no committed row refers to any more (after the transaction that dropped them). */

@@ -16,6 +16,8 @@ export interface RawRequest {
   contentType?: string;
   /** Sent as Content-MD5 and signed. */
   contentMd5?: string;
+  /** `x-oss-*` headers, sent and signed. */
+  ossHeaders?: Record<string, string>;
   /** Extra unsigned headers (Range, If-*), sent as given. */
   headers?: Record<string, string>;
   /** Sends `Host: <bucket>.<this>` (virtual-hosted style) instead of putting the bucket in the path. */
@@ -42,7 +44,16 @@ export function signedRequest(emu: Emulator, req: RawRequest): Promise<RawRespon
   const endpoint = new URL(emu.endpoint);
   const body = req.body === undefined ? undefined : Buffer.from(req.body);
   const headers: Record<string, string | number> = {
-    ...v1SignedHeaders({ ...emu, method: req.method, bucket: req.bucket, key, query, contentType: req.contentType, contentMd5: req.contentMd5 }),
+    ...v1SignedHeaders({
+      ...emu,
+      method: req.method,
+      bucket: req.bucket,
+      key,
+      query,
+      contentType: req.contentType,
+      contentMd5: req.contentMd5,
+      ossHeaders: req.ossHeaders,
+    }),
     'content-length': body?.length ?? 0,
   };
   Object.assign(headers, req.headers);

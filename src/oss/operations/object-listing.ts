@@ -11,9 +11,9 @@ export const contents = (o: ObjectRow, encode: (s: string) => string, withOwner:
     ['Key', encode(o.key)],
     ['LastModified', isoSeconds(o.lastModifiedMs)],
     ['ETag', o.etag],
-    ['Type', 'Normal'],
+    ['Type', o.objectType],
     ['Size', o.size],
-    ['StorageClass', 'Standard'],
+    ['StorageClass', o.storageClass],
     withOwner && ownerXml,
   ],
 ];

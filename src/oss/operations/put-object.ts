@@ -2,12 +2,13 @@ import { ossErrors } from '../wire/errors.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './object-metadata.js';
 import { storageClassOf } from '../objects/storage-class.js';
+import { copyObject } from './copy-object.js';
 
 export const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
 
 export const putObject: Operation = async (ctx) => {
   const bucket = requireBucket(ctx);
-  if (ctx.headers['x-oss-copy-source'] !== undefined) throw ossErrors.notImplemented('CopyObject');
+  if (ctx.headers['x-oss-copy-source'] !== undefined) return copyObject(ctx);
   const { store, clock } = ctx.services;
   const acl = parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined);
   const storageClass = storageClassOf(ctx.headers, bucket.storageClass);

@@ -48,7 +48,8 @@ async function uploadPartCopy(ctx: OperationContext, uploadId: string, partNumbe
   const part = store.uploads.recordPart(uploadId, partNumber, written, etagOf(written.md5), clock.now());
   if (!part) throw ossErrors.noSuchUpload(uploadId);
   return {
-    headers: { ...(part.crc64 !== undefined && { 'x-oss-hash-crc64ecma': part.crc64 }) },
+    // ali-oss's uploadPartCopy reads the ETag header, oss2 and Go the XML.
+    headers: { etag: part.etag, ...(part.crc64 !== undefined && { 'x-oss-hash-crc64ecma': part.crc64 }) },
     xml: { root: 'CopyPartResult', children: [['LastModified', isoSeconds(part.lastModifiedMs)], ['ETag', part.etag]] },
   };
 }

@@ -158,3 +158,129 @@ describe('multipart upload through ali-oss', () => {
     expect(Buffer.compare(got.content as Buffer, body)).toBe(0);
   });
 });
+
+describe('CompleteMultipartUpload validation (raw signed requests)', () => {
+  const completeXml = (parts: { number: number; etag: string }[]) =>
+    `<CompleteMultipartUpload>${parts.map((p) => `<Part><PartNumber>${p.number}</PartNumber><ETag>${p.etag}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+  const complete = (key: string, uploadId: string, body: string, ossHeaders?: Record<string, string>) =>
+    signedRequest(emu, { method: 'POST', bucket, key, query: [['uploadId', uploadId]], body, contentType: 'application/xml', ossHeaders });
+
+  async function uploadWithParts(key: string, sizes: number[]) {
+    const init = await client.initMultipartUpload(key);
+    const parts = [];
+    for (const [i, size] of sizes.entries()) {
+      const bytes = randomBytes(size);
+      parts.push({ number: i + 1, etag: (await client.uploadPart(key, init.uploadId, i + 1, bytes, 0, size)).etag, bytes });
+    }
+    return { uploadId: init.uploadId, parts };
+  }
+
+  it('InvalidPartOrder for parts out of order, InvalidPart for an unknown part or a wrong ETag, MalformedXML for none', async () => {
+    const { uploadId, parts } = await uploadWithParts('v.bin', [100 * KB, 100 * KB]);
+    expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[1]!, parts[0]!])))).toMatchObject({ status: 400, code: 'InvalidPartOrder' });
+    expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[0]!, parts[0]!])))).toMatchObject({ status: 400, code: 'InvalidPartOrder' });
+    expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[0]!, { number: 3, etag: parts[1]!.etag }])))).toMatchObject({
+      status: 400,
+      code: 'InvalidPart',
+    });
+    expect(errorOf(await complete('v.bin', uploadId, completeXml([{ number: 1, etag: '"00000000000000000000000000000000"' }])))).toMatchObject({
+      code: 'InvalidPart',
+    });
+    expect(errorOf(await complete('v.bin', uploadId, '<CompleteMultipartUpload></CompleteMultipartUpload>'))).toMatchObject({ code: 'MalformedXML' });
+    expect(errorOf(await complete('v.bin', uploadId, 'not xml'))).toMatchObject({ code: 'MalformedXML' });
+    // Nothing was committed by the refusals; ETags without quotes are accepted (oss2 may send them so).
+    await expect(client.head('v.bin')).rejects.toMatchObject({ status: 404 });
+    const ok = await complete('v.bin', uploadId, completeXml(parts.map((p) => ({ number: p.number, etag: p.etag.replace(/"/g, '') }))));
+    expect(ok.status).toBe(200);
+    expect(ok.text).toMatch(/<CompleteMultipartUploadResult><Location>http:\/\/[^<]+\/v\.bin<\/Location><Bucket>[^<]+<\/Bucket><Key>v\.bin<\/Key><ETag>/);
+  });
+
+  it('EntityTooSmall when a part other than the last is under 100 KB; a small last part is fine', async () => {
+    const { uploadId, parts } = await uploadWithParts('small.bin', [100 * KB - 1, 10]);
+    const refused = await complete('small.bin', uploadId, completeXml(parts));
+    expect(errorOf(refused)).toMatchObject({ status: 400, code: 'EntityTooSmall' });
+    // Completing with only the first part makes it the last one: allowed.
+    const ok = await complete('small.bin', uploadId, completeXml([parts[0]!]));
+    expect(ok.status).toBe(200);
+    expect(Buffer.compare((await client.get('small.bin')).content as Buffer, parts[0]!.bytes)).toBe(0);
+  });
+
+  it('x-oss-complete-all: yes completes with every uploaded part; a part uploaded twice keeps the last bytes', async () => {
+    const { uploadId, parts } = await uploadWithParts('all.bin', [100 * KB, 300]);
+    const replacement = randomBytes(100 * KB);
+    await client.uploadPart('all.bin', uploadId, 1, replacement, 0, replacement.length);
+    const done = await complete('all.bin', uploadId, '', { 'x-oss-complete-all': 'yes' });
+    expect(done.status).toBe(200);
+    expect(Buffer.compare((await client.get('all.bin')).content as Buffer, Buffer.concat([replacement, parts[1]!.bytes]))).toBe(0);
+    const both = await uploadWithParts('all2.bin', [10]);
+    expect(errorOf(await complete('all2.bin', both.uploadId, completeXml(both.parts), { 'x-oss-complete-all': 'yes' }))).toMatchObject({
+      status: 400,
+      code: 'InvalidArgument',
+    });
+  });
+
+  it('refuses part numbers outside 1-10000, and parts or completion of an aborted upload', async () => {
+    const init = await client.initMultipartUpload('range.bin');
+    for (const n of ['0', '10001', 'x']) {
+      const r = await signedRequest(emu, { method: 'PUT', bucket, key: 'range.bin', query: [['partNumber', n], ['uploadId', init.uploadId]], body: 'x' });
+      expect(errorOf(r)).toMatchObject({ status: 400, code: 'InvalidArgument' });
+    }
+    const last = await signedRequest(emu, { method: 'PUT', bucket, key: 'range.bin', query: [['partNumber', '10000'], ['uploadId', init.uploadId]], body: 'x' });
+    expect(last.status).toBe(200);
+    await client.abortMultipartUpload('range.bin', init.uploadId);
+    const late = await signedRequest(emu, { method: 'PUT', bucket, key: 'range.bin', query: [['partNumber', '1'], ['uploadId', init.uploadId]], body: 'x' });
+    expect(errorOf(late)).toMatchObject({ status: 404, code: 'NoSuchUpload' });
+    expect(errorOf(await complete('range.bin', init.uploadId, '', { 'x-oss-complete-all': 'yes' }))).toMatchObject({ code: 'NoSuchUpload' });
+  });
+
+  it('x-oss-forbid-overwrite on Complete keeps the existing object', async () => {
+    await client.put('kept.bin', Buffer.from('original'));
+    const { uploadId, parts } = await uploadWithParts('kept.bin', [5]);
+    expect(errorOf(await complete('kept.bin', uploadId, completeXml(parts), { 'x-oss-forbid-overwrite': 'true' }))).toMatchObject({
+      status: 409,
+      code: 'FileAlreadyExists',
+    });
+    expect(((await client.get('kept.bin')).content as Buffer).toString()).toBe('original');
+  });
+});
+
+describe('UploadPartCopy', () => {
+  it('copies a range of an existing object into a part (ali-oss uploadPartCopy), byte for byte', async () => {
+    const source = randomBytes(300 * KB);
+    await client.put('copy-src.bin', source);
+    const init = await client.initMultipartUpload('copy-dst.bin');
+    const sourceData = { sourceKey: 'copy-src.bin', sourceBucketName: bucket };
+    const p1 = await client.uploadPartCopy('copy-dst.bin', init.uploadId, 1, `0-${150 * KB - 1}`, sourceData, {});
+    const p2 = await client.uploadPartCopy('copy-dst.bin', init.uploadId, 2, `${150 * KB}-${300 * KB - 1}`, sourceData, {});
+    expect(p1.etag).toMatch(/^"[0-9A-F]{32}"$/);
+    await client.completeMultipartUpload('copy-dst.bin', init.uploadId, [
+      { number: 1, etag: p1.etag },
+      { number: 2, etag: p2.etag },
+    ]);
+    expect(Buffer.compare((await client.get('copy-dst.bin')).content as Buffer, source)).toBe(0);
+  });
+
+  it('answers NoSuchKey for a missing source and InvalidArgument (EC 0042-00000301) for a malformed one', async () => {
+    const init = await client.initMultipartUpload('copy-bad.bin');
+    const copyPart = (source: string) =>
+      signedRequest(emu, {
+        method: 'PUT',
+        bucket,
+        key: 'copy-bad.bin',
+        query: [['partNumber', '1'], ['uploadId', init.uploadId]],
+        ossHeaders: { 'x-oss-copy-source': source },
+      });
+    expect(errorOf(await copyPart(`/${bucket}/none`))).toMatchObject({ status: 404, code: 'NoSuchKey' });
+    expect(errorOf(await copyPart(`${bucket}/none`))).toMatchObject({ status: 400, code: 'InvalidArgument', ec: '0042-00000301' });
+  });
+});
+
+describe('multipartUploadCopy (the SDK helper)', () => {
+  it('copies a 450 KB object in 100 KB part copies', async () => {
+    const source = randomBytes(450 * KB);
+    await client.put('helper-src.bin', source);
+    const sourceData = { sourceKey: 'helper-src.bin', sourceBucketName: bucket } as never;
+    await client.multipartUploadCopy('helper-dst.bin', sourceData, { partSize: 100 * KB });
+    expect(Buffer.compare((await client.get('helper-dst.bin')).content as Buffer, source)).toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+import { ossErrors } from '../wire/errors.js';
+import { isoSeconds } from '../wire/formats.js';
+import { requireBucket, type Operation } from '../operation.js';
+import { checkCopyConditions, parseCopySource, readableSource } from '../objects/copy-source.js';
+import { storageClassOf } from '../objects/storage-class.js';
+import { contentTypeFor, forbidsOverwrite, parseObjectAcl, storedHeaders } from './object-metadata.js';
+
+/**
+ * PUT /key with x-oss-copy-source (dispatched by put-object.ts): a copy of an object, same or cross bucket.
+ * x-oss-metadata-directive COPY (default: the source's Content-Type and metadata) or REPLACE (the request's);
+ * x-oss-copy-source-if-* conditions; x-oss-forbid-overwrite. The source's files are cloned, never read into memory;
+ * a copy onto itself only rewrites the metadata (how the SDKs update metadata in place).
+ */
+export const copyObject: Operation = async (ctx) => {
+  const bucket = requireBucket(ctx);
+  const { store, clock } = ctx.services;
+  const directive = String(ctx.headers['x-oss-metadata-directive'] ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') {
+    throw ossErrors.invalidArgument('Invalid metadata directive.', [['ArgumentName', 'x-oss-metadata-directive'], ['ArgumentValue', directive]]);
+  }
+  const source = readableSource(ctx, parseCopySource(String(ctx.headers['x-oss-copy-source'])));
+  const notModified = checkCopyConditions(ctx.headers, source);
+  if (notModified) return notModified;
+  const meta = {
+    contentType: directive === 'REPLACE' ? contentTypeFor(ctx.key, ctx.headers['content-type']) : source.contentType,
+    headers: directive === 'REPLACE' ? storedHeaders(ctx.headers) : source.headers,
+    acl: parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined),
+    storageClass: storageClassOf(ctx.headers, bucket.storageClass),
+    lastModifiedMs: clock.now(),
+    objectType: source.objectType === 'Appendable' ? ('Normal' as const) : source.objectType,
+  };
+  const forbid = forbidsOverwrite(ctx.headers);
+  const sameObject = source.bucket === bucket.name && source.key === ctx.key;
+  if (sameObject && forbid) throw ossErrors.fileAlreadyExists();
+  const row = sameObject
+    ? store.updateObjectMeta(bucket.name, ctx.key, { ...meta, objectType: source.objectType })
+    : await store.copyObject(source, bucket.name, ctx.key, meta, () => {
+        if (forbid && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
+      });
+  // The source was overwritten or deleted while being copied: as if it had never been there.
+  if (!row) throw ossErrors.noSuchKey(source.key);
+  return {
+    headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) },
+    xml: { root: 'CopyObjectResult', children: [['ETag', row.etag], ['LastModified', isoSeconds(row.lastModifiedMs)]] },
+  };
+};

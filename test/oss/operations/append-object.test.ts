@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../../src/emulator.js';
+import { crc64Of } from '../../../src/store/crc64.js';
+import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
+import { errorOf, signedRequest } from '../../helpers/signed-request.js';
+
+let emu: Emulator;
+let bucket: string;
+let client: ReturnType<typeof ossClient>;
+const headersOf = (res: { headers: object }) => res.headers as Record<string, string | undefined>;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  bucket = uniqueBucket('append');
+  client = ossClient(emu, bucket);
+  await client.putBucket(bucket);
+});
+afterAll(() => emu.close());
+
+describe('AppendObject', () => {
+  it('appends through ali-oss: next position, Appendable type, CRC64 carried across appends', async () => {
+    const chunks = [randomBytes(1000), randomBytes(1), randomBytes(70_000)];
+    let position = 0;
+    for (const chunk of chunks) {
+      const r = (await client.append('log.bin', chunk, { position: String(position) } as never)) as unknown as {
+        nextAppendPosition: string;
+        res: { status: number; headers: object };
+      };
+      expect(r.res.status).toBe(200);
+      position += chunk.length;
+      expect(r.nextAppendPosition).toBe(String(position));
+      expect(headersOf(r.res)['x-oss-hash-crc64ecma']).toBe(crc64Of(Buffer.concat(chunks.slice(0, chunks.indexOf(chunk) + 1))));
+    }
+    const whole = Buffer.concat(chunks);
+    const got = await client.get('log.bin');
+    expect(Buffer.compare(got.content as Buffer, whole)).toBe(0);
+    expect(headersOf(got.res)).toMatchObject({
+      'x-oss-object-type': 'Appendable',
+      'x-oss-next-append-position': String(whole.length),
+      'x-oss-hash-crc64ecma': crc64Of(whole),
+    });
+    const range = await client.get('log.bin', { headers: { Range: 'bytes=990-1010' } });
+    expect(Buffer.compare(range.content as Buffer, whole.subarray(990, 1011))).toBe(0);
+  });
+
+  it('answers PositionNotEqualToLength with x-oss-next-append-position, and leaves the object as it was', async () => {
+    await client.append('pos.txt', Buffer.from('abc'));
+    const wrong = await signedRequest(emu, { method: 'POST', bucket, key: 'pos.txt', query: [['append', ''], ['position', '1']], body: 'zzz' });
+    expect(errorOf(wrong)).toMatchObject({ status: 409, code: 'PositionNotEqualToLength' });
+    expect(wrong.headers['x-oss-next-append-position']).toBe('3');
+    const fresh = await signedRequest(emu, { method: 'POST', bucket, key: 'nothing-yet', query: [['append', ''], ['position', '5']], body: 'x' });
+    expect(errorOf(fresh)).toMatchObject({ status: 409, code: 'PositionNotEqualToLength' });
+    expect(fresh.headers['x-oss-next-append-position']).toBe('0');
+    expect(((await client.get('pos.txt')).content as Buffer).toString()).toBe('abc');
+    const bad = await signedRequest(emu, { method: 'POST', bucket, key: 'pos.txt', query: [['append', ''], ['position', '-1']], body: 'x' });
+    expect(errorOf(bad)).toMatchObject({ status: 400, code: 'InvalidArgument' });
+  });
+
+  it('refuses to append to a Normal object (ObjectNotAppendable); a PutObject replaces an appendable one', async () => {
+    await client.put('normal.txt', Buffer.from('normal'));
+    await expect(client.append('normal.txt', Buffer.from('more'), { position: '6' } as never)).rejects.toMatchObject({
+      status: 409,
+      code: 'ObjectNotAppendable',
+    });
+    await client.append('was-appendable', Buffer.from('a'));
+    await client.put('was-appendable', Buffer.from('now normal'));
+    const head = await client.head('was-appendable');
+    expect(headersOf(head.res)['x-oss-object-type']).toBe('Normal');
+    expect(headersOf(head.res)['x-oss-next-append-position']).toBeUndefined();
+  });
+
+  it('serialises racing appends at one position: one wins, the other gets 409', async () => {
+    await client.append('race', Buffer.from('0'));
+    const attempt = (body: string) => signedRequest(emu, { method: 'POST', bucket, key: 'race', query: [['append', ''], ['position', '1']], body });
+    const results = await Promise.all([attempt('A'.repeat(50_000)), attempt('B'.repeat(50_000))]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const got = ((await client.get('race')).content as Buffer).toString();
+    expect(got.length).toBe(50_001);
+    expect(/^0(A+|B+)$/.test(got)).toBe(true);
+  });
+});
