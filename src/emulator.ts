@@ -64,12 +64,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const services: Services = { store, clock, config, live };
   const credentials = new Credentials(config.credentials);
 
+  let httpPort: number | undefined;
   const ingest = createIngest(services, credentials, log.child({ component: 'ingest' }), options.ingest);
   ingest.recover();
   const rtmp = createRtmpServer(ingest.hooks, {
     idleTimeoutMs: config.rtmpIdleTimeoutMs,
     handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs,
     log: log.child({ component: 'rtmp' }),
+    httpEndpoint: () => (httpPort === undefined ? undefined : `http://${urlHost(config.host)}:${httpPort}`),
   });
   const reset = async () => {
     // Publishes finish writing before the wipe, so nothing they write survives it.
@@ -90,7 +92,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
 
-  let httpPort: number;
   let rtmpPort = 0;
   try {
     httpPort = await listen(httpListener, config.httpPort, config.host);

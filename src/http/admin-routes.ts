@@ -43,6 +43,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services, re
                 video: stat.video ?? null,
                 audio: stat.audio ?? null,
                 segmentsWritten: store.segmentsOfPublish(publish!.publishId).length,
+                warnings: stat.warnings,
               }
             : null,
         };

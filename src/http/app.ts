@@ -10,6 +10,7 @@ import { registerTestControlRoutes } from './admin/index.js';
 import { applyCors, preflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline } from './pipeline.js';
+import { RequestLog } from './request-log.js';
 
 /**
  * x-oss-request-id: 24 upper-case hex characters, as OSS sends (the Java SDK's tests check the length): a random
@@ -26,6 +27,8 @@ export interface HttpAppOptions {
   logger: FastifyServerOptions['loggerInstance'];
   /** POST /-/reset: end every publish, then wipe all state. */
   reset(): Promise<void>;
+  /** Where answered OSS requests are kept for the console (one is made when not given). */
+  requestLog?: RequestLog;
 }
 
 /** Builds the Fastify app (not listening: the emulator owns the sockets and hands HTTP connections over). */
@@ -70,8 +73,22 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   // Before any route is registered: every route under /-/ (admin-routes.ts or any later file) is covered.
   const { publicHost, host } = options.services.config;
   installAdminGuard(app, { extraHosts: [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase()) });
+  const requestLog = options.requestLog ?? new RequestLog();
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.debug({ requestId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    if (isAdminRequest(request)) {
+      request.log.debug({ requestId: request.id, method: request.method, url: request.url, status: reply.statusCode }, 'admin request');
+      return done();
+    }
+    const r = requestLog.record(request, reply, options.services.clock.now());
+    // Success stays quiet; every refused OSS request is one line at the default level: the fastest way to see why.
+    if (r.status >= 400 && r.status < 500) {
+      request.log.info(
+        { requestId: r.id, operation: r.operation, method: r.method, bucket: r.bucket, key: r.key, status: r.status, code: r.code, ec: r.ec },
+        `${r.operation ?? r.method} ${r.status} ${r.code ?? ''}: ${r.message ?? ''}`,
+      );
+    } else {
+      request.log.debug({ requestId: r.id, operation: r.operation, method: r.method, url: r.url, status: r.status, ms: r.ms }, 'request');
+    }
     done();
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OssError, ossErrors } from '../oss/wire/errors.js';
 import { renderXml, type XmlChild } from '../oss/wire/xml.js';
+import { noteRequest } from './request-log.js';
 
 /** Maps anything thrown to an OssError; internals never leak into a response. */
 export function toOssError(err: unknown): OssError {
@@ -29,6 +30,7 @@ export function errorXml(err: OssError, requestId: string, hostId: string): stri
 /** The one error handler: OSS error XML (no body for HEAD, as OSS; the XML goes base64 in x-oss-err instead). */
 export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const ossError = toOssError(err);
+  noteRequest(request, { code: ossError.code, message: ossError.message, ec: ossError.ec });
   if (ossError.status >= 500) request.log.error({ requestId: request.id, err }, 'internal error');
   else request.log.debug({ requestId: request.id, code: ossError.code }, ossError.message);
   const xml = errorXml(ossError, request.id, request.headers.host ?? '');

@@ -7,6 +7,7 @@ import { detectOperation, type OperationName } from '../oss/detect-operation.js'
 import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, OperationContext, OssReply, Services } from '../oss/operation.js';
 import { readBody } from './read-body.js';
+import { noteRequest } from './request-log.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
 import { renderXml } from '../oss/wire/xml.js';
 
@@ -34,6 +35,7 @@ export function createPipeline(services: Services, credentials: Credentials, ope
         : ossErrors.methodNotAllowed(method);
     }
     const operation = detected.operation;
+    noteRequest(request, { operation, bucket: target.bucket, key: target.key || undefined });
     request.log.debug({ requestId: request.id, operation, bucket: target.bucket, key: target.key }, 'operation');
 
     const principal = config.auth

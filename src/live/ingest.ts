@@ -61,7 +61,7 @@ export function createIngest(services: Services, credentials: Credentials, log: 
       connectedMs,
       mediaStartMs,
       remoteAddr: who.remote,
-      kickConnection: (reason) => req.connection.kick(reason),
+      kickConnection: (reason, status) => req.connection.kick(reason, status),
       pauseConnection: () => req.connection.pauseInput(),
       resumeConnection: () => req.connection.resumeInput(),
       onSegmentVisible: options.onSegmentVisible,

@@ -19,6 +19,8 @@ export interface LiveStat {
   remoteAddr: string;
   video: LiveVideoStat | undefined;
   audio: LiveAudioStat | undefined;
+  /** What the ingest warned about during this publish (keyframe interval, dropped audio), each once. */
+  warnings: readonly string[];
 }
 
 /** A publish in progress, as the registry sees it. */

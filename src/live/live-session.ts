@@ -4,7 +4,7 @@ import type { Services } from '../oss/operation.js';
 import { BandwidthMeter } from './bandwidth-meter.js';
 import type { LivePublish, LiveStat } from './live-registry.js';
 import type { PublishTarget } from './publish-policy.js';
-import type { MediaEndReason, MediaPacket, MediaSink } from './rtmp/types.js';
+import type { MediaEndReason, MediaPacket, MediaSink, RefusalStatus } from './rtmp/types.js';
 import { SegmentWriter, type PendingSegment } from './segment-writer.js';
 import type { SnapshotSink } from './snapshot.js';
 
@@ -17,8 +17,8 @@ export interface LiveSessionOptions {
   /** Segment times start here: the connect time, or later if the channel's earlier media (pushed faster than real time) runs past it. */
   mediaStartMs: number;
   remoteAddr: string;
-  /** Closes the RTMP connection (the sink then gets end('kicked')). */
-  kickConnection(reason: string): void;
+  /** Closes the RTMP connection (the sink then gets end('kicked')), telling the publisher `status` first when given. */
+  kickConnection(reason: string, status?: RefusalStatus): void;
   /** Flow control on the RTMP socket while cut segments wait for storage. */
   pauseConnection?(): void;
   resumeConnection?(): void;
@@ -56,6 +56,7 @@ export class LiveSession implements MediaSink, LivePublish {
   private queuedBytes = 0;
   private inputPaused = false;
   private failed = false;
+  private readonly warnings: string[] = [];
   private ended = false;
   private resolveDone!: () => void;
 
@@ -92,7 +93,7 @@ export class LiveSession implements MediaSink, LivePublish {
       // OSS keeps H.264 only: a stream it cannot record is ended, with the reason in the log.
       this.failed = true;
       this.opts.log.warn({ bucket: this.bucket, channel: this.channel, err: (err as Error).message }, 'refusing stream media; disconnecting');
-      this.opts.kickConnection((err as Error).message);
+      this.opts.kickConnection((err as Error).message, { code: 'NetStream.Publish.Rejected', description: (err as Error).message });
       return;
     }
     this.apply(events, now);
@@ -143,6 +144,7 @@ export class LiveSession implements MediaSink, LivePublish {
         codec: info.video.codec,
       },
       audio: info.audio && { bandwidth: this.audio.bytesPerSecond(now), sampleRate: info.audio.sampleRate, codec: info.audio.codec },
+      warnings: [...this.warnings],
     };
   }
 
@@ -162,6 +164,7 @@ export class LiveSession implements MediaSink, LivePublish {
           this.enqueue(this.writer.take(event.durationSec), arrivedMs);
           break;
         case 'warning':
+          if (this.warnings.length < 20) this.warnings.push(event.message);
           this.opts.log.warn({ bucket: this.bucket, channel: this.channel }, event.message);
           break;
       }

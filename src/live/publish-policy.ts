@@ -56,6 +56,22 @@ export function locate(req: PublishRequest, services: Services): { bucket: strin
   return { bucket: fromHost, channel };
 }
 
+/**
+ * OBS with the whole signed URL in Server and an empty Stream Key connects with app `<bucket>/live/<channel>?<query>`
+ * and publishes "": say which part goes in which field.
+ */
+function wholeUrlInServerField(req: PublishRequest): PolicyVerdict | undefined {
+  if (req.streamName !== '') return undefined;
+  const m = /^(?:(.*?)\/)?live\/([^/?]+)(\?.*)?$/.exec(req.app);
+  if (!m) return undefined;
+  const server = req.tcUrl.split('?')[0]!.replace(/\/live\/[^/]+$/, '/live');
+  const key = `${m[2]}${m[3] ? '?OSSAccessKeyId=…&Expires=…&Signature=…' : ''}`;
+  return refuse(
+    'NetStream.Publish.BadName',
+    `The Stream Key is empty and the Server holds the whole URL. Split it at the last "/": Server ${server}, Stream Key ${key}.`,
+  );
+}
+
 const isPlaylistName = (name: string) => name.length >= 6 && name.length <= 128 && name.endsWith('.m3u8') && !name.includes('/');
 
 /**
@@ -64,6 +80,8 @@ const isPlaylistName = (name: string) => name.length >= 6 && name.length <= 128 
  * carries a valid, unexpired V1 RTMP signature. (Expires is never checked again: a push may outlive it.)
  */
 export function decidePublish(req: PublishRequest, services: Services, credentials: Credentials): PolicyVerdict {
+  const misplaced = wholeUrlInServerField(req);
+  if (misplaced) return misplaced;
   const { store, config, clock, live } = services;
   const { bucket, channel } = locate(req, services);
   if (!channel) return refuse('NetStream.Publish.BadName', 'The channel name in the publish URL is missing or not valid percent-encoding.');

@@ -71,6 +71,8 @@ export class HlsSegmenter {
   private audioBundle: AccessUnit[] = [];
   private audioBundleBytes = 0;
   private readonly warned = new Set<string>();
+  private lastKeyDts: number | undefined;
+  private keyframeIntervalWarned = false;
   private events: SegmenterEvent[] = [];
   private readonly timeline = new TimestampNormaliser();
   private readonly maxSegmentBytes: number;
@@ -138,7 +140,7 @@ export class HlsSegmenter {
   private onVideo(p: MediaPacket): void {
     const tag = parseVideoTag(p.data);
     if (tag.codec === 'unsupported') {
-      const message = `video codec ${tag.name} is not supported: only H.264 (AVC) can be segmented to HLS`;
+      const message = `video codec ${tag.name} is not supported: only H.264 + AAC, as OSS LiveChannel (set the encoder to H.264/x264)`;
       throw new UnsupportedCodecError(message, tag.name);
     }
     if (tag.packetType === 'sequence-header') {
@@ -157,13 +159,16 @@ export class HlsSegmenter {
       if (!frame.key) return; // nothing is emitted before the first keyframe
       this.pendingAudio = this.pendingAudio.filter((a) => a.dts >= dts);
       this.startSegment(dts);
+      this.lastKeyDts = dts;
     } else {
       this.placeAudioBefore(dts);
       const elapsed = dts - this.segmentStartMs;
       const openForMs = this.wallMs !== undefined && this.segmentOpenedWallMs !== undefined ? this.wallMs - this.segmentOpenedWallMs : 0;
+      if (frame.key) this.checkKeyframeInterval(dts);
       if (this.pendingDiscontinuity !== undefined) {
         this.cut(dts); // nginx-rtmp: a timestamp jump forces a fragment split, whatever the frame
-      } else if (frame.key && elapsed >= this.fragMs) {
+      } else if (frame.key && elapsed >= this.fragMs - this.frameDurationMs() / 2) {
+        // Half a frame of tolerance: encoders place keyframes on their own clock (OBS's second one 1999 ms after the first).
         this.cut(dts);
       } else if (frame.key && this.segmentBytes >= this.maxSegmentBytes) {
         this.warn(`segment reached ${this.segmentBytes} bytes: cut at the next keyframe (limit ${this.maxSegmentBytes})`);
@@ -266,6 +271,21 @@ export class HlsSegmenter {
   }
 
   /** Mean DTS step of the video so far; falls back to the SPS timing info before two frames are seen. */
+  /** Warns once per publish when keyframes come further apart than FragDuration: segments then last that long. */
+  private checkKeyframeInterval(dts: number): void {
+    const gap = this.lastKeyDts === undefined ? 0 : dts - this.lastKeyDts;
+    this.lastKeyDts = dts;
+    if (this.keyframeIntervalWarned || gap <= this.fragMs + this.frameDurationMs() / 2) return;
+    this.keyframeIntervalWarned = true;
+    const fragSec = this.fragMs / 1000;
+    this.events.push({
+      type: 'warning',
+      message:
+        `keyframe interval ${(gap / 1000).toFixed(1)} s is longer than FragDuration ${fragSec} s: segments last as long as the ` +
+        `keyframe interval; set the encoder's keyframe interval to ${fragSec} s or less (OBS: Output > Keyframe Interval)`,
+    });
+  }
+
   private frameDurationMs(): number {
     if (this.videoFrames >= 2) return (this.lastVideoDts! - this.firstVideoDts!) / (this.videoFrames - 1);
     return this.sps?.frameRate ? 1000 / this.sps.frameRate : 0;

@@ -7,7 +7,7 @@ export interface PlaylistSegment {
   /** Relative ts name, e.g. `1543895706266.ts`. */
   uri: string;
   durationSec: number;
-  /** The publisher's timestamps jumped before this segment: EXT-X-DISCONTINUITY precedes it. */
+  /** Timestamps restart before this segment (a new publish, a jump in one): `#EXT-X-DISCONTINUITY` precedes it. */
   discontinuity?: boolean;
 }
 

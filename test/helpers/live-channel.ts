@@ -138,7 +138,7 @@ export interface FakePublish extends LivePublish {
  */
 export function claimLive(emu: Emulator, bucket: string, channel: string, stat: Partial<LiveStat> = {}): FakePublish {
   const kicks: string[] = [];
-  const full: LiveStat = { connectedMs: Date.now(), remoteAddr: '10.1.2.3:47745', video: undefined, audio: undefined, ...stat };
+  const full: LiveStat = { connectedMs: Date.now(), remoteAddr: '10.1.2.3:47745', video: undefined, audio: undefined, warnings: [], ...stat };
   const publish: FakePublish = {
     bucket,
     channel,

@@ -11,6 +11,7 @@ import type {
   MediaSink,
   PublishDecision,
   PublishRequest,
+  RefusalStatus,
   RtmpConnection,
   RtmpConnectionOptions,
   RtmpHooks,
@@ -35,6 +36,9 @@ class RtmpSocketSession implements RtmpConnection {
   private readonly remotePort: number;
   private phase: Phase = 'setup';
   private inputPaused = false;
+  private publishStreamId = 0;
+  /** Which stream this connection publishes, repeated on its last log line. */
+  private published: { app: string; streamName: string } | undefined;
   private app = '';
   private tcUrl = '';
   private sink: MediaSink | undefined;
@@ -112,11 +116,14 @@ class RtmpSocketSession implements RtmpConnection {
     if (this.phase !== 'closed') this.socket.resume();
   }
 
-  kick(reason: string): void {
+  kick(reason: string, status?: RefusalStatus): void {
     if (this.phase === 'closed') return;
     this.log.info({ conn: this.id, reason }, 'rtmp connection kicked');
+    const notify = status !== undefined && this.phase === 'publishing';
+    if (notify) this.protocol.sendStatus(this.publishStreamId, 'error', status.code, status.description);
     this.teardown('kicked');
-    this.socket.destroy();
+    if (notify) this.closeAfterReply();
+    else this.socket.destroy();
   }
 
   /**
@@ -143,6 +150,7 @@ class RtmpSocketSession implements RtmpConnection {
     if (!this.firstByteSeen && chunk.length > 0) {
       this.firstByteSeen = true;
       if (chunk[0] !== RTMP_VERSION) {
+        if (/^[A-Z]{3,7} \S/.test(chunk.toString('latin1', 0, 16))) return this.answerHttp();
         this.abort('error', `not RTMP: first byte 0x${chunk[0]!.toString(16).padStart(2, '0')}`);
         return;
       }
@@ -211,6 +219,8 @@ class RtmpSocketSession implements RtmpConnection {
     }
     this.sink = sink;
     this.phase = 'publishing';
+    this.publishStreamId = streamId;
+    this.published = { app: req.app.split('?')[0]!, streamName: req.streamName };
     this.protocol.sendStatus(streamId, 'status', 'NetStream.Publish.Start', `${req.streamName} is now published.`);
     this.log.info(
       { conn: this.id, app: req.app, streamName: req.streamName, remote: `${req.remoteAddress}:${req.remotePort}` },
@@ -236,6 +246,21 @@ class RtmpSocketSession implements RtmpConnection {
     this.phase = 'refused';
     this.protocol.sendStatus(streamId, 'error', code, description);
     this.closeAfterReply();
+  }
+
+  /** An SDK or browser pointed at the RTMP port: one HTTP answer saying where the HTTP API is, then close. */
+  private answerHttp(): void {
+    const endpoint = this.opts.httpEndpoint?.();
+    const where = endpoint ? `the OSS HTTP API is at ${endpoint}` : 'the OSS HTTP API is on the HTTP port (8080 by default)';
+    const body = `This is the emulator's RTMP port (for OBS/ffmpeg pushes); ${where}. Point your SDK's endpoint there.\n`;
+    this.log.warn({ conn: this.id, remote: `${this.remoteAddress}:${this.remotePort}` }, `HTTP request on the RTMP port; ${where}`);
+    this.phase = 'refused';
+    this.socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+    this.graceTimer = setTimeout(() => this.socket.destroy(), this.opts.refusalGraceMs ?? DEFAULT_REFUSAL_GRACE_MS);
+    this.graceTimer.unref();
   }
 
   /** OSS LiveChannel is push-only. */
@@ -298,7 +323,7 @@ class RtmpSocketSession implements RtmpConnection {
   private endSink(reason: MediaEndReason): void {
     if (!this.sink || this.sinkEnded) return;
     this.sinkEnded = true;
-    this.log.info({ conn: this.id, reason }, 'rtmp publish ended');
+    this.log.info({ conn: this.id, ...this.published, reason }, 'rtmp publish ended');
     safeEnd(this.sink, reason, this.log, this.id);
   }
 }

@@ -41,6 +41,12 @@ export type PublishDecision =
       description: string;
     };
 
+/** An onStatus error for the publisher: `NetStream.Publish.Rejected` and the reason. */
+export interface RefusalStatus {
+  code: string;
+  description: string;
+}
+
 export type MediaEndReason = 'closed' | 'reset' | 'timeout' | 'kicked' | 'error';
 
 export interface MediaSink {
@@ -58,8 +64,11 @@ export interface RtmpHooks {
 
 export interface RtmpConnection {
   readonly id: string;
-  /** Closes the connection now; a live publisher's sink gets end('kicked'). */
-  kick(reason: string): void;
+  /**
+   * Closes the connection; a live publisher's sink gets end('kicked') now. With `status`, the publisher is first sent
+   * that onStatus error (ffmpeg prints it as "Server error: …") and the socket closes after it is read.
+   */
+  kick(reason: string, status?: RefusalStatus): void;
   /** Flow control: stop reading the socket (TCP pushes back on the publisher) until resumeInput(); not idle meanwhile. */
   pauseInput(): void;
   resumeInput(): void;
@@ -75,6 +84,8 @@ export interface RtmpConnectionOptions {
   maxMessageBytes?: number;
   /** After a refusal we half-close and wait this long for the client to read the error and leave (default 2000). */
   refusalGraceMs?: number;
+  /** Where the HTTP API is (`http://host:port`), told to an HTTP client that reached this RTMP port by mistake. */
+  httpEndpoint?(): string | undefined;
 }
 
 export interface RtmpServer {

@@ -56,14 +56,17 @@ export function segmentsInVodSpan(store: Store, bucket: string, channel: string,
 
 /**
  * The VOD m3u8 for segments, with URIs relative to the channel folder `<channel>/` (where PostVodPlaylist writes it and
- * the segments live): `<channel>/<name>.ts` is listed as `<name>.ts`, as in OSS's GetVodPlaylist sample.
+ * the segments live): `<channel>/<name>.ts` is listed as `<name>.ts`, as in OSS's GetVodPlaylist sample. A segment that
+ * starts another publish is preceded by `#EXT-X-DISCONTINUITY`.
  */
 export function vodPlaylistText(channel: string, segments: readonly SegmentRow[]): string {
   const folder = `${channel}/`;
   return renderVodPlaylist(
-    segments.map((s) => ({
+    segments.map((s, i) => ({
       uri: s.key.startsWith(folder) ? encodeKey(s.key.slice(folder.length)) : `../${encodeKey(s.key)}`,
       durationSec: s.durationMs / 1000,
+      // Each publish starts its own timestamps (and maybe other encoder settings): players must reset there.
+      discontinuity: i > 0 && s.publishId !== segments[i - 1]!.publishId,
     })),
   );
 }

@@ -75,7 +75,7 @@ describe('hostile input on the RTMP port', () => {
     const reasons = log.lines.filter((l) => l.level === 'warn' || l.level === 'info').map((l) => l.msg);
     expect(reasons).toEqual(
       expect.arrayContaining([
-        'not RTMP: first byte 0x47',
+        'HTTP request on the RTMP port; the OSS HTTP API is on the HTTP port (8080 by default)', // answered, then closed
         'rtmp handshake timed out',
         `rtmp protocol error: message length ${0xffffff} exceeds ${8 * 1024 * 1024}`,
         'rtmp protocol error: chunk size 0',

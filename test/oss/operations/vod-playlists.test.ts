@@ -63,6 +63,7 @@ describe('PostVodPlaylist', () => {
         `${base + 5000}.ts`,
         '#EXTINF:4.200,',
         `${base + 10_000}.ts`,
+        '#EXT-X-DISCONTINUITY', // the second publish starts here
         '#EXTINF:13.320,',
         `${base + 60_000}.ts`,
         '#EXTINF:6.000,',
