@@ -3,6 +3,7 @@ import { childNode, childText, parseXmlBody, type XmlChild, type XmlNode } from 
 import { ossErrors } from '../wire/errors.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { checkBodyMd5 } from './object-metadata.js';
+import { authorizeObjectWrites } from '../access.js';
 
 const MAX_DELETE_KEYS = 1000;
 
@@ -21,6 +22,7 @@ export const deleteMultipleObjects: Operation = async (ctx) => {
     return key;
   });
   const encode = queryValue(ctx.query, 'encoding-type') === 'url';
+  authorizeObjectWrites(ctx.operation, ctx.principal, bucket, keys, ctx.services.store);
   for (const key of keys) ctx.services.store.deleteObject(bucket.name, key);
   return {
     xml: {
