@@ -54,6 +54,9 @@ export interface ListObjectsPage {
   nextMarker: string | undefined;
 }
 
+/** Runs inside a commit's transaction with the row it would replace; throws to refuse the commit. */
+export type CommitGuard = (current: ObjectRow | undefined) => void;
+
 export const etagOf = (md5: Buffer): string => `"${md5.toString('hex').toUpperCase()}"`;
 
 type Raw = Record<string, unknown>;
@@ -316,9 +319,16 @@ export class Store {
     return { row, replaced: oldFiles.filter((f) => !kept.has(f)) };
   }
 
-  /** Records a file already written durably; replaces (and then removes) the previous file under the key. */
-  commitObject(bucket: string, key: string, written: WrittenFile, meta: NewObject): ObjectRow {
-    const { row, replaced } = this.transaction(() => this.recordObject(bucket, key, written, meta));
+  /**
+   * Records a file already written durably; replaces (and then removes) the previous file under the key. `guard` is the
+   * conditional part of the commit: it sees the current row in the same transaction and may throw to refuse
+   * (x-oss-forbid-overwrite: exactly one of many concurrent creates wins).
+   */
+  commitObject(bucket: string, key: string, written: WrittenFile, meta: NewObject, guard?: CommitGuard): ObjectRow {
+    const { row, replaced } = this.transaction(() => {
+      guard?.(this.getObject(bucket, key));
+      return this.recordObject(bucket, key, written, meta);
+    });
     for (const file of replaced) this.files.remove(file);
     return row;
   }
@@ -433,12 +443,13 @@ export class Store {
     onTooLarge: () => Error,
     meta: NewObject,
     verify?: (md5: Buffer) => Error | undefined,
+    guard?: CommitGuard,
   ): Promise<ObjectRow> {
     const written = await this.files.writeStream(body, maxBytes, onTooLarge);
     try {
       const refused = verify?.(written.md5);
       if (refused) throw refused;
-      return this.commitObject(bucket, key, written, meta);
+      return this.commitObject(bucket, key, written, meta, guard);
     } catch (err) {
       this.files.remove(written.file);
       throw err;

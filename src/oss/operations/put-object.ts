@@ -14,7 +14,13 @@ export const putObject: Operation = async (ctx) => {
   const storageClass = storageClassOf(ctx.headers, bucket.storageClass);
   const md5 = expectedMd5(ctx.headers);
   const forbidOverwrite = String(ctx.headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
+  // Checked before the body is read (cheap refusal), and again inside the commit transaction (the race).
   if (forbidOverwrite && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
+  const guard = forbidOverwrite
+    ? (current: unknown) => {
+        if (current !== undefined) throw ossErrors.fileAlreadyExists();
+      }
+    : undefined;
   const row = await store.putObjectStream(
     bucket.name,
     ctx.key,
@@ -29,6 +35,7 @@ export const putObject: Operation = async (ctx) => {
       storageClass,
     },
     md5 && ((written) => (written.equals(md5) ? undefined : ossErrors.badDigest())),
+    guard,
   );
   return { headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) } };
 };
