@@ -21,6 +21,12 @@ async function signedFetch(
   return { status: res.status, text: await res.text() };
 }
 
+/** The CORS rule `sign-url --create` gives a bucket it creates: any origin may GET and HEAD (a web player). */
+export const BROWSER_PLAYBACK_CORS =
+  '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>' +
+  '<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><ExposeHeader>Content-Length</ExposeHeader>' +
+  '<ExposeHeader>x-oss-request-id</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>';
+
 const codeOf = (xml: string): string => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? '';
 
 export type CreatedAcl = 'private' | 'public-read' | 'public-read-write';
@@ -49,6 +55,10 @@ export async function ensureChannel(
   let current = acl as string;
   if (bucketRes.status === 200) {
     done.push(`created bucket ${bucket} (${acl}${acl === 'public-read' ? ': players need no signature; --acl private to opt out' : ''})`);
+    // Browser players load playlists and segments cross-origin; OSS refuses that without a CORS rule.
+    const cors = await signedFetch(endpoint, credential, 'PUT', bucket, '', [['cors', '']], BROWSER_PLAYBACK_CORS);
+    if (cors.status !== 200) throw new Error(`PutBucketCors ${bucket}: ${cors.status} ${codeOf(cors.text)}`);
+    done.push(`allowed GET/HEAD from any origin on ${bucket} (a CORS rule, so browser players on other origins can load it)`);
   } else if (codeOf(bucketRes.text) === 'BucketAlreadyExists') {
     const aclRes = await signedFetch(endpoint, credential, 'GET', bucket, '', [['acl', '']]);
     current = /<Grant>([^<]*)<\/Grant>/.exec(aclRes.text)?.[1] ?? 'private';

@@ -37,6 +37,15 @@ export interface Config {
   restoreDelayMs: number;
   /** Byte cap of one open live segment (held in memory until cut): cut at the next keyframe past it, at any frame past 2x. */
   segmentMaxBytes: number;
+  /**
+   * 'rules' (default): CORS as OSS does it, from each bucket's CORS rules (a preflight without a matching rule is 403).
+   * 'permissive': every origin allowed on every OSS request, as before bucket CORS rules existed.
+   */
+  cors: 'rules' | 'permissive';
+  /** How often bucket lifecycle rules are applied (expired objects deleted); 0 = only through POST /-/lifecycle/run. */
+  lifecycleIntervalMs: number;
+  /** Hosts (name or address, optionally :port) upload callbacks may be sent to, besides loopback. */
+  callbackAllowHosts: string[];
 }
 
 export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tOssEmulatorKey';
@@ -60,6 +69,9 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   disableGraceMs: 500,
   ffmpegPath: undefined,
   clock: 'real',
+  cors: 'rules',
+  lifecycleIntervalMs: 60_000,
+  callbackAllowHosts: [],
   restoreDelayMs: 1000,
   segmentMaxBytes: 32 * 1024 * 1024,
 });
@@ -161,6 +173,34 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'MB',
     help: 'memory cap of one open live segment: cut at the next keyframe past it (default 32)',
     apply: (c, v) => (c.segmentMaxBytes = positiveNumber('--segment-max-mb', v) * 1024 * 1024),
+  },
+  {
+    flag: '--cors',
+    env: 'OSS_EMULATOR_CORS',
+    value: 'MODE',
+    help: "'permissive' allows every origin on every request; default: each bucket's CORS rules, as OSS",
+    apply: (c, v) => {
+      if (v !== 'permissive' && v !== 'rules') throw new ConfigError(`--cors must be permissive or rules, got "${v}"`);
+      c.cors = v;
+    },
+  },
+  {
+    flag: '--lifecycle-interval',
+    env: 'OSS_EMULATOR_LIFECYCLE_INTERVAL',
+    value: 'SECONDS',
+    help: 'how often bucket lifecycle rules delete expired objects (default 60; 0 = only on POST /-/lifecycle/run)',
+    apply: (c, v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new ConfigError(`--lifecycle-interval must be a number of seconds >= 0, got "${v}"`);
+      c.lifecycleIntervalMs = Math.round(n * 1000);
+    },
+  },
+  {
+    flag: '--callback-allow',
+    env: 'OSS_EMULATOR_CALLBACK_ALLOW',
+    value: 'HOST[,HOST]',
+    help: 'hosts upload callbacks (x-oss-callback) may reach besides loopback, e.g. app:3000 in docker-compose',
+    apply: (c, v) => (c.callbackAllowHosts = [...new Set([...c.callbackAllowHosts, ...v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)])]),
   },
   { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
 ];

@@ -28,6 +28,13 @@ describe('sign-url, the OBS helper', () => {
     expect(emu.services.store.getChannel('obs-bucket', 'my cam')).toMatchObject({ status: 'enabled', fragDuration: 5, fragCount: 3 });
     // The quick path plays without a signature: --create makes the bucket public-read.
     expect(emu.services.store.getBucket('obs-bucket')?.acl).toBe('public-read');
+    // The bucket it created lets a browser player on any origin load playlists and segments (a CORS rule, as OSS needs).
+    const pre = await fetch(`${emu.endpoint}/obs-bucket/my%20cam/playlist.m3u8`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
+    });
+    expect(pre.status).toBe(200);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     await publishFlv({ url: out.url, flv: FIXTURE_360P, speed: 0, durationMs: 1000 });
     await waitFor(() => (emu.services.store.recentPublishes('obs-bucket', 'my cam', 10).length === 1 ? true : undefined));
   });

@@ -7,7 +7,7 @@ import type { Operation, Services } from '../oss/operation.js';
 import { installAdminGuard, isAdminRequest } from './admin-guard.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerTestControlRoutes } from './admin/index.js';
-import { applyCors, preflight } from './cors.js';
+import { applyPermissiveCors, createPreflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline } from './pipeline.js';
 import { RequestLog } from './request-log.js';
@@ -66,8 +66,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-oss-request-id', request.id);
     reply.header('server', 'AliyunOSS');
-    // The admin API sends no CORS headers: no other origin may read or drive it.
-    if (!isAdminRequest(request)) applyCors(request, reply);
+    if (options.services.config.cors === 'permissive') applyPermissiveCors(request, reply);
     done();
   });
   // Before any route is registered: every route under /-/ (admin-routes.ts or any later file) is covered.
@@ -96,6 +95,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   registerAdminRoutes(app, options.services, options.reset);
   registerTestControlRoutes(app, { services: options.services });
   const handle = createPipeline(options.services, options.credentials, options.operations);
+  const preflight = createPreflight(options.services);
   app.options('/*', preflight);
   app.options('/', preflight);
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler: handle, exposeHeadRoute: false });

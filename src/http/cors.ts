@@ -1,24 +1,70 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readBucketConfig } from '../oss/bucket-config-docs.js';
+import {
+  CORS_NOT_ALLOWED,
+  CORS_NOT_ENABLED,
+  corsResponseHeaders,
+  matchPreflight,
+  matchRequest,
+  requestedHeaders,
+  type CorsConfiguration,
+} from '../oss/cors/cors-rules.js';
+import type { Services } from '../oss/operation.js';
+import { ossErrors } from '../oss/wire/errors.js';
+import { resolveTarget, type ResolveOptions } from '../oss/wire/request-target.js';
 
 const EXPOSED = 'ETag, x-oss-request-id, Content-Range, Content-Length, Accept-Ranges, Last-Modified, x-oss-ec';
+const isAdmin = (url: string) => url.startsWith('/-/');
 
 /**
- * Browser players (hls.js) fetch playlists and segments cross-origin. Real OSS needs bucket CORS rules for that;
- * the emulator allows every origin so a local player works without configuration (see the gaps ledger).
+ * `--cors permissive`: every origin allowed on every OSS request, whatever the bucket's rules (the emulator's behaviour
+ * before bucket CORS rules were enforced). Never on the admin API, which must not be reachable from web pages.
  */
-export function applyCors(request: FastifyRequest, reply: FastifyReply): void {
+export function applyPermissiveCors(request: FastifyRequest, reply: FastifyReply): void {
   const origin = request.headers.origin;
-  if (!origin) return;
+  if (!origin || isAdmin(request.url)) return;
   reply.header('access-control-allow-origin', origin);
   reply.header('vary', 'Origin');
   reply.header('access-control-expose-headers', EXPOSED);
 }
 
-export async function preflight(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const method = request.headers['access-control-request-method'];
-  const headers = request.headers['access-control-request-headers'];
-  reply.header('access-control-allow-methods', method ?? 'GET, HEAD, PUT, POST, DELETE');
-  if (headers) reply.header('access-control-allow-headers', headers);
-  reply.header('access-control-max-age', '600');
-  return reply.code(200).header('content-length', 0).send();
+/**
+ * CORS headers on an actual (non-preflight) request, as OSS adds them: only when one of the bucket's rules allows
+ * the Origin and the method. Without a matching rule the request is still served; the browser withholds the answer.
+ */
+export function applyBucketCors(services: Services, request: FastifyRequest, reply: FastifyReply, bucket: string | undefined): void {
+  const origin = request.headers.origin;
+  if (!origin || bucket === undefined || services.config.cors === 'permissive') return;
+  const config = readBucketConfig<CorsConfiguration>(services.store, bucket, 'cors');
+  const rule = config && matchRequest(config, origin, request.method);
+  if (rule) reply.headers(corsResponseHeaders(rule, origin, config));
+}
+
+/** OPTIONS: the preflight, answered from the bucket's CORS rules (403 AccessForbidden when none allows it), as OSS. */
+export function createPreflight(services: Services) {
+  const { store, config } = services;
+  const resolveOptions: ResolveOptions = { baseDomains: config.baseDomains, bucketExists: (name) => store.getBucket(name) !== undefined };
+
+  return async function preflight(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const method = request.headers['access-control-request-method'] as string | undefined;
+    const headers = request.headers['access-control-request-headers'] as string | undefined;
+    const origin = request.headers.origin;
+    if (config.cors === 'permissive') {
+      if (isAdmin(request.url)) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
+      reply.header('access-control-allow-methods', method ?? 'GET, HEAD, PUT, POST, DELETE');
+      if (headers) reply.header('access-control-allow-headers', headers);
+      reply.header('access-control-max-age', '600');
+      return reply.code(200).header('content-length', 0).send();
+    }
+    if (isAdmin(request.url)) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
+    if (!origin) throw ossErrors.accessForbidden('CORSResponse: Insufficient information. Origin request header needed.');
+    if (!method) throw ossErrors.accessForbidden('CORSResponse: Invalid Access-Control-Request-Method: null');
+    const target = resolveTarget(request.headers.host ?? '', request.raw.url ?? '/', resolveOptions);
+    if (target.bucket === undefined || !store.getBucket(target.bucket)) throw ossErrors.accessForbidden('CORSResponse: Bucket not found.');
+    const rules = readBucketConfig<CorsConfiguration>(store, target.bucket, 'cors');
+    if (!rules) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
+    const rule = matchPreflight(rules, origin, method, requestedHeaders(headers));
+    if (!rule) throw ossErrors.accessForbidden(CORS_NOT_ALLOWED);
+    return reply.code(200).headers(corsResponseHeaders(rule, origin, rules, headers)).header('content-length', 0).send();
+  };
 }

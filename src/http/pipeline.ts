@@ -6,6 +6,7 @@ import { authorize } from '../oss/access.js';
 import { detectOperation, type OperationName } from '../oss/detect-operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, OperationContext, OssReply, Services } from '../oss/operation.js';
+import { applyBucketCors } from './cors.js';
 import { readBody } from './read-body.js';
 import { noteRequest } from './request-log.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
@@ -26,6 +27,8 @@ export function createPipeline(services: Services, credentials: Credentials, ope
     const host = request.headers.host ?? '';
     const target = resolveTarget(host, request.raw.url ?? '/', resolveOptions);
     const method = request.method;
+    // Before anything can fail: a refusal the page may read (403, 404) carries CORS too when a rule allows the origin.
+    applyBucketCors(services, request, reply, target.bucket);
     if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw ossErrors.invalidObjectName(target.key.slice(0, 64));
 
     const detected = detectOperation(method, target.bucket, target.key, target.query);

@@ -9,7 +9,8 @@ export type OperationName =
   | 'GetLiveChannelStat' | 'GetLiveChannelHistory' | 'PostVodPlaylist' | 'GetVodPlaylist'
   | 'GetSignedPlaylist'
   | 'ListMultipartUploads' | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
-  | 'ListParts' | 'AppendObject' | 'RestoreObject';
+  | 'ListParts' | 'AppendObject' | 'RestoreObject'
+  | 'PutBucketCors' | 'GetBucketCors' | 'DeleteBucketCors';
 
 export type Level = 'service' | 'bucket' | 'object';
 
@@ -26,6 +27,9 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'service', when: [], operation: 'ListBuckets' },
 
   { method: 'PUT', level: 'bucket', when: ['acl'], operation: 'PutBucketAcl' },
+  { method: 'PUT', level: 'bucket', when: ['cors'], operation: 'PutBucketCors' },
+  { method: 'GET', level: 'bucket', when: ['cors'], operation: 'GetBucketCors' },
+  { method: 'DELETE', level: 'bucket', when: ['cors'], operation: 'DeleteBucketCors' },
   { method: 'PUT', level: 'bucket', when: [], operation: 'PutBucket' },
   { method: 'GET', level: 'bucket', when: ['acl'], operation: 'GetBucketAcl' },
   { method: 'GET', level: 'bucket', when: ['bucketInfo'], operation: 'GetBucketInfo' },

@@ -30,9 +30,15 @@ export interface ObjectRow {
   extents: number;
   /** Archive restore state, when one was asked for. */
   restore: RestoreState | undefined;
+  /** Object tags in the order they were given (PutObjectTagging, x-oss-tagging). */
+  tags: ObjectTags;
+  /** Set when the object is a symlink (objectType 'Symlink', its own file empty): the key it points to. */
+  symlinkTarget: string | undefined;
 }
 
-export type ObjectType = 'Normal' | 'Multipart' | 'Appendable';
+export type ObjectTags = ReadonlyArray<readonly [string, string]>;
+
+export type ObjectType = 'Normal' | 'Multipart' | 'Appendable' | 'Symlink';
 
 export interface RestoreState {
   /** When the restored copy becomes readable. */

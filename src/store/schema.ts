@@ -88,4 +88,14 @@ export const migrations: readonly string[] = [
      last_modified_ms INTEGER NOT NULL,
      PRIMARY KEY (upload_id, part_number)
    ) WITHOUT ROWID;`,
+  // Bucket configuration documents (CORS, referer, lifecycle, tagging, encryption, policy, logging, website);
+  // object tags (JSON list of [key, value]) and symlink targets (a symlink is an object row with an empty file).
+  `CREATE TABLE bucket_configs (
+     bucket TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (bucket, kind)
+   ) WITHOUT ROWID;
+   ALTER TABLE objects ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE objects ADD COLUMN symlink_target TEXT;`,
 ];

@@ -3,12 +3,13 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { BucketConfigs } from './bucket-configs.js';
 import { openDatabase, type Db } from './database.js';
 import { pageListing } from './listing-pages.js';
 import { ObjectFiles, type WrittenFile } from './object-files.js';
 import { openExtents, type ByteSpan } from './object-reader.js';
 import type {
-  BucketAcl, BucketRow, ChannelRow, Extent, ObjectAcl, ObjectRow, ObjectType, PublishRow, RestoreState, SegmentRow, SnapshotConfig,
+  BucketAcl, BucketRow, ChannelRow, Extent, ObjectAcl, ObjectRow, ObjectTags, ObjectType, PublishRow, RestoreState, SegmentRow, SnapshotConfig,
 } from './rows.js';
 import { Uploads } from './uploads.js';
 
@@ -24,6 +25,8 @@ export interface NewObject {
   lastModifiedMs: number;
   objectType?: ObjectType;
   storageClass?: string;
+  tags?: ObjectTags;
+  symlinkTarget?: string;
 }
 
 /** The bytes of an object being recorded: one file, or several in sequence (extents). */
@@ -83,6 +86,8 @@ const toObject = (r: Raw): ObjectRow => ({
   crc64: (r.crc64 as string | null) ?? undefined,
   extents: r.extents as number,
   restore: r.restore ? (JSON.parse(r.restore as string) as RestoreState) : undefined,
+  tags: JSON.parse(r.tags as string) as ObjectTags,
+  symlinkTarget: (r.symlink_target as string | null) ?? undefined,
 });
 
 const toChannel = (r: Raw): ChannelRow => ({
@@ -128,6 +133,8 @@ export class Store {
   readonly files: ObjectFiles;
   /** Multipart uploads and their parts. */
   readonly uploads: Uploads;
+  /** Bucket configuration documents (CORS, referer, lifecycle, …). */
+  readonly bucketConfigs: BucketConfigs;
   private readonly db: Db;
   private readonly ownedTempDir: string | undefined;
   private readonly q;
@@ -137,6 +144,7 @@ export class Store {
     this.files = files;
     this.ownedTempDir = ownedTempDir;
     this.uploads = new Uploads(db, files, this);
+    this.bucketConfigs = new BucketConfigs(db);
     const p = (sql: string) => db.prepare(sql);
     this.q = {
       bucketGet: p('SELECT * FROM buckets WHERE name = ?'),
@@ -148,14 +156,17 @@ export class Store {
       bucketHasChannel: p('SELECT 1 FROM channels WHERE bucket = ? LIMIT 1'),
       objectGet: p('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
       objectUpsert: p(`INSERT INTO objects (bucket, key, file, size, etag, content_type, last_modified_ms, acl, headers,
-                         object_type, storage_class, crc64, extents, restore)
+                         object_type, storage_class, crc64, extents, restore, tags, symlink_target)
                        VALUES (@bucket, @key, @file, @size, @etag, @contentType, @lastModifiedMs, @acl, @headers,
-                         @objectType, @storageClass, @crc64, @extents, NULL)
+                         @objectType, @storageClass, @crc64, @extents, NULL, @tags, @symlinkTarget)
                        ON CONFLICT (bucket, key) DO UPDATE SET file = excluded.file, size = excluded.size, etag = excluded.etag,
                          content_type = excluded.content_type, last_modified_ms = excluded.last_modified_ms,
                          acl = excluded.acl, headers = excluded.headers, object_type = excluded.object_type,
                          storage_class = excluded.storage_class, crc64 = excluded.crc64, extents = excluded.extents,
-                         restore = NULL`),
+                         restore = NULL, tags = excluded.tags, symlink_target = excluded.symlink_target`),
+      objectTags: p('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
+      objectsBefore: p(`SELECT * FROM objects WHERE bucket = ? AND key >= ? AND key > ? AND last_modified_ms < ?
+                        ORDER BY key LIMIT ?`),
       objectRestore: p('UPDATE objects SET restore = ? WHERE bucket = ? AND key = ?'),
       objectMeta: p(`UPDATE objects SET content_type = @contentType, acl = @acl, headers = @headers, storage_class = @storageClass,
                        last_modified_ms = @lastModifiedMs WHERE bucket = @bucket AND key = @key`),
@@ -219,6 +230,7 @@ export class Store {
   reset(): void {
     this.db.exec(`DELETE FROM segments; DELETE FROM publishes; DELETE FROM channels; DELETE FROM object_extents; DELETE FROM objects;
                   DELETE FROM upload_parts; DELETE FROM uploads; DELETE FROM buckets;`);
+    this.bucketConfigs.reset();
     this.files.wipe();
   }
 
@@ -249,7 +261,10 @@ export class Store {
   }
 
   deleteBucket(name: string): void {
-    this.q.bucketDelete.run(name);
+    this.transaction(() => {
+      this.bucketConfigs.deleteBucket(name);
+      this.q.bucketDelete.run(name);
+    });
   }
 
   setBucketAcl(name: string, acl: BucketAcl): void {
@@ -309,11 +324,19 @@ export class Store {
       crc64: bytes.crc64,
       extents: extents?.length ?? 0,
       restore: undefined,
+      tags: meta.tags ?? [],
+      symlinkTarget: meta.symlinkTarget,
     };
     const old = this.getObject(bucket, key);
     const oldFiles = old ? this.extentsOf(old).map((e) => e.file) : [];
     if (old && old.extents > 0) this.q.extentsDelete.run(bucket, key);
-    this.q.objectUpsert.run({ ...row, headers: JSON.stringify(row.headers), crc64: row.crc64 ?? null });
+    this.q.objectUpsert.run({
+      ...row,
+      headers: JSON.stringify(row.headers),
+      crc64: row.crc64 ?? null,
+      tags: JSON.stringify(row.tags),
+      symlinkTarget: row.symlinkTarget ?? null,
+    });
     extents?.forEach((e, seq) => this.q.extentInsert.run(bucket, key, seq, e.file, e.size));
     const kept = new Set(extents ? extents.map((e) => e.file) : [bytes.file]);
     return { row, replaced: oldFiles.filter((f) => !kept.has(f)) };
@@ -408,7 +431,9 @@ export class Store {
       const previous = old ? this.extentsOf(old).filter((e) => e.size > 0) : [];
       const extents = written.size > 0 || previous.length === 0 ? [...previous, { file: written.file, size: written.size }] : previous;
       const { etag, crc64 } = bytesOf(old);
-      const objectMeta = old ? { ...meta, contentType: old.contentType, acl: old.acl, headers: old.headers, storageClass: old.storageClass } : meta;
+      const objectMeta = old
+        ? { ...meta, contentType: old.contentType, acl: old.acl, headers: old.headers, storageClass: old.storageClass, tags: old.tags }
+        : meta;
       const recorded = this.recordObjectBytes(
         bucket,
         key,
@@ -471,6 +496,21 @@ export class Store {
 
   setObjectAcl(bucket: string, key: string, acl: ObjectAcl): void {
     this.q.objectAcl.run(acl, bucket, key);
+  }
+
+  /** False when there is no such object. */
+  setObjectTags(bucket: string, key: string, tags: ObjectTags): boolean {
+    return this.q.objectTags.run(JSON.stringify(tags), bucket, key).changes === 1;
+  }
+
+  /** Objects under `prefix` last modified before `beforeMs`, keys after `after`, at most `limit` (lifecycle expiry). */
+  objectsModifiedBefore(bucket: string, prefix: string, beforeMs: number, after: string, limit: number): ObjectRow[] {
+    const out: ObjectRow[] = [];
+    for (const raw of this.q.objectsBefore.iterate(bucket, prefix, after, beforeMs, limit) as IterableIterator<Raw>) {
+      if (!(raw.key as string).startsWith(prefix)) break;
+      out.push(toObject(raw));
+    }
+    return out;
   }
 
   /** Lexicographic (UTF-8 byte order) listing with prefix, delimiter and marker, like ListObjects (see listing-pages.ts). */

@@ -11,7 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { startPublisher, type Publisher } from '../../src/push/index.js';
-import { presignedUrl, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
+import { ossClient, presignedUrl, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, HLS_JS_PATH, playerPage, type PlayerState } from '../helpers/player-page.js';
 
@@ -91,6 +91,9 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
       viewport: { width: 640, height: 360 },
       timeout: 15_000,
     });
+
+    // A private bucket played with presigned URLs needs a CORS rule as much as a public one (the sign-url --create rule).
+    await ossClient(emu, privateBucket).putBucketCORS(privateBucket, [{ allowedOrigin: '*', allowedMethod: ['GET', 'HEAD'], allowedHeader: '*' }] as never);
 
     await Promise.all(publishers.map((p) => p.started));
     // hls.js treats a 404 on the first playlist load as fatal: open players once each playlist lists a segment.
@@ -190,7 +193,23 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
     return `played ${played(s).toFixed(1)} s to currentTime ${s.currentTime.toFixed(1)}, ${s.decodedFrames} frames, ${s.fragsLoaded} fragments, ${playlists.length} playlist loads (${revalidated} answered 304)`;
   }
 
+  it('cannot play from another origin while the bucket has no CORS rule, as on real OSS', { timeout: 40_000 }, async () => {
+    await ossClient(emu, publicBucket).deleteBucketCORS(publicBucket);
+    const player = await openPlayer(`${emu.endpoint}/${publicBucket}/${CHANNEL}/playlist.m3u8`);
+    const s = await player.waitUntil((st) => st.fatal !== null, 'hls.js to give up on the playlist');
+    // The emulator served the playlist (public-read), without CORS headers: Chromium withheld it from the page.
+    expect(s.fatal).toBe('networkError/manifestLoadError');
+    expect(s.decodedFrames).toBe(0);
+    const playlist = player.responses().find((r) => new URL(r.url).pathname.endsWith('.m3u8'))!;
+    expect(playlist.status).toBe(200);
+    expect(playlist.headers['access-control-allow-origin']).toBeUndefined();
+    expect(player.pageErrors.join('\n')).toMatch(/blocked by CORS policy/);
+    await player.page.close();
+  });
+
   it('plays a public-read channel at 640x360 from another origin, fragment after fragment', { timeout: 40_000 }, async () => {
+    // The rule a web player's bucket needs on OSS: its page's origin may GET (and HEAD) playlists and segments.
+    await ossClient(emu, publicBucket).putBucketCORS(publicBucket, [{ allowedOrigin: pageOrigin, allowedMethod: ['GET', 'HEAD'] }] as never);
     const player = await openPlayer(`${emu.endpoint}/${publicBucket}/${CHANNEL}/playlist.m3u8`);
     const s = await player.waitUntil(isPlaying, 'hls.js to play the public channel');
     const summary = expectRealPlayback(s, player, publicBucket);

@@ -4,10 +4,12 @@ import { abortMultipartUpload } from './abort-multipart-upload.js';
 import { appendObject } from './append-object.js';
 import { completeMultipartUpload } from './complete-multipart-upload.js';
 import { deleteBucket } from './delete-bucket.js';
+import { deleteBucketCors } from './delete-bucket-cors.js';
 import { deleteLiveChannel } from './delete-live-channel.js';
 import { deleteMultipleObjects } from './delete-multiple-objects.js';
 import { deleteObject } from './delete-object.js';
 import { getBucketAcl } from './get-bucket-acl.js';
+import { getBucketCors } from './get-bucket-cors.js';
 import { getBucketInfo } from './get-bucket-info.js';
 import { getBucketLocation } from './get-bucket-location.js';
 import { getBucketStat } from './get-bucket-stat.js';
@@ -29,6 +31,7 @@ import { listParts } from './list-parts.js';
 import { postVodPlaylist } from './post-vod-playlist.js';
 import { putBucket } from './put-bucket.js';
 import { putBucketAcl } from './put-bucket-acl.js';
+import { putBucketCors } from './put-bucket-cors.js';
 import { putLiveChannel } from './put-live-channel.js';
 import { putLiveChannelStatus } from './put-live-channel-status.js';
 import { putObject } from './put-object.js';
@@ -74,4 +77,7 @@ export const operations: Record<OperationName, Operation> = {
   ListParts: listParts,
   AppendObject: appendObject,
   RestoreObject: restoreObject,
+  PutBucketCors: putBucketCors,
+  GetBucketCors: getBucketCors,
+  DeleteBucketCors: deleteBucketCors,
 };

@@ -139,4 +139,26 @@ export const ossErrors = {
   invalidObjectState: () => new OssError(403, 'InvalidObjectState', "The operation is not valid for the object's state"),
   restoreAlreadyInProgress: () => new OssError(409, 'RestoreAlreadyInProgress', "The archive file's restore is still in progress."),
   operationNotSupported: (message: string) => new OssError(400, 'OperationNotSupported', message),
+
+  // Bucket rules (CORS, referer, lifecycle, configuration documents), tagging, symlink, PostObject, callback
+  accessForbidden: (message: string) => new OssError(403, 'AccessForbidden', message),
+  refererDenied: (ec: '0003-00000501' | '0003-00000502' | '0003-00000503') =>
+    new OssError(403, 'AccessDenied', 'You are denied by bucket referer policy.', [], ec),
+  noSuchCorsConfiguration: (bucket: string) =>
+    new OssError(404, 'NoSuchCORSConfiguration', 'The CORS Configuration does not exist.', [['BucketName', bucket]], '0034-00000001'),
+  noSuchLifecycle: (bucket: string) =>
+    new OssError(404, 'NoSuchLifecycle', 'No Row found in Lifecycle Table.', [['BucketName', bucket]]),
+  noSuchBucketPolicy: (bucket: string) =>
+    new OssError(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist.', [['BucketName', bucket]]),
+  noSuchWebsiteConfiguration: (bucket: string) =>
+    new OssError(404, 'NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration.', [['BucketName', bucket]]),
+  noSuchServerSideEncryptionRule: (bucket: string) =>
+    new OssError(404, 'NoSuchServerSideEncryptionRule', 'The server side encryption configuration was not found.', [['BucketName', bucket]]),
+  invalidTag: (message: string) => new OssError(400, 'InvalidTag', message),
+  badRequest: (message: string) => new OssError(400, 'BadRequest', message),
+  symlinkTargetNotExist: (target: string) =>
+    new OssError(404, 'SymlinkTargetNotExist', 'The symlink target object does not exist.', [['SymlinkTarget', target]]),
+  invalidTargetType: () => new OssError(400, 'InvalidTargetType', 'The symlink target object type is not supported.'),
+  invalidPolicyDocument: (message: string) => new OssError(400, 'InvalidPolicyDocument', message),
+  callbackFailed: (message: string) => new OssError(203, 'CallbackFailed', message),
 } as const;

@@ -84,3 +84,18 @@ export function childNode(node: XmlNode, name: string): XmlNode | XmlNode[] | un
   if (typeof node === 'string') return undefined;
   return node[name];
 }
+
+/** Every direct child named `name`, in document order (one element or a repeated one); [] when absent. */
+export function childNodes(node: XmlNode, name: string): XmlNode[] {
+  const child = childNode(node, name);
+  if (child === undefined) return [];
+  return Array.isArray(child) ? child : [child];
+}
+
+/** Texts of every direct child named `name`; an element with children where text is expected is MalformedXML. */
+export function childTexts(node: XmlNode, name: string): string[] {
+  return childNodes(node, name).map((c) => {
+    if (typeof c !== 'string') throw ossErrors.malformedXml();
+    return c;
+  });
+}

@@ -121,7 +121,8 @@ describe('object operations through ali-oss', () => {
     expect(await expired.text()).toContain('Request has expired.');
   });
 
-  it('answers CORS preflight and exposes ETag to browser players', async () => {
+  it('answers CORS preflight from the bucket rule and exposes ETag to browser players', async () => {
+    await client.putBucketCORS(bucket, [{ allowedOrigin: '*', allowedMethod: ['GET', 'HEAD'], allowedHeader: '*', exposeHeader: 'ETag' }] as never);
     const pre = await fetch(`${emu.endpoint}/${bucket}/x.m3u8`, {
       method: 'OPTIONS',
       headers: { Origin: 'http://player.local', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' },

@@ -1,0 +1,52 @@
+import type { Db } from './database.js';
+
+/** The bucket-level configuration documents OSS keeps per bucket, one document per kind. */
+export type BucketConfigKind = 'cors' | 'referer' | 'lifecycle' | 'tagging' | 'encryption' | 'policy' | 'logging' | 'website';
+
+/**
+ * Bucket configuration documents (`bucket_configs`): opaque text (JSON or XML) per bucket and kind. What a document
+ * means (validation, defaults, enforcement) is decided in oss/, not here.
+ */
+export class BucketConfigs {
+  private readonly q;
+
+  constructor(db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.q = {
+      get: p('SELECT doc FROM bucket_configs WHERE bucket = ? AND kind = ?'),
+      put: p(`INSERT INTO bucket_configs (bucket, kind, doc) VALUES (?, ?, ?)
+              ON CONFLICT (bucket, kind) DO UPDATE SET doc = excluded.doc`),
+      delete: p('DELETE FROM bucket_configs WHERE bucket = ? AND kind = ?'),
+      deleteBucket: p('DELETE FROM bucket_configs WHERE bucket = ?'),
+      ofKind: p('SELECT bucket, doc FROM bucket_configs WHERE kind = ? ORDER BY bucket'),
+      all: p('DELETE FROM bucket_configs'),
+    };
+  }
+
+  get(bucket: string, kind: BucketConfigKind): string | undefined {
+    return (this.q.get.get(bucket, kind) as { doc: string } | undefined)?.doc;
+  }
+
+  put(bucket: string, kind: BucketConfigKind, doc: string): void {
+    this.q.put.run(bucket, kind, doc);
+  }
+
+  /** False when the bucket had no document of that kind. */
+  delete(bucket: string, kind: BucketConfigKind): boolean {
+    return this.q.delete.run(bucket, kind).changes === 1;
+  }
+
+  /** Every bucket's document of one kind (the lifecycle runner walks them all). */
+  ofKind(kind: BucketConfigKind): Array<{ bucket: string; doc: string }> {
+    return this.q.ofKind.all(kind) as Array<{ bucket: string; doc: string }>;
+  }
+
+  /** A deleted bucket takes its configuration with it (a bucket created again under that name starts clean). */
+  deleteBucket(bucket: string): void {
+    this.q.deleteBucket.run(bucket);
+  }
+
+  reset(): void {
+    this.q.all.run();
+  }
+}
