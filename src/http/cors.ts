@@ -12,9 +12,9 @@ import {
 import type { Services } from '../oss/operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
 import { resolveTarget, type ResolveOptions } from '../oss/wire/request-target.js';
+import { isAdminRequest } from './admin-guard.js';
 
 const EXPOSED = 'ETag, x-oss-request-id, Content-Range, Content-Length, Accept-Ranges, Last-Modified, x-oss-ec';
-const isAdmin = (url: string) => url.startsWith('/-/');
 
 /**
  * `--cors permissive`: every origin allowed on every OSS request, whatever the bucket's rules (the emulator's behaviour
@@ -22,7 +22,7 @@ const isAdmin = (url: string) => url.startsWith('/-/');
  */
 export function applyPermissiveCors(request: FastifyRequest, reply: FastifyReply): void {
   const origin = request.headers.origin;
-  if (!origin || isAdmin(request.url)) return;
+  if (!origin || isAdminRequest(request)) return;
   reply.header('access-control-allow-origin', origin);
   reply.header('vary', 'Origin');
   reply.header('access-control-expose-headers', EXPOSED);
@@ -50,13 +50,13 @@ export function createPreflight(services: Services) {
     const headers = request.headers['access-control-request-headers'] as string | undefined;
     const origin = request.headers.origin;
     if (config.cors === 'permissive') {
-      if (isAdmin(request.url)) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
+      if (isAdminRequest(request)) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
       reply.header('access-control-allow-methods', method ?? 'GET, HEAD, PUT, POST, DELETE');
       if (headers) reply.header('access-control-allow-headers', headers);
       reply.header('access-control-max-age', '600');
       return reply.code(200).header('content-length', 0).send();
     }
-    if (isAdmin(request.url)) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
+    if (isAdminRequest(request)) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
     if (!origin) throw ossErrors.accessForbidden('CORSResponse: Insufficient information. Origin request header needed.');
     if (!method) throw ossErrors.accessForbidden('CORSResponse: Invalid Access-Control-Request-Method: null');
     const target = resolveTarget(request.headers.host ?? '', request.raw.url ?? '/', resolveOptions);

@@ -80,7 +80,8 @@ describe('admin API guard (/-/)', () => {
     const preflight = await send(emu, 'OPTIONS', '/-/reset', { origin: 'http://evil.example', 'access-control-request-method': 'POST' });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
-    // The OSS API itself keeps its permissive CORS for browser players.
+    // The OSS API itself answers browser players from the bucket's CORS rules.
+    await ossClient(emu).putBucketCORS('guard-canary', [{ allowedOrigin: '*', allowedMethod: 'GET' }] as never);
     const oss = await send(emu, 'GET', '/guard-canary/x.m3u8', { origin: 'http://player.example' });
     expect(oss.headers['access-control-allow-origin']).toBe('http://player.example');
   });
