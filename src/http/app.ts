@@ -4,7 +4,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { OperationName } from '../oss/detect-operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, Services } from '../oss/operation.js';
-import { installAdminGuard } from './admin-guard.js';
+import { installAdminGuard, isAdminRequest } from './admin-guard.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerTestControlRoutes } from './admin/index.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
