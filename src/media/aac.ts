@@ -67,7 +67,7 @@ export function parseAudioTag(body: Buffer): AudioTag {
 export function parseAudioSpecificConfig(buf: Buffer): AudioSpecificConfig {
   const r = new BitReader(buf, 'AudioSpecificConfig');
   let objectType = readObjectType(r);
-  let [samplingFrequencyIndex, sampleRate] = readSampleRate(r);
+  const [samplingFrequencyIndex, sampleRate] = readSampleRate(r);
   const channelConfiguration = r.bits(4);
   let extensionSampleRate: number | undefined;
   if (objectType === AOT_SBR || objectType === AOT_PS) {

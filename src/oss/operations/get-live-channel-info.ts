@@ -1,6 +1,5 @@
 import { requireChannel } from '../live/channel-lookup.js';
 import type { Operation } from '../operation.js';
-import { int } from './report-integer.js';
 
 export const getLiveChannelInfo: Operation = (ctx) => {
   const c = requireChannel(ctx, ctx.key);
