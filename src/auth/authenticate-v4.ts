@@ -31,14 +31,41 @@ export function verifyV4Header(req: SignedRequest, authorization: string, creden
   if (Math.abs(skewNowMs - requestMs) > MAX_CLOCK_SKEW_MS) {
     throw withEc(ossErrors.requestTimeTooSkewed(timestamp, formatServerTime(skewNowMs)), AUTH_EC.skewed);
   }
+  checkPayloadHash(req);
+  checkScopeDate(parsed.scope, requestMs);
   return check(req, req.query, parsed.additionalHeaders, { ...parsed, secret, timestamp });
 }
 
 const PRESIGN_V4_MISSING =
   'Query-string authentication requires the x-oss-signature-version, x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature parameters';
 
-/** `?x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=…&x-oss-date=…&x-oss-expires=…&x-oss-signature=…`. */
-export function verifyV4Presigned(req: SignedRequest, credentials: Credentials, nowMs: number): string {
+/** The longest lifetime of a V4 presigned URL (OSS: 1 s to 7 days, EC 0002-00000232). */
+export const MAX_V4_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+/** OSS V4 does not sign payloads: the only accepted x-oss-content-sha256 is UNSIGNED-PAYLOAD (EC 0002-00000214). */
+function checkPayloadHash(req: SignedRequest): void {
+  const declared = req.headers['x-oss-content-sha256'];
+  if (declared !== undefined && declared !== 'UNSIGNED-PAYLOAD') {
+    throw ossErrors.invalidArgument('Invalid x-oss-content-sha256: OSS V4 signatures require UNSIGNED-PAYLOAD.', [
+      ['ArgumentName', 'x-oss-content-sha256'],
+      ['ArgumentValue', declared],
+    ], AUTH_EC.v4ContentSha256);
+  }
+}
+
+/** The credential scope's date is the day (UTC) of x-oss-date: a signature cannot be moved to another day. */
+function checkScopeDate(scope: V4Scope, requestMs: number): void {
+  const day = new Date(requestMs).toISOString().slice(0, 10).replace(/-/g, '');
+  if (scope.date !== day) {
+    throw ossErrors.accessDenied(`Invalid credential date ${scope.date}: it must be the date of x-oss-date (${day}).`);
+  }
+}
+
+/**
+ * `?x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=…&x-oss-date=…&x-oss-expires=…&x-oss-signature=…`.
+ * nowMs (the emulator clock) decides expiry; skewNowMs (the clients' clock) bounds how far in the future x-oss-date may be.
+ */
+export function verifyV4Presigned(req: SignedRequest, credentials: Credentials, nowMs: number, skewNowMs: number = nowMs): string {
   const version = queryValue(req.query, 'x-oss-signature-version');
   const credential = queryValue(req.query, 'x-oss-credential');
   const timestamp = queryValue(req.query, 'x-oss-date');
@@ -52,8 +79,18 @@ export function verifyV4Presigned(req: SignedRequest, credentials: Credentials, 
   if (signedAtMs === undefined || !/^\d+$/.test(expires)) {
     throw ossErrors.accessDenied('Invalid date (x-oss-date must be yyyyMMddTHHmmssZ, x-oss-expires seconds).');
   }
+  const lifetime = Number(expires);
+  if (lifetime < 1 || lifetime > MAX_V4_PRESIGN_SECONDS) {
+    throw withEc(ossErrors.accessDenied(`x-oss-expires must be between 1 and ${MAX_V4_PRESIGN_SECONDS} seconds, got ${expires}.`), AUTH_EC.v4Expires);
+  }
+  // A URL signed "in the future" would outlive the 7-day cap: x-oss-date may lead the clock by the skew window only.
+  if (signedAtMs - skewNowMs > MAX_CLOCK_SKEW_MS) {
+    throw withEc(ossErrors.requestTimeTooSkewed(timestamp, formatServerTime(skewNowMs)), AUTH_EC.skewed);
+  }
+  checkPayloadHash(req);
+  checkScopeDate(parsed.scope, signedAtMs);
   // x-oss-expires is relative to x-oss-date (go-v2 authQuery, ali-oss signatureUrlV4, Java OSSV4Signer.presign).
-  if (nowMs > signedAtMs + Number(expires) * 1000) throw ossErrors.accessDenied('Request has expired.');
+  if (nowMs > signedAtMs + lifetime * 1000) throw ossErrors.accessDenied('Request has expired.');
   const secret = credentials.secretFor(parsed.accessKeyId);
   if (secret === undefined) throw ossErrors.invalidAccessKeyId(parsed.accessKeyId);
 

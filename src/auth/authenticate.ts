@@ -52,7 +52,7 @@ export function authenticate(input: AuthInput, credentials: Credentials, nowMs: 
   }
   if (has(V4_QUERY_AUTH)) {
     if (queryValue(req.query, 'x-oss-signature-version') === 'OSS2') throw ossErrors.notImplemented('Signature version 2 (OSS2)');
-    return user(verifyV4Presigned(req, credentials, nowMs));
+    return user(verifyV4Presigned(req, credentials, nowMs, skewNowMs));
   }
   if (has(V1_QUERY_AUTH)) return user(verifyV1Presigned(req, credentials, nowMs));
   return { kind: 'anonymous' };

@@ -38,6 +38,10 @@ export const AUTH_EC = {
   noDate: '0002-00000503',
   /** Request time too far from server time. */
   skewed: '0002-00000504',
+  /** V4: x-oss-content-sha256 other than UNSIGNED-PAYLOAD. */
+  v4ContentSha256: '0002-00000214',
+  /** V4 presigned: x-oss-expires outside 1..604800 s. */
+  v4Expires: '0002-00000232',
 } as const;
 
 export const MISSING_DATE_MESSAGE = 'OSS authentication requires a valid Date.';

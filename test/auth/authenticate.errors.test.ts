@@ -260,3 +260,50 @@ describe('V4 presigned URL', () => {
     expect(error(withParam(input, 'x-oss-credential', cred.replace(/^ak\//, 'nobody/'))).code).toBe('InvalidAccessKeyId');
   });
 });
+
+describe('V4 lifetime, dates and payload hash (issue 14 item 7)', () => {
+  const DAY = 24 * 3600 * 1000;
+  const presignedAt = (signedAtMs: number, expiresSeconds: number, scopeDate?: string): AuthInput => {
+    const query = presignV4({ ...BASE, headers: {}, additionalHeaders: [], accessKeyId: 'ak', accessKeySecret: 'test-secret', region: 'cn-hangzhou', nowMs: signedAtMs, expiresSeconds });
+    if (scopeDate === undefined) return { ...BASE, headers: {}, query };
+    return withParam({ ...BASE, headers: {}, query }, 'x-oss-credential', `ak/${scopeDate}/cn-hangzhou/oss/aliyun_v4_request`);
+  };
+
+  it('accepts the 7-day maximum, refuses 604801 s and 10 years with EC 0002-00000232', () => {
+    expect(authenticate(presignedAt(NOW, 604800), credentials, NOW + 604800_000)).toEqual({ kind: 'user', accessKeyId: 'ak' });
+    for (const seconds of [604801, 10 * 365 * 86400]) {
+      const e = error(presignedAt(NOW, seconds));
+      expect([e.status, e.code, e.ec]).toEqual([403, 'AccessDenied', '0002-00000232']);
+      expect(e.message).toContain('between 1 and 604800 seconds');
+    }
+  });
+
+  it('refuses x-oss-expires=0 as an invalid lifetime, not as "expired"', () => {
+    const e = error(presignedAt(NOW, 0));
+    expect(e.ec).toBe('0002-00000232');
+    expect(e.message).not.toBe('Request has expired.');
+  });
+
+  it('refuses an x-oss-date five years ahead (beyond the 15-minute skew) and accepts one 14 minutes ahead', () => {
+    const e = error(presignedAt(NOW + 5 * 365 * DAY, 3600));
+    expect([e.status, e.code, e.ec]).toEqual([403, 'RequestTimeTooSkewed', '0002-00000504']);
+    expect(authenticate(presignedAt(NOW + 14 * MIN, 3600), credentials, NOW)).toEqual({ kind: 'user', accessKeyId: 'ak' });
+  });
+
+  it('refuses a credential scope dated another day than x-oss-date (presigned and header)', () => {
+    expect(summary(error(presignedAt(NOW, 600, '20250416'))).slice(0, 2)).toEqual([403, 'AccessDenied']);
+    const input = v4Request(NOW);
+    const authorization = String(input.headers['authorization']).replace('/20250417/', '/20250416/');
+    const e = error({ ...input, headers: { ...input.headers, authorization } });
+    expect([e.status, e.code]).toEqual([403, 'AccessDenied']);
+    expect(e.message).toContain('20250416');
+  });
+
+  it('refuses x-oss-content-sha256 other than UNSIGNED-PAYLOAD with EC 0002-00000214', () => {
+    const input = v4Request(NOW);
+    const sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const e = error({ ...input, headers: { ...input.headers, 'x-oss-content-sha256': sha } });
+    expect([e.status, e.code, e.ec]).toEqual([400, 'InvalidArgument', '0002-00000214']);
+    expect(authenticate(input, credentials, NOW)).toEqual({ kind: 'user', accessKeyId: 'ak' });
+  });
+});
