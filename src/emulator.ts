@@ -6,6 +6,8 @@ import { buildHttpApp } from './http/app.js';
 import { createIngest, type IngestOptions } from './live/ingest.js';
 import { LiveRegistry } from './live/live-registry.js';
 import { createRtmpServer } from './live/rtmp/index.js';
+import { EventBus, type WaitOptions } from './events/event-bus.js';
+import type { EmulatorEvent, EventFilter } from './events/event-types.js';
 import { createLogger, type Logger } from './logger.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
 import { operations } from './oss/operations/index.js';
@@ -35,7 +37,24 @@ export interface Emulator {
   services: Services;
   /** The emulator's one clock: `now()`, `set(time)`, `advance('1h')`, `freeze()`, `resume()`, `real()`, `state()`. */
   clock: ControlledClock;
+  /**
+   * Resolves with the first `count` (default 1) matching events, counting those already retained (since start or the
+   * last reset; narrow with `{ since: emu.events.cursor() }`). Rejects with EventTimeoutError after timeoutMs (10 s).
+   */
+  waitFor(filter: EventFilter & { count?: number }, options?: WaitOptions): Promise<EmulatorEvent[]>;
+  /** The next matching event after the call. */
+  nextEvent(filter?: EventFilter, options?: Omit<WaitOptions, 'since'>): Promise<EmulatorEvent>;
+  /** `for await (const e of emu.events({ type: 'segment-committed' }))`; also `emu.events.cursor()`, `emu.events.recent()`. */
+  events: EmulatorEvents;
   close(): Promise<void>;
+}
+
+export interface EmulatorEvents {
+  (filter?: EventFilter, options?: { since?: number }): AsyncIterableIterator<EmulatorEvent>;
+  /** Id of the latest event so far (0 before any). */
+  cursor(): number;
+  /** Retained events matching the filter with id > since, oldest first. */
+  recent(filter?: EventFilter, since?: number, limit?: number): EmulatorEvent[];
 }
 
 /** Tracks open sockets so close() ends keep-alive connections instead of waiting for them. */
@@ -61,7 +80,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   clock.onTimerError = (err) => log.error({ err }, 'a clock timer failed');
   const store = Store.open({ dataDir: config.dataDir, inMemory: config.inMemory });
   const live = new LiveRegistry();
-  const services: Services = { store, clock, config, live };
+  const events = new EventBus(clock);
+  store.onObjectChange = (change) =>
+    change.kind === 'written'
+      ? events.emit('object-written', { bucket: change.row.bucket, key: change.row.key, size: change.row.size, etag: change.row.etag, contentType: change.row.contentType })
+      : events.emit('object-deleted', { bucket: change.bucket, key: change.key });
+  clock.onChange((change) => events.emit('clock-changed', change));
+  const services: Services = { store, clock, config, live, events };
   const credentials = new Credentials(config.credentials);
 
   let httpPort: number | undefined;
@@ -77,6 +102,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Publishes finish writing before the wipe, so nothing they write survives it.
     await ingest.endAll('emulator reset');
     store.reset();
+    // Retained events describe state that is gone: waitFor counts from the reset on.
+    events.clearRetained();
+    events.emit('state-reset', {});
   };
   const app = buildHttpApp({ services, credentials, operations, logger: log, reset });
   await app.ready();
@@ -118,6 +146,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     config,
     services,
     clock,
+    waitFor: (filter, waitOptions) => events.waitFor(filter, waitOptions),
+    nextEvent: (filter = {}, waitOptions) => events.next(filter, waitOptions),
+    events: Object.assign((filter: EventFilter = {}, streamOptions: { since?: number } = {}) => events.stream(filter, streamOptions), {
+      cursor: () => events.cursor(),
+      recent: (filter: EventFilter = {}, since = 0, limit?: number) => events.recent(filter, since, limit),
+    }),
     close: () =>
       (closed ??= (async () => {
         httpListener.close();

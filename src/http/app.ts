@@ -79,6 +79,21 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       return done();
     }
     const r = requestLog.record(request, reply, options.services.clock.now());
+    // Every OSS error answer is also an event (tests' waitFor, GET /-/events).
+    if (r.code !== undefined) {
+      options.services.events.emit('request-failed', {
+        requestId: r.id,
+        method: r.method,
+        url: r.url,
+        ...(r.operation ? { operation: r.operation } : {}),
+        ...(r.bucket ? { bucket: r.bucket } : {}),
+        ...(r.key ? { key: r.key } : {}),
+        status: r.status,
+        code: r.code,
+        message: r.message ?? '',
+        injected: r.injected,
+      });
+    }
     // Success stays quiet; every refused OSS request is one line at the default level: the fastest way to see why.
     if (r.status >= 400 && r.status < 500) {
       request.log.info(

@@ -16,6 +16,8 @@ export interface RequestRecord {
   message: string | undefined;
   ec: string | undefined;
   ms: number;
+  /** True when an injected fault (POST /-/faults) produced this answer. */
+  injected: boolean;
 }
 
 interface Facts {
@@ -25,6 +27,7 @@ interface Facts {
   code?: string;
   message?: string;
   ec?: string;
+  injected?: boolean;
 }
 
 const facts = new WeakMap<FastifyRequest, Facts>();
@@ -56,6 +59,7 @@ export class RequestLog {
       message: f.message,
       ec: f.ec,
       ms: Math.round(reply.elapsedTime),
+      injected: f.injected === true,
     };
     this.records.push(record);
     if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { M3U8_CONTENT_TYPE } from '../media/m3u8.js';
 import type { Services } from '../oss/operation.js';
 import { LiveSession } from './live-session.js';
-import { decidePublish } from './publish-policy.js';
+import { decidePublish, locate } from './publish-policy.js';
 import { endedPlaylistOf } from './segment-writer.js';
 import { SnapshotService } from './snapshot.js';
 import type { PublishDecision, PublishRequest, RtmpHooks } from './rtmp/types.js';
@@ -42,6 +42,14 @@ export function createIngest(services: Services, credentials: Credentials, log: 
     const who = { conn: req.connectionId, app: req.app, stream: req.streamName, remote: remoteAddrOf(req.remoteAddress, req.remotePort) };
     if (!verdict.allow) {
       log.warn({ ...who, code: verdict.code }, `publish refused: ${verdict.description}`);
+      const { bucket, channel } = locate(req, services);
+      services.events.emit('publish-refused', {
+        ...(bucket ? { bucket } : {}),
+        ...(channel ? { channel } : {}),
+        code: verdict.code,
+        reason: verdict.description,
+        remoteAddr: who.remote,
+      });
       return { accept: false, code: verdict.code, description: verdict.description };
     }
     const { target } = verdict;
@@ -72,12 +80,19 @@ export function createIngest(services: Services, credentials: Credentials, log: 
     sessions.add(session);
     void session.done.then(() => sessions.delete(session));
     log.info({ ...who, bucket: target.bucket, channel: target.channel.name, playlist: target.playlistName }, 'publish accepted');
+    services.events.emit('publish-start', {
+      bucket: target.bucket,
+      channel: target.channel.name,
+      publishId,
+      remoteAddr: who.remote,
+      playlistName: target.playlistName,
+    });
     return { accept: true, sink: session };
   };
 
   async function endAll(reason: string): Promise<void> {
     const pending = [...sessions];
-    for (const session of pending) session.kick(reason);
+    for (const session of pending) session.kick(reason, 'shutdown');
     await Promise.all(pending.map((s) => s.done));
   }
 

@@ -1,3 +1,5 @@
+import type { PublishEndReason } from '../events/event-types.js';
+
 /** Codec facts of a live stream, as GetLiveChannelStat reports them. */
 export interface LiveVideoStat {
   width: number;
@@ -29,8 +31,8 @@ export interface LivePublish {
   readonly channel: string;
   readonly publishId: number;
   stat(): LiveStat;
-  /** Ends the publish from the server side (channel disabled, emulator closing). */
-  kick(reason: string): void;
+  /** Ends the publish from the server side (channel disabled, emulator closing); `as` is what events report. */
+  kick(reason: string, as?: PublishEndReason): void;
 }
 
 const keyOf = (bucket: string, channel: string) => `${bucket}\u0000${channel}`;

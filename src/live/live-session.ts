@@ -1,3 +1,4 @@
+import type { PublishEndReason } from '../events/event-types.js';
 import type { Logger } from '../logger.js';
 import { HlsSegmenter, type SegmenterEvent } from '../media/hls-segmenter.js';
 import type { Services } from '../oss/operation.js';
@@ -7,6 +8,15 @@ import type { PublishTarget } from './publish-policy.js';
 import type { MediaEndReason, MediaPacket, MediaSink, RefusalStatus } from './rtmp/types.js';
 import { SegmentWriter, type PendingSegment } from './segment-writer.js';
 import type { SnapshotSink } from './snapshot.js';
+
+/** How the connection ended, in the words events use (FIN and RST as on the wire). */
+const END_REASONS: Readonly<Record<MediaEndReason, PublishEndReason>> = {
+  closed: 'FIN',
+  reset: 'RST',
+  timeout: 'idle',
+  kicked: 'kicked',
+  error: 'error',
+};
 
 export interface LiveSessionOptions {
   services: Services;
@@ -57,6 +67,8 @@ export class LiveSession implements MediaSink, LivePublish {
   private inputPaused = false;
   private failed = false;
   private readonly warnings: string[] = [];
+  /** Set when the server ends the publish (kick), so publish-end says why rather than just 'kicked'. */
+  private endedAs: { reason: PublishEndReason; detail: string } | undefined;
   private ended = false;
   private resolveDone!: () => void;
 
@@ -92,6 +104,7 @@ export class LiveSession implements MediaSink, LivePublish {
     } catch (err) {
       // OSS keeps H.264 only: a stream it cannot record is ended, with the reason in the log.
       this.failed = true;
+      this.endedAs ??= { reason: 'refused-media', detail: (err as Error).message };
       this.opts.log.warn({ bucket: this.bucket, channel: this.channel, err: (err as Error).message }, 'refusing stream media; disconnecting');
       this.opts.kickConnection((err as Error).message, { code: 'NetStream.Publish.Rejected', description: (err as Error).message });
       return;
@@ -114,19 +127,28 @@ export class LiveSession implements MediaSink, LivePublish {
       }
     }
     const snapshotsDone = this.opts.snapshots?.stop();
+    const { bucket, channel, publishId } = this;
     this.commits = this.commits
-      .then(() => this.writer.finish())
+      .then(async () => {
+        if (await this.writer.finish()) {
+          services.events.emit('playlist-updated', { bucket, channel, key: this.writer.playlistKey, ...this.writer.playlistWindow, ended: true });
+        }
+      })
       .catch((err: unknown) => log.error({ err }, 'could not finalise the playlist'))
       .then(() => snapshotsDone)
       .then(() => {
         services.store.closePublish(this.publishId, endedMs);
         services.live.release(this);
         log.info({ bucket: this.bucket, channel: this.channel, reason }, 'publish ended');
+        const endedAs = this.endedAs ?? { reason: END_REASONS[reason], detail: undefined };
+        services.events.emit('publish-end', { bucket, channel, publishId, reason: endedAs.reason, ...(endedAs.detail ? { detail: endedAs.detail } : {}) });
         this.resolveDone();
       });
   }
 
-  kick(reason: string): void {
+  /** Ends the publish from the server side; `as` is the reason events report (default 'kicked'). */
+  kick(reason: string, as: PublishEndReason = 'kicked'): void {
+    this.endedAs ??= { reason: as, detail: reason };
     this.opts.kickConnection(reason);
   }
 
@@ -191,8 +213,22 @@ export class LiveSession implements MediaSink, LivePublish {
         const segment = await this.writer.commit(pending);
         onSegmentVisible?.(Date.now() - arrivedMs);
         log.debug({ key: segment.key, durationMs: segment.durationMs }, 'segment committed');
+        const { bucket, channel, publishId } = this;
+        services.events.emit('segment-committed', {
+          bucket,
+          channel,
+          key: segment.key,
+          sequence: segment.sequence,
+          duration: segment.durationMs / 1000,
+          durationMs: segment.durationMs,
+          startMs: segment.startWallMs,
+          publishId,
+        });
+        services.events.emit('playlist-updated', { bucket, channel, key: this.writer.playlistKey, ...this.writer.playlistWindow, ended: false });
       } catch (err) {
         log.error({ err, bucket: this.bucket, channel: this.channel }, 'could not write a segment');
+        // A full disk ends the publish (as a real ingest server drops the stream) instead of losing every later segment.
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') this.kick('disk full', 'disk-full');
       }
     });
   }

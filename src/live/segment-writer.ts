@@ -98,11 +98,17 @@ export class SegmentWriter {
     return { key, sequence, startWallMs: pending.startWallMs, durationMs };
   }
 
-  /** Rewrites the live playlist with #EXT-X-ENDLIST once the publish is over (when it produced any segment). */
-  async finish(): Promise<void> {
-    if (this.window.length === 0) return;
+  /** What the live playlist lists now: its media sequence and how many segments. */
+  get playlistWindow(): { mediaSequence: number; segments: number } {
+    return { mediaSequence: this.firstInWindow, segments: this.window.length };
+  }
+
+  /** Rewrites the live playlist with #EXT-X-ENDLIST once the publish is over; false when it produced no segment. */
+  async finish(): Promise<boolean> {
+    if (this.window.length === 0) return false;
     const playlist = await this.writePlaylist(true);
     this.store.commitObject(this.opts.bucket, this.playlistKey, playlist, { contentType: M3U8_CONTENT_TYPE, lastModifiedMs: this.clock.now() });
+    return true;
   }
 
   private writePlaylist(ended: boolean): Promise<WrittenFile> {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '../auth/authenticate.js';
 import type { ControlledClock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { QueryPairs } from './wire/request-target.js';
 import type { XmlValue } from './wire/xml.js';
 import type { LiveRegistry } from '../live/live-registry.js';
@@ -18,6 +19,8 @@ export interface Services {
   clock: ControlledClock;
   config: Config;
   live: LiveRegistry;
+  /** Emit what happened (see src/events/event-types.ts); tests and the console listen. */
+  events: EventBus;
 }
 
 /** One resolved, authenticated request, as an operation sees it. */

@@ -59,6 +59,8 @@ export interface ListObjectsPage {
 
 /** Runs inside a commit's transaction with the row it would replace; throws to refuse the commit. */
 export type CommitGuard = (current: ObjectRow | undefined) => void;
+/** An object written or deleted, as told to Store.onObjectChange after it committed. */
+export type ObjectChange = { kind: 'written'; row: ObjectRow } | { kind: 'deleted'; bucket: string; key: string };
 
 export const etagOf = (md5: Buffer): string => `"${md5.toString('hex').toUpperCase()}"`;
 
@@ -138,6 +140,10 @@ export class Store {
   private readonly db: Db;
   private readonly ownedTempDir: string | undefined;
   private readonly q;
+  /** Object changes made inside the running transaction, told to onObjectChange once it commits. */
+  private pendingChanges: ObjectChange[] = [];
+  /** Told about every object written or deleted, after the change is committed (the event bus listens). */
+  onObjectChange: ((change: ObjectChange) => void) | undefined;
 
   private constructor(db: Db, files: ObjectFiles, ownedTempDir: string | undefined) {
     this.db = db;
@@ -223,7 +229,27 @@ export class Store {
 
   /** Runs fn in one SQLite transaction (read-modify-write without interleaving). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const outermost = !this.db.inTransaction;
+    try {
+      const result = this.db.transaction(fn)();
+      if (outermost) this.flushChanges();
+      return result;
+    } catch (err) {
+      if (outermost) this.pendingChanges = [];
+      throw err;
+    }
+  }
+
+  private objectChanged(change: ObjectChange): void {
+    if (!this.onObjectChange) return;
+    this.pendingChanges.push(change);
+    if (!this.db.inTransaction) this.flushChanges();
+  }
+
+  private flushChanges(): void {
+    const changes = this.pendingChanges;
+    this.pendingChanges = [];
+    for (const change of changes) this.onObjectChange?.(change);
   }
 
   /** Wipes every row and every stored byte. */
@@ -338,6 +364,7 @@ export class Store {
       symlinkTarget: row.symlinkTarget ?? null,
     });
     extents?.forEach((e, seq) => this.q.extentInsert.run(bucket, key, seq, e.file, e.size));
+    this.objectChanged({ kind: 'written', row });
     const kept = new Set(extents ? extents.map((e) => e.file) : [bytes.file]);
     return { row, replaced: oldFiles.filter((f) => !kept.has(f)) };
   }
@@ -488,6 +515,7 @@ export class Store {
       const all = this.extentsOf(row).map((e) => e.file);
       if (row.extents > 0) this.q.extentsDelete.run(bucket, key);
       this.q.objectDelete.run(bucket, key);
+      this.objectChanged({ kind: 'deleted', bucket, key });
       return all;
     });
     if (files) this.removeFiles(files);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../oss/operation.js';
 import { adminScope } from './admin-json.js';
 import { registerClockRoutes } from './clock-routes.js';
+import { registerEventRoutes } from './events-routes.js';
 
 export interface TestControlDeps {
   services: Services;
@@ -11,5 +12,6 @@ export interface TestControlDeps {
 export function registerTestControlRoutes(app: FastifyInstance, deps: TestControlDeps): void {
   adminScope(app, (scope) => {
     registerClockRoutes(scope, deps.services.clock);
+    registerEventRoutes(scope, deps.services.events);
   });
 }

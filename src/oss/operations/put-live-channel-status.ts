@@ -16,7 +16,7 @@ function kickAfterGrace(services: Services, bucket: string, channel: string): vo
     } catch {
       return; // The emulator closed (store gone) before the grace ran out: nobody is left to kick.
     }
-    if (status === 'disabled') services.live.get(bucket, channel)?.kick('channel disabled');
+    if (status === 'disabled') services.live.get(bucket, channel)?.kick('channel disabled', 'disabled');
   }, services.config.disableGraceMs);
   timer.unref();
 }
