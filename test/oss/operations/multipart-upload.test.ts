@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../src/emulator.js';
 import { crc64Of } from '../../../src/store/crc64.js';
@@ -282,5 +285,41 @@ describe('multipartUploadCopy (the SDK helper)', () => {
     const sourceData = { sourceKey: 'helper-src.bin', sourceBucketName: bucket } as never;
     await client.multipartUploadCopy('helper-dst.bin', sourceData, { partSize: 100 * KB });
     expect(Buffer.compare((await client.get('helper-dst.bin')).content as Buffer, source)).toBe(0);
+  });
+});
+
+describe('files on disk', () => {
+  it('abort and complete leave no orphan file: exactly the files of the objects remain', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'emu-mp-files-'));
+    const disk = await startTestEmulator({ inMemory: false, dataDir });
+    try {
+      const c = ossClient(disk, 'files');
+      await c.putBucket('files');
+      const files = () => readdirSync(join(dataDir, 'objects')).flatMap((shard) => readdirSync(join(dataDir, 'objects', shard)));
+      const settle = () => new Promise((r) => setTimeout(r, 200));
+      const aborted = await c.initMultipartUpload('gone');
+      for (const n of [1, 2, 3]) await c.uploadPart('gone', aborted.uploadId, n, randomBytes(1000), 0, 1000);
+      expect(files()).toHaveLength(3);
+      await c.abortMultipartUpload('gone', aborted.uploadId);
+      await settle();
+      expect(files()).toHaveLength(0);
+      // Complete with two of three parts (one uploaded twice): the object keeps two files, nothing else stays.
+      const kept = await c.initMultipartUpload('kept');
+      const etags = [];
+      for (const n of [1, 1, 2, 3]) etags[n] = (await c.uploadPart('kept', kept.uploadId, n, randomBytes(100 * KB), 0, 100 * KB)).etag;
+      await c.completeMultipartUpload('kept', kept.uploadId, [{ number: 1, etag: etags[1]! }, { number: 3, etag: etags[3]! }]);
+      await settle();
+      expect(files()).toHaveLength(2);
+      // Overwriting the multipart object with a PutObject drops both of its files; deleting drops the last one.
+      await c.put('kept', Buffer.from('small'));
+      await settle();
+      expect(files()).toHaveLength(1);
+      await c.delete('kept');
+      await settle();
+      expect(files()).toHaveLength(0);
+    } finally {
+      await disk.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
