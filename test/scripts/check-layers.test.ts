@@ -123,3 +123,10 @@ describe('importEdges', () => {
     ]);
   });
 });
+
+describe('LAYERS', () => {
+  it('puts shared/ under every other layer: anything may import it, it imports nothing above', () => {
+    expect(checkLayers(['store/store.ts', 'shared/clock.ts'], [edge('store/store.ts', 'shared/clock.ts')])).toEqual([]);
+    expect(kinds(['shared/clock.ts', 'store/store.ts'], [edge('shared/clock.ts', 'store/store.ts')])).toEqual(['upward']);
+  });
+});
