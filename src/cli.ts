@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, flagSpecs, fromFlagsAndEnv } from './config.js';
 import { startEmulator } from './emulator.js';
+import { DataDirInUseError } from './store/data-dir-lock.js';
 
 const USAGE = `oss-live-emulator — local Alibaba Cloud OSS LiveChannel emulator (OSS REST API + RTMP ingest to HLS)
 
@@ -57,6 +58,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     emulator = await startEmulator(parsed.config);
   } catch (err) {
+    if (err instanceof DataDirInUseError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
     const e = err as NodeJS.ErrnoException & { port?: number };
     if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw err;
     process.stderr.write(`cannot listen on ${parsed.config.host}:${e.port ?? '?'}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}; choose another with --http-port / --rtmp-port\n`);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BucketConfigs } from './bucket-configs.js';
 import { openDatabase, type Db } from './database.js';
+import { lockDataDir, sweepDeadTempDirs, type DataDirLock } from './data-dir-lock.js';
 import { pageListing } from './listing-pages.js';
 import { ObjectFiles, type WrittenFile } from './object-files.js';
 import { openExtents, type ByteSpan } from './object-reader.js';
@@ -61,6 +62,9 @@ export interface ListObjectsPage {
 export type CommitGuard = (current: ObjectRow | undefined) => void;
 /** An object written or deleted, as told to Store.onObjectChange after it committed. */
 export type ObjectChange = { kind: 'written'; row: ObjectRow } | { kind: 'deleted'; bucket: string; key: string };
+
+/** `--in-memory` keeps its object bytes in `<tmpdir>/oss-live-emulator-XXXXXX`. */
+export const TEMP_DIR_PREFIX = 'oss-live-emulator-';
 
 export const etagOf = (md5: Buffer): string => `"${md5.toString('hex').toUpperCase()}"`;
 
@@ -139,6 +143,8 @@ export class Store {
   readonly bucketConfigs: BucketConfigs;
   private readonly db: Db;
   private readonly ownedTempDir: string | undefined;
+  /** Held from open to close: no second emulator works on this directory meanwhile. */
+  private lock: DataDirLock | undefined;
   private readonly q;
   /** Object changes made inside the running transaction, told to onObjectChange once it commits. */
   private pendingChanges: ObjectChange[] = [];
@@ -208,22 +214,37 @@ export class Store {
     };
   }
 
+  /** Throws DataDirInUseError (before touching anything else) when another emulator holds the directory. */
   static open(options: StoreOptions): Store {
     if (options.inMemory) {
-      const dir = mkdtempSync(join(tmpdir(), 'oss-live-emulator-'));
+      // Temp dirs of in-memory emulators killed with -9 never got their exit clean-up: remove those of dead processes.
+      sweepDeadTempDirs(tmpdir(), TEMP_DIR_PREFIX, Date.now());
+      const dir = mkdtempSync(join(tmpdir(), TEMP_DIR_PREFIX));
+      const lock = lockDataDir(dir);
       // In memory nothing survives the process anyway: no fsync.
-      return new Store(openDatabase(':memory:'), new ObjectFiles(dir, false), dir);
+      const store = new Store(openDatabase(':memory:'), new ObjectFiles(dir, false), dir);
+      store.lock = lock;
+      return store;
     }
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir, true), undefined);
-    store.files.sweep((file) => store.isFileReferenced(file));
-    return store;
+    const lock = lockDataDir(dataDir);
+    try {
+      const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir, true), undefined);
+      store.lock = lock;
+      store.files.sweep((file) => store.isFileReferenced(file));
+      return store;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
   }
 
   /** Closes SQLite; in-memory mode also removes its temp directory (asynchronously: it may hold many segments). */
   async close(): Promise<void> {
     this.db.close();
+    this.lock?.release();
+    this.lock = undefined;
     if (this.ownedTempDir) await rm(this.ownedTempDir, { recursive: true, force: true });
   }
 
