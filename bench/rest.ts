@@ -2,7 +2,7 @@
 // process, against a bare Fastify route in the same setup (server in its own child, same load generator).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { remuxFlvToTs } from '../src/media/hls-segmenter.js';
+import { remuxFlvToTs } from '../src/media/hls/hls-segmenter.js';
 import { FIXTURE_720P, type BenchContext } from './lib/bench-context.js';
 import { startEmulatorProcess } from './lib/emulator-process.js';
 import { createBucket, createChannel, ossOk, rawRequest } from './lib/oss-client.js';

@@ -1,7 +1,7 @@
 import { signRtmpUrl } from './auth/rtmp-signature.js';
 import { ensureChannel, type CreatedAcl } from './cli-oss-requests.js';
 import { ConfigError, fromFlagsAndEnv } from './config.js';
-import { plainObjectUrl, signedPlaylistUrl } from './oss/live/signed-play-url.js';
+import { plainObjectUrl, signedPlaylistUrl } from './oss/live-channel/signed-play-url.js';
 
 const HELP = `oss-live-emulator sign-url — a signed RTMP publish URL, ready for ffmpeg and OBS
 

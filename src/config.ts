@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Credential } from './auth/credentials.js';
-import { ClockError, parseClockSetting } from './clock.js';
+import { ClockError, parseClockSetting } from './shared/clock.js';
 
 /** Everything the emulator needs to run. Only fromFlagsAndEnv() reads process.env. */
 export interface Config {

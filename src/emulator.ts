@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Credentials } from './auth/credentials.js';
-import { ControlledClock, parseClockSetting, systemClock, type Clock } from './clock.js';
+import { ControlledClock, parseClockSetting, systemClock, type Clock } from './shared/clock.js';
 import { defaultConfig, type Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { createIngest, type IngestOptions } from './live/ingest.js';
@@ -8,11 +8,22 @@ import { LiveRegistry } from './live/live-registry.js';
 import { createRtmpServer } from './live/rtmp/index.js';
 import { EventBus, type WaitOptions } from './events/event-bus.js';
 import type { EmulatorEvent, EventFilter } from './events/event-types.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type PinoLogger } from './shared/logger.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
 import { operations } from './oss/operations/index.js';
-import type { Services } from './oss/operation.js';
 import { Store } from './store/store.js';
+
+/**
+ * The composition: everything the emulator is made of, built once by startEmulator(). Each part is handed only the
+ * slice it declares (OperationServices, IngestServices, AdminServices, PipelineConfig, …), never this whole.
+ */
+export interface Services {
+  store: Store;
+  clock: ControlledClock;
+  config: Config;
+  live: LiveRegistry;
+  events: EventBus;
+}
 
 export interface EmulatorOptions extends Partial<Omit<Config, 'clock'>> {
   /**
@@ -20,7 +31,7 @@ export interface EmulatorOptions extends Partial<Omit<Config, 'clock'>> {
    * time source it runs on (a ManualClock in unit tests). Either way `emulator.clock` moves it afterwards.
    */
   clock?: Clock | string;
-  logger?: Logger;
+  logger?: PinoLogger;
   ingest?: IngestOptions;
 }
 
@@ -106,7 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     events.clearRetained();
     events.emit('state-reset', {});
   };
-  const app = buildHttpApp({ services, credentials, operations, logger: log, reset });
+  const app = buildHttpApp({ services, admin: services, config, credentials, operations, logger: log, reset });
   await app.ready();
 
   const sockets = new Set<Socket>();

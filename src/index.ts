@@ -3,4 +3,4 @@ export { startEmulator, type Emulator, type EmulatorOptions } from './emulator.j
 export { defaultConfig, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type Config } from './config.js';
 export { signRtmpUrl, type SignRtmpUrlInput } from './auth/rtmp-signature.js';
 export { publishFlv, startPublisher, RtmpPublishError, type Publisher, type PublishFlvOptions, type PublishResult } from './push/index.js';
-export { ControlledClock, ManualClock, parseDuration, systemClock, type Clock, type ClockState, type ClockTimer, type ClockChange } from './clock.js';
+export { ControlledClock, ManualClock, parseDuration, systemClock, type Clock, type ClockState, type ClockTimer, type ClockChange } from './shared/clock.js';

@@ -2,7 +2,7 @@
 // `seconds` have passed. argv[2]: JSON { files: string[], seconds, warmupSeconds }.
 // -> result { files: [{ file, inputBytes, outputBytes, runs, seconds, cpuSeconds, inputMBps }] }
 import { readFileSync } from 'node:fs';
-import { remuxFlvToTs } from '../../src/media/hls-segmenter.js';
+import { remuxFlvToTs } from '../../src/media/hls/hls-segmenter.js';
 import { tellParent } from '../lib/ts-child.js';
 
 const { files, seconds, warmupSeconds } = JSON.parse(process.argv[2] ?? '{}') as { files: string[]; seconds: number; warmupSeconds: number };

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { startEmulator as startFromSource } from '../../src/emulator.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { sniffProtocol } from '../../src/net/protocol-sniffer.js';
 import { onParentMessage, tellParent } from '../lib/ts-child.js';
 

@@ -2,7 +2,8 @@ import { ossErrors } from '../oss/wire/errors.js';
 import type { Credentials } from './credentials.js';
 import { MAX_CLOCK_SKEW_MS, formatServerTime, parseRequestTime } from './request-time.js';
 import { hmacSha1Base64, v1StringToSign } from './signature-v1.js';
-import { AUTH_EC, invalidAuthorization, missingDate, queryValue, withEc, type SignedRequest } from './signed-request.js';
+import { AUTH_EC, invalidAuthorization, missingDate, withEc, type SignedRequest } from './signed-request.js';
+import { queryValue } from '../oss/wire/request-target.js';
 import { constantTimeEqual } from './verify.js';
 
 /** `Authorization: OSS <AccessKeyId>:<Signature>` (spec §3.1). Returns the AccessKeyId or throws OssError. */

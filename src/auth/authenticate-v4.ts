@@ -12,7 +12,8 @@ import {
   type EmptyValueStyle,
   type V4Scope,
 } from './signature-v4.js';
-import { AUTH_EC, invalidAuthorization, missingDate, queryValue, withEc, type SignedRequest } from './signed-request.js';
+import { AUTH_EC, invalidAuthorization, missingDate, withEc, type SignedRequest } from './signed-request.js';
+import { queryValue } from '../oss/wire/request-target.js';
 import { isV1Subresource } from './subresources.js';
 import { constantTimeEqual } from './verify.js';
 

@@ -3,7 +3,8 @@ import { verifyV1Header, verifyV1Presigned } from './authenticate-v1.js';
 import { verifyV4Header, verifyV4Presigned } from './authenticate-v4.js';
 import type { Credentials } from './credentials.js';
 import { V4_ALGORITHM } from './signature-v4.js';
-import { flattenHeaders, invalidAuthorization, queryValue, type SignedRequest } from './signed-request.js';
+import { queryValue, type QueryPairs } from '../oss/wire/request-target.js';
+import { flattenHeaders, invalidAuthorization, type SignedRequest } from './signed-request.js';
 
 export { verifyRtmpSignature, type RtmpSignatureInput, type RtmpVerdict } from './verify-rtmp.js';
 
@@ -14,7 +15,7 @@ export interface AuthInput {
   /** Decoded object key / channel path ('' or undefined = bucket level). */
   key: string | undefined;
   /** Decoded query pairs in arrival order; a bare `?live` arrives as ['live', '']. */
-  query: ReadonlyArray<readonly [string, string]>;
+  query: QueryPairs;
   /** Node's lowercase headers. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
+import type { QueryPairs } from '../oss/wire/request-target.js';
 import { isV1Subresource } from './subresources.js';
-
-/** Query pairs as they arrived, decoded; a bare `?live` is `['live', '']`. */
-export type QueryPairs = ReadonlyArray<readonly [string, string]>;
 
 export interface V1StringToSignInput {
   method: string;

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { QueryPairs } from './signature-v1.js';
+import type { QueryPairs } from '../oss/wire/request-target.js';
 
 export const V4_ALGORITHM = 'OSS4-HMAC-SHA256';
 const TERMINATOR = 'aliyun_v4_request';

@@ -1,5 +1,5 @@
 import { OssError, ossErrors } from '../oss/wire/errors.js';
-import type { QueryPairs } from './signature-v1.js';
+import type { QueryPairs } from '../oss/wire/request-target.js';
 
 /** The request as every verifier sees it: headers flattened to one string each. */
 export interface SignedRequest {
@@ -18,11 +18,6 @@ export function flattenHeaders(headers: Readonly<Record<string, string | string[
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   return out;
-}
-
-/** First value of a query parameter (SDKs never repeat the auth parameters). */
-export function queryValue(query: QueryPairs, name: string): string | undefined {
-  return query.find(([k]) => k === name)?.[1];
 }
 
 /** Re-issues a factory error with OSS's EC code, keeping Code/Message/extra from ossErrors. */

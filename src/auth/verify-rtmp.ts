@@ -1,3 +1,4 @@
+import { queryValue, type QueryPairs } from '../oss/wire/request-target.js';
 import type { Credentials } from './credentials.js';
 import { rtmpStringToSign } from './rtmp-signature.js';
 import { hmacSha1Base64 } from './signature-v1.js';
@@ -7,7 +8,7 @@ export interface RtmpSignatureInput {
   bucket: string;
   channel: string;
   /** Decoded query of the publish URL, in arrival order. */
-  params: ReadonlyArray<readonly [string, string]>;
+  params: QueryPairs;
 }
 
 export type RtmpVerdict =
@@ -20,7 +21,7 @@ export type RtmpVerdict =
  * an established push outlives it. Callers decide whether a signature is required at all (public-read-write).
  */
 export function verifyRtmpSignature(input: RtmpSignatureInput, credentials: Credentials, nowMs: number): RtmpVerdict {
-  const get = (name: string) => input.params.find(([k]) => k === name)?.[1];
+  const get = (name: string) => queryValue(input.params, name);
   const accessKeyId = get('OSSAccessKeyId');
   const expires = get('Expires');
   const provided = get('Signature');

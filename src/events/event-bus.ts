@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../shared/clock.js';
 import { matches, type EmulatorEvent, type EventFilter, type EventPayloads, type EventType } from './event-types.js';
 
 export interface WaitOptions {

@@ -1,12 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { plainObjectUrl, signedPlaylistUrl } from '../oss/live/signed-play-url.js';
-import type { Services } from '../oss/operation.js';
+import type { Credential } from '../auth/credentials.js';
+import type { EventBus } from '../events/event-bus.js';
+import { plainObjectUrl, signedPlaylistUrl } from '../oss/live-channel/signed-play-url.js';
+import type { LivePublishes } from '../oss/live-publishes.js';
+import type { ControlledClock } from '../shared/clock.js';
+import type { Store } from '../store/store.js';
+
+/** What the admin API reads: channels from the store, who is live, the time, the credentials that sign play URLs. */
+export interface AdminServices {
+  store: Store;
+  clock: ControlledClock;
+  live: LivePublishes;
+  config: { credentials: readonly Credential[] };
+  events: EventBus;
+}
 
 /** How long the signed play URLs the admin API hands out stay valid. */
 const ADMIN_PLAY_URL_TTL_SEC = 6 * 3600;
 
 /** Admin API under `/-/`: no bucket can be named `-`, so these never clash with OSS paths. Not signed. */
-export function registerAdminRoutes(app: FastifyInstance, services: Services, reset: () => Promise<void>): void {
+export function registerAdminRoutes(app: FastifyInstance, services: AdminServices, reset: () => Promise<void>): void {
   const { store, live, clock } = services;
   const startedMs = clock.now();
 

@@ -3,13 +3,13 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Credentials } from '../auth/credentials.js';
 import type { OperationName } from '../oss/detect-operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
-import type { Operation, Services } from '../oss/operation.js';
+import type { Operation, OperationServices } from '../oss/operation.js';
 import { installAdminGuard, isAdminRequest } from './admin-guard.js';
-import { registerAdminRoutes } from './admin-routes.js';
+import { registerAdminRoutes, type AdminServices } from './admin-routes.js';
 import { registerTestControlRoutes } from './admin/index.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
-import { createPipeline } from './pipeline.js';
+import { createPipeline, type PipelineConfig } from './pipeline.js';
 import { RequestLog } from './request-log.js';
 
 /**
@@ -20,8 +20,20 @@ const requestIdPrefix = randomBytes(4).toString('hex').toUpperCase();
 let requestCounter = 0;
 const newRequestId = (): string => requestIdPrefix + (requestCounter++).toString(16).toUpperCase().padStart(16, '0');
 
+/** The settings the HTTP adapter reads (a slice of the emulator's Config). */
+export interface HttpConfig extends PipelineConfig {
+  /** The address the listeners bind to (the admin guard accepts it as a Host). */
+  host: string;
+  /** An HTTP request (headers and body) must arrive within this long (408 otherwise). */
+  httpRequestTimeoutMs: number;
+}
+
 export interface HttpAppOptions {
-  services: Services;
+  /** What operations get as `ctx.services`. */
+  services: OperationServices;
+  /** What the admin routes under `/-/` read. */
+  admin: AdminServices;
+  config: HttpConfig;
   credentials: Credentials;
   operations: Record<OperationName, Operation>;
   logger: FastifyServerOptions['loggerInstance'];
@@ -51,9 +63,9 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       const body = errorXml(ossErrors.invalidRequest(`The request could not be parsed (${(err as NodeJS.ErrnoException).code ?? 'bad request'}).`), newRequestId(), '');
       socket.end(`HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
-    requestTimeout: options.services.config.httpRequestTimeoutMs,
+    requestTimeout: options.config.httpRequestTimeoutMs,
     // Node enforces requestTimeout/headersTimeout from a periodic check; run it often enough for short test timeouts.
-    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(100, options.services.config.httpRequestTimeoutMs / 4)) },
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(100, options.config.httpRequestTimeoutMs / 4)) },
   }) as unknown as FastifyInstance;
 
   // No pino child per request (a measurable share of a small request's cost): log lines name the request id instead.
@@ -66,11 +78,11 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-oss-request-id', request.id);
     reply.header('server', 'AliyunOSS');
-    if (options.services.config.cors === 'permissive') applyPermissiveCors(request, reply);
+    if (options.config.cors === 'permissive') applyPermissiveCors(request, reply);
     done();
   });
   // Before any route is registered: every route under /-/ (admin-routes.ts or any later file) is covered.
-  const { publicHost, host } = options.services.config;
+  const { publicHost, host } = options.config;
   installAdminGuard(app, { extraHosts: [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase()) });
   const requestLog = options.requestLog ?? new RequestLog();
   app.addHook('onResponse', (request, reply, done) => {
@@ -107,10 +119,10 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
 
-  registerAdminRoutes(app, options.services, options.reset);
-  registerTestControlRoutes(app, { services: options.services });
-  const handle = createPipeline(options.services, options.credentials, options.operations);
-  const preflight = createPreflight(options.services);
+  registerAdminRoutes(app, options.admin, options.reset);
+  registerTestControlRoutes(app, { services: options.admin });
+  const handle = createPipeline(options.services, options.config, options.credentials, options.operations);
+  const preflight = createPreflight({ store: options.services.store, config: options.config });
   app.options('/*', preflight);
   app.options('/', preflight);
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler: handle, exposeHeadRoute: false });

@@ -9,10 +9,16 @@ import {
   requestedHeaders,
   type CorsConfiguration,
 } from '../oss/cors/cors-rules.js';
-import type { Services } from '../oss/operation.js';
+import type { Store } from '../store/store.js';
 import { ossErrors } from '../oss/wire/errors.js';
 import { resolveTarget, type ResolveOptions } from '../oss/wire/request-target.js';
 import { isAdminRequest } from './admin-guard.js';
+
+/** What bucket CORS reads: the buckets' rules, the --cors setting, and the domains that name a bucket in Host. */
+export interface CorsServices {
+  store: Store;
+  config: { cors: 'rules' | 'permissive'; baseDomains: readonly string[] };
+}
 
 const EXPOSED = 'ETag, x-oss-request-id, Content-Range, Content-Length, Accept-Ranges, Last-Modified, x-oss-ec';
 
@@ -32,7 +38,7 @@ export function applyPermissiveCors(request: FastifyRequest, reply: FastifyReply
  * CORS headers on an actual (non-preflight) request, as OSS adds them: only when one of the bucket's rules allows
  * the Origin and the method. Without a matching rule the request is still served; the browser withholds the answer.
  */
-export function applyBucketCors(services: Services, request: FastifyRequest, reply: FastifyReply, bucket: string | undefined): void {
+export function applyBucketCors(services: CorsServices, request: FastifyRequest, reply: FastifyReply, bucket: string | undefined): void {
   const origin = request.headers.origin;
   if (!origin || bucket === undefined || services.config.cors === 'permissive') return;
   const config = readBucketConfig<CorsConfiguration>(services.store, bucket, 'cors');
@@ -41,7 +47,7 @@ export function applyBucketCors(services: Services, request: FastifyRequest, rep
 }
 
 /** OPTIONS: the preflight, answered from the bucket's CORS rules (403 AccessForbidden when none allows it), as OSS. */
-export function createPreflight(services: Services) {
+export function createPreflight(services: CorsServices) {
   const { store, config } = services;
   const resolveOptions: ResolveOptions = { baseDomains: config.baseDomains, bucketExists: (name) => store.getBucket(name) !== undefined };
 

@@ -5,12 +5,21 @@ import type { Credentials } from '../auth/credentials.js';
 import { authorize } from '../oss/access.js';
 import { detectOperation, type OperationName } from '../oss/detect-operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
-import type { Operation, OperationContext, OssReply, Services } from '../oss/operation.js';
+import type { Operation, OperationContext, OperationServices, OssReply } from '../oss/operation.js';
 import { applyBucketCors } from './cors.js';
 import { readBody } from './read-body.js';
 import { noteRequest } from './request-log.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
 import { renderXml } from '../oss/wire/xml.js';
+
+/** The settings the pipeline reads besides the operations' own (a slice of the emulator's Config). */
+export interface PipelineConfig {
+  auth: boolean;
+  /** `permissive` (--cors permissive) skips the buckets' CORS rules. */
+  cors: 'rules' | 'permissive';
+  baseDomains: readonly string[];
+  publicHost: string | undefined;
+}
 
 const OWNER: Principal = { kind: 'user', accessKeyId: '(auth off)' };
 const MAX_KEY_BYTES = 1023;
@@ -19,8 +28,14 @@ const MAX_KEY_BYTES = 1023;
  * The request pipeline, top to bottom: resolve bucket/key/sub-resource -> detect operation -> authenticate ->
  * authorize -> operation -> reply. Errors thrown anywhere reach the one error handler.
  */
-export function createPipeline(services: Services, credentials: Credentials, operations: Record<OperationName, Operation>) {
-  const { store, clock, config } = services;
+export function createPipeline(
+  services: OperationServices,
+  config: PipelineConfig,
+  credentials: Credentials,
+  operations: Record<OperationName, Operation>,
+) {
+  const { store, clock } = services;
+  const cors = { store, config };
   const resolveOptions = { baseDomains: config.baseDomains, bucketExists: (name: string) => store.getBucket(name) !== undefined };
 
   return async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -28,7 +43,7 @@ export function createPipeline(services: Services, credentials: Credentials, ope
     const target = resolveTarget(host, request.raw.url ?? '/', resolveOptions);
     const method = request.method;
     // Before anything can fail: a refusal the page may read (403, 404) carries CORS too when a rule allows the origin.
-    applyBucketCors(services, request, reply, target.bucket);
+    applyBucketCors(cors, request, reply, target.bucket);
     if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw ossErrors.invalidObjectName(target.key.slice(0, 64));
 
     const detected = detectOperation(method, target.bucket, target.key, target.query);

@@ -1,9 +1,12 @@
 import type { Credentials } from '../auth/credentials.js';
-import type { Logger } from '../logger.js';
-import { M3U8_CONTENT_TYPE } from '../media/m3u8.js';
-import type { Services } from '../oss/operation.js';
-import { LiveSession } from './live-session.js';
-import { decidePublish, locate } from './publish-policy.js';
+import type { Logger } from '../shared/logger.js';
+import { M3U8_CONTENT_TYPE } from '../media/hls/m3u8.js';
+import type { ControlledClock } from '../shared/clock.js';
+import type { Store } from '../store/store.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { LiveRegistry } from './live-registry.js';
+import { LiveSession, type LiveSessionServices } from './live-session.js';
+import { decidePublish, locate, type PublishPolicyConfig } from './publish-policy.js';
 import { endedPlaylistOf } from './segment-writer.js';
 import { SnapshotService } from './snapshot.js';
 import type { PublishDecision, PublishRequest, RtmpHooks } from './rtmp/types.js';
@@ -16,6 +19,15 @@ export interface Ingest {
   endAll(reason: string): Promise<void>;
   /** endAll, and stops snapshot work. */
   close(): Promise<void>;
+}
+
+/** What the ingest uses: the store, the clock, the registry of live publishes, and the settings it reads. */
+export interface IngestServices {
+  store: Store;
+  clock: ControlledClock;
+  live: LiveRegistry;
+  events: EventBus;
+  config: PublishPolicyConfig & LiveSessionServices['config'] & { ffmpegPath: string | undefined };
 }
 
 export interface IngestOptions {
@@ -32,7 +44,7 @@ export const remoteAddrOf = (address: string, port: number): string => {
 };
 
 /** RTMP publish decisions and live sessions: the data flow socket -> policy -> session -> segments -> store. */
-export function createIngest(services: Services, credentials: Credentials, log: Logger, options: IngestOptions = {}): Ingest {
+export function createIngest(services: IngestServices, credentials: Credentials, log: Logger, options: IngestOptions = {}): Ingest {
   const sessions = new Set<LiveSession>();
   const { store, clock, live } = services;
   const snapshots = new SnapshotService({ store, clock, log: log.child({ component: 'snapshot' }), ffmpegPath: services.config.ffmpegPath });

@@ -1,9 +1,12 @@
 import type { PublishEndReason } from '../events/event-types.js';
-import type { Logger } from '../logger.js';
-import { HlsSegmenter, type SegmenterEvent } from '../media/hls-segmenter.js';
-import type { Services } from '../oss/operation.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../shared/logger.js';
+import { HlsSegmenter, type SegmenterEvent } from '../media/hls/hls-segmenter.js';
+import type { LivePublish, LiveStat } from '../oss/live-publishes.js';
+import type { ControlledClock } from '../shared/clock.js';
+import type { Store } from '../store/store.js';
 import { BandwidthMeter } from './bandwidth-meter.js';
-import type { LivePublish, LiveStat } from './live-registry.js';
+import type { LiveRegistry } from './live-registry.js';
 import type { PublishTarget } from './publish-policy.js';
 import type { MediaEndReason, MediaPacket, MediaSink, RefusalStatus } from './rtmp/types.js';
 import { SegmentWriter, type PendingSegment } from './segment-writer.js';
@@ -18,8 +21,18 @@ const END_REASONS: Readonly<Record<MediaEndReason, PublishEndReason>> = {
   error: 'error',
 };
 
+/** What a session uses: the store (segments, its history record), the clock, and the registry it leaves when done. */
+export interface LiveSessionServices {
+  store: Store;
+  clock: Pick<ControlledClock, 'now' | 'onChange'>;
+  live: Pick<LiveRegistry, 'release'>;
+  /** The byte cap of one open segment (--segment-max-mb). */
+  config: { segmentMaxBytes: number };
+  events: EventBus;
+}
+
 export interface LiveSessionOptions {
-  services: Services;
+  services: LiveSessionServices;
   log: Logger;
   target: PublishTarget;
   publishId: number;

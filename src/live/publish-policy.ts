@@ -1,7 +1,9 @@
 import { verifyRtmpSignature } from '../auth/authenticate.js';
 import type { Credentials } from '../auth/credentials.js';
 import { bucketFromHost, hostnameOf, parseQuery, queryValue, type QueryPairs } from '../oss/wire/request-target.js';
-import type { Services } from '../oss/operation.js';
+import type { Clock } from '../shared/clock.js';
+import type { Store } from '../store/store.js';
+import type { LiveRegistry } from './live-registry.js';
 import type { ChannelRow } from '../store/rows.js';
 import type { PublishRequest } from './rtmp/types.js';
 
@@ -12,6 +14,21 @@ export interface PublishTarget {
   /** The push's playlistName parameter, else the channel's PlaylistName. */
   playlistName: string;
   accessKeyId: string | undefined;
+}
+
+/** The settings a publish decision reads (a slice of the emulator's Config). */
+export interface PublishPolicyConfig {
+  auth: boolean;
+  defaultBucket: string | undefined;
+  baseDomains: readonly string[];
+}
+
+/** What a publish decision reads: buckets and channels, the time (Expires), who is live, and the settings. */
+export interface PublishPolicyServices {
+  store: Pick<Store, 'getBucket' | 'getChannel' | 'allChannels'>;
+  clock: Clock;
+  config: PublishPolicyConfig;
+  live: Pick<LiveRegistry, 'isLive'>;
 }
 
 export type PolicyVerdict = { allow: true; target: PublishTarget } | { allow: false; code: string; description: string };
@@ -31,7 +48,7 @@ const decode = (s: string): string | undefined => {
  * is the publish name, the bucket is the other path segment, else the tcUrl host's first label
  * (`rtmp://bucket.localhost/live/ch`), else the configured default bucket, else the one bucket holding that channel.
  */
-export function locate(req: PublishRequest, services: Services): { bucket: string | undefined; channel: string | undefined } {
+export function locate(req: PublishRequest, services: Pick<PublishPolicyServices, 'store' | 'config'>): { bucket: string | undefined; channel: string | undefined } {
   const channel = decode(req.streamName);
   const appPath = req.app.split('?')[0]!;
   const segments = appPath.split('/').filter((s) => s !== '');
@@ -79,7 +96,7 @@ const isPlaylistName = (name: string) => name.length >= 6 && name.length <= 128 
  * the channel exists and is enabled, nobody else publishes to it, and the bucket is public-read-write or the URL
  * carries a valid, unexpired V1 RTMP signature. (Expires is never checked again: a push may outlive it.)
  */
-export function decidePublish(req: PublishRequest, services: Services, credentials: Credentials): PolicyVerdict {
+export function decidePublish(req: PublishRequest, services: PublishPolicyServices, credentials: Credentials): PolicyVerdict {
   const misplaced = wholeUrlInServerField(req);
   if (misplaced) return misplaced;
   const { store, config, clock, live } = services;

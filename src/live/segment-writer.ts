@@ -1,6 +1,6 @@
-import { M3U8_CONTENT_TYPE, renderLivePlaylist, type PlaylistSegment } from '../media/m3u8.js';
+import { M3U8_CONTENT_TYPE, renderLivePlaylist, type PlaylistSegment } from '../media/hls/m3u8.js';
 import { createHash, type Hash } from 'node:crypto';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { SegmentRow } from '../store/rows.js';
 import type { WrittenFile } from '../store/object-files.js';
 import type { Store } from '../store/store.js';

@@ -1,24 +1,41 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../auth/authenticate.js';
-import type { ControlledClock } from '../clock.js';
-import type { Config } from '../config.js';
+import type { Credential } from '../auth/credentials.js';
+import type { ControlledClock } from '../shared/clock.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { QueryPairs } from './wire/request-target.js';
 import type { XmlValue } from './wire/xml.js';
-import type { LiveRegistry } from '../live/live-registry.js';
+import type { LivePublishes } from './live-publishes.js';
 import type { Store } from '../store/store.js';
 import type { BucketRow } from '../store/rows.js';
 import type { OperationName } from './detect-operation.js';
 import { ossErrors } from './wire/errors.js';
 
-/** What every operation may use; built once by the composition root. */
-export interface Services {
+/** The settings operations read (a slice of the emulator's Config; add a field here when an operation needs one). */
+export interface OperationConfig {
+  /** host[:port] written into PublishUrls/PlayUrls; undefined = the request's Host. */
+  publicHost: string | undefined;
+  /** Delay before a live publisher is disconnected after its channel is disabled. */
+  disableGraceMs: number;
+  /** Signatures checked (false with --no-auth). */
+  auth: boolean;
+  /** The access key pairs accepted (GetSignedPlaylist signs with the caller's). */
+  credentials: readonly Credential[];
+  /** How long RestoreObject takes before the object is readable. */
+  restoreDelayMs: number;
+}
+
+/**
+ * What operations may use, as `ctx.services.store / .clock / .config / .live`. The composition root (emulator.ts)
+ * builds it; the live side is seen only through LivePublishes, so oss/ never imports live/.
+ */
+export interface OperationServices {
   store: Store;
   /** The emulator's one clock; schedule work due at an emulator time with clock.at()/after() (see CLOCK.md). */
   clock: ControlledClock;
-  config: Config;
-  live: LiveRegistry;
+  config: OperationConfig;
+  live: LivePublishes;
   /** Emit what happened (see src/events/event-types.ts); tests and the console listen. */
   events: EventBus;
 }
@@ -36,7 +53,7 @@ export interface OperationContext {
   pathStyle: boolean;
   /** host[:port] clients used to reach us, for PublishUrls/PlayUrls. */
   publicHost: string;
-  services: Services;
+  services: OperationServices;
   /** The request body, read fully up to `maxBytes` (EntityTooLarge beyond). */
   readBody(maxBytes: number): Promise<Buffer>;
   /** The request body as a stream (PutObject). */

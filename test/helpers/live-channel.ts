@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import type { Emulator, EmulatorOptions } from '../../src/emulator.js';
-import type { LivePublish, LiveStat } from '../../src/live/live-registry.js';
+import type { LivePublish, LiveStat } from '../../src/oss/live-publishes.js';
 import { ossClient, startTestEmulator, uniqueBucket } from './emulator.js';
 
 export { uniqueBucket };

@@ -1,8 +1,8 @@
 // Shared test scaffolding for the RTMP ingest, publisher and sniffer tests.
 import { createHash } from 'node:crypto';
 import { createRtmpServer } from '../../src/live/rtmp/index.js';
+import type { Logger } from '../../src/shared/logger.js';
 import type {
-  Logger,
   MediaEndReason,
   MediaPacket,
   PublishRequest,
@@ -69,7 +69,8 @@ export interface LogLine {
 export function capturingLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at = (level: LogLine['level']) => (obj: object, msg?: string) => lines.push({ level, msg: msg ?? '', obj });
-  return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+  const log: Logger & { lines: LogLine[] } = { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), child: () => log };
+  return log;
 }
 
 /** A server on a free port; `opened` collects it for afterEach cleanup. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseFlv } from '../../src/media/flv.js';
-import type { HlsSegmenter, MediaPacket, SegmenterEvent } from '../../src/media/hls-segmenter.js';
+import type { HlsSegmenter, MediaPacket, SegmenterEvent } from '../../src/media/hls/hls-segmenter.js';
 import { fixturePath } from './fixtures.js';
 
 export interface CollectedSegment {

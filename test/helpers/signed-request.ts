@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import { v1SignedHeaders } from '../../src/auth/signature-v1.js';
 import type { Emulator } from '../../src/emulator.js';
-import { encodeKey } from '../../src/oss/live/channel-urls.js';
+import { encodeKey } from '../../src/oss/live-channel/channel-urls.js';
 
 
 export interface RawRequest {

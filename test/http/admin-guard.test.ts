@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Credentials } from '../../src/auth/credentials.js';
 import type { Emulator } from '../../src/emulator.js';
 import { buildHttpApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { operations } from '../../src/oss/operations/index.js';
 import { ossClient, startTestEmulator } from '../helpers/emulator.js';
 
@@ -114,6 +114,8 @@ describe('admin API guard (/-/)', () => {
   it('covers admin routes that other code registers later, automatically', async () => {
     const app = buildHttpApp({
       services: emu.services,
+      admin: emu.services,
+      config: emu.config,
       credentials: new Credentials(emu.config.credentials),
       operations,
       logger: createLogger('silent'),

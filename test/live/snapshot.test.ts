@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import type { MediaPacket } from '../../src/live/rtmp/types.js';
 import { encodeJpeg, NO_FFMPEG_WARNING, SnapshotService, type JpegEncoder } from '../../src/live/snapshot.js';
 import { resolveFfmpegPath } from '../../src/media/ffmpeg-path.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { ClockError } from '../../clock.js';
+import { ClockError } from '../../shared/clock.js';
 
 /** An admin API refusal: JSON `{ code, message }` with an HTTP status (the admin API speaks JSON, not OSS XML). */
 export class AdminError extends Error {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseDuration, parseInstant, type ControlledClock } from '../../clock.js';
+import { parseDuration, parseInstant, type ControlledClock } from '../../shared/clock.js';
 import { invalidArgument, optionalBoolean, requestFields } from './admin-json.js';
 
 /**

@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../oss/operation.js';
+import type { EventBus } from '../../events/event-bus.js';
+import type { ControlledClock } from '../../shared/clock.js';
 import { adminScope } from './admin-json.js';
 import { registerClockRoutes } from './clock-routes.js';
 import { registerEventRoutes } from './events-routes.js';
 
+/** What the test-control routes use (add a field when a route needs one). */
+export interface TestControlServices {
+  clock: ControlledClock;
+  events: EventBus;
+}
+
 export interface TestControlDeps {
-  services: Services;
+  services: TestControlServices;
 }
 
 /** The test-control admin routes (clock, events, faults, snapshots, OpenAPI), each in its own file, JSON errors. */

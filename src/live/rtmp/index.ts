@@ -2,7 +2,6 @@
 export { createRtmpServer } from './rtmp-server.js';
 export { handleRtmpSocket } from './rtmp-connection.js';
 export { splitPublishName } from './publish-name.js';
-export { silentLogger, type Logger } from './logger.js';
 export type {
   MediaEndReason,
   MediaPacket,

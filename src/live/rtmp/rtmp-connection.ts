@@ -2,7 +2,7 @@
 // sink.end() per accepted publish however the connection ends.
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
-import type { Logger } from './logger.js';
+import type { Logger } from '../../shared/logger.js';
 import { splitPublishName } from './publish-name.js';
 import { createRtmpProtocol, SERVER_WINDOW_ACK_SIZE, type RtmpProtocol } from './rtmp-protocol.js';
 import type {

@@ -1,6 +1,6 @@
 import type net from 'node:net';
-import type { MediaPacket } from '../../media/hls-segmenter.js';
-import type { Logger } from './logger.js';
+import type { MediaPacket } from '../../media/hls/hls-segmenter.js';
+import type { Logger } from '../../shared/logger.js';
 
 /**
  * What the adapter delivers is exactly what the segmenter takes: the RTMP message timestamp (FLV DTS, ms) and the FLV

@@ -1,5 +1,5 @@
 import { ossErrors } from '../wire/errors.js';
-import { requireChannel } from '../live/channel-lookup.js';
+import { requireChannel } from '../live-channel/channel-lookup.js';
 import type { Operation } from '../operation.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { XmlChild } from '../wire/xml.js';
 import { isoSeconds } from '../wire/formats.js';
-import { requireChannel } from '../live/channel-lookup.js';
+import { requireChannel } from '../live-channel/channel-lookup.js';
 import type { Operation } from '../operation.js';
 
 const HISTORY_LIMIT = 10;

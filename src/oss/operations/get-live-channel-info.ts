@@ -1,4 +1,4 @@
-import { requireChannel } from '../live/channel-lookup.js';
+import { requireChannel } from '../live-channel/channel-lookup.js';
 import type { Operation } from '../operation.js';
 
 export const getLiveChannelInfo: Operation = (ctx) => {

@@ -1,7 +1,7 @@
 import type { XmlChild } from '../wire/xml.js';
-import type { LiveStat } from '../../live/live-registry.js';
+import type { LiveStat } from '../live-publishes.js';
 import { isoSeconds } from '../wire/formats.js';
-import { requireChannel } from '../live/channel-lookup.js';
+import { requireChannel } from '../live-channel/channel-lookup.js';
 import type { Operation } from '../operation.js';
 import { int } from './report-integer.js';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { presignV1Query } from '../../auth/signature-v1.js';
-import { M3U8_CONTENT_TYPE } from '../../media/m3u8.js';
+import { M3U8_CONTENT_TYPE } from '../../media/hls/m3u8.js';
 import { etagOf } from '../../store/store.js';
-import { encodeKey } from '../live/channel-urls.js';
+import { encodeKey } from '../live-channel/channel-urls.js';
 import type { Operation, OperationContext } from '../operation.js';
 import { OssError, ossErrors } from '../wire/errors.js';
 import { queryValue } from '../wire/request-target.js';

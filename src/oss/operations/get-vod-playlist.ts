@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { M3U8_CONTENT_TYPE } from '../../media/m3u8.js';
+import { M3U8_CONTENT_TYPE } from '../../media/hls/m3u8.js';
 import { etagOf } from '../../store/store.js';
-import { requireChannel } from '../live/channel-lookup.js';
-import { parseVodSpan, segmentsInVodSpan, vodPlaylistText } from '../live/vod-playlist.js';
+import { requireChannel } from '../live-channel/channel-lookup.js';
+import { parseVodSpan, segmentsInVodSpan, vodPlaylistText } from '../live-channel/vod-playlist.js';
 import type { Operation } from '../operation.js';
 
 export const getVodPlaylist: Operation = (ctx) => {

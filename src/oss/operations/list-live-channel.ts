@@ -2,7 +2,7 @@ import { queryValue } from '../wire/request-target.js';
 import type { XmlChild } from '../wire/xml.js';
 import { ossErrors } from '../wire/errors.js';
 import { isoSeconds } from '../wire/formats.js';
-import { channelUrls, channelUrlsXml, urlBaseOf } from '../live/channel-urls.js';
+import { channelUrls, channelUrlsXml, urlBaseOf } from '../live-channel/channel-urls.js';
 import { requireBucket, type Operation } from '../operation.js';
 
 const DEFAULT_MAX_KEYS = 100;

@@ -1,7 +1,7 @@
-import { M3U8_CONTENT_TYPE } from '../../media/m3u8.js';
+import { M3U8_CONTENT_TYPE } from '../../media/hls/m3u8.js';
 import { ossErrors } from '../wire/errors.js';
-import { requireChannel } from '../live/channel-lookup.js';
-import { parseVodSpan, segmentsInVodSpan, vodPlaylistText } from '../live/vod-playlist.js';
+import { requireChannel } from '../live-channel/channel-lookup.js';
+import { parseVodSpan, segmentsInVodSpan, vodPlaylistText } from '../live-channel/vod-playlist.js';
 import type { Operation } from '../operation.js';
 
 export const postVodPlaylist: Operation = (ctx) => {

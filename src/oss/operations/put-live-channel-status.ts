@@ -1,14 +1,14 @@
 import { queryValue } from '../wire/request-target.js';
 import { ossErrors } from '../wire/errors.js';
-import { parseChannelStatus } from '../live/channel-config.js';
-import { requireChannelName } from '../live/channel-lookup.js';
-import type { Operation, Services } from '../operation.js';
+import { parseChannelStatus } from '../live-channel/channel-config.js';
+import { requireChannelName } from '../live-channel/channel-lookup.js';
+import type { Operation, OperationServices } from '../operation.js';
 
 /**
  * OSS disconnects a live publisher about 10 s after its channel is disabled (config.disableGraceMs here). The status is
  * read again when the time is up: a channel enabled again meanwhile keeps its publisher.
  */
-function kickAfterGrace(services: Services, bucket: string, channel: string): void {
+function kickAfterGrace(services: OperationServices, bucket: string, channel: string): void {
   const timer = setTimeout(() => {
     let status: string | undefined;
     try {

@@ -1,8 +1,8 @@
 import { parseXmlBody } from '../wire/xml.js';
 import { ossErrors } from '../wire/errors.js';
-import { parseChannelConfig } from '../live/channel-config.js';
-import { requireChannelName } from '../live/channel-lookup.js';
-import { channelUrls, channelUrlsXml, urlBaseOf } from '../live/channel-urls.js';
+import { parseChannelConfig } from '../live-channel/channel-config.js';
+import { requireChannelName } from '../live-channel/channel-lookup.js';
+import { channelUrls, channelUrlsXml, urlBaseOf } from '../live-channel/channel-urls.js';
 import type { Operation } from '../operation.js';
 import { checkBodyMd5 } from './object-metadata.js';
 

@@ -1,7 +1,7 @@
 // GetSignedPlaylist (`?x-oss-process=hls/sign`): one presigned playlist URL plays a private bucket end to end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../src/emulator.js';
-import { signedPlaylistUrl } from '../../../src/oss/live/signed-play-url.js';
+import { signedPlaylistUrl } from '../../../src/oss/live-channel/signed-play-url.js';
 import { ossClient, presignedUrl, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 import { errorOf, signedRequest } from '../../helpers/signed-request.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../../src/clock.js';
+import { ManualClock } from '../../../src/shared/clock.js';
 import { aliError, claimLive, errorOf, seedPublish, signedRequest, startLiveFixture, type LiveFixture } from '../../helpers/live-channel.js';
 
 const GRACE_MS = 150;

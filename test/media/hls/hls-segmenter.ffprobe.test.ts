@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HlsSegmenter, remuxFlvToTs } from '../../src/media/hls-segmenter.js';
-import { PID_AUDIO, PID_PAT, PID_PMT, PID_VIDEO } from '../../src/media/ts/constants.js';
-import { fixturePackets, fixturePath, runSegmenter } from '../helpers/segment-run.js';
-import { annexBNalTypes, countAdtsFrames, readPes, readSections, readTsPackets } from '../helpers/ts-inspector.js';
+import { HlsSegmenter, remuxFlvToTs } from '../../../src/media/hls/hls-segmenter.js';
+import { PID_AUDIO, PID_PAT, PID_PMT, PID_VIDEO } from '../../../src/media/ts/constants.js';
+import { fixturePackets, fixturePath, runSegmenter } from '../../helpers/segment-run.js';
+import { annexBNalTypes, countAdtsFrames, readPes, readSections, readTsPackets } from '../../helpers/ts-inspector.js';
 
 const run = promisify(execFile);
 const workDir = mkdtempSync(join(tmpdir(), 'media-hls-'));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedCodecError } from '../../src/media/errors.js';
-import { HlsSegmenter, type MediaPacket } from '../../src/media/hls-segmenter.js';
-import { PID_AUDIO, PID_PMT, PID_VIDEO } from '../../src/media/ts/constants.js';
-import { BitWriter } from '../helpers/bit-writer.js';
-import { aacFrame, aacSequenceHeader, avcFrame, avcSequenceHeader, fakeSlice } from '../helpers/flv-builder.js';
-import { fixturePackets, runSegmenter } from '../helpers/segment-run.js';
-import { countAdtsFrames, readPes, readSections, readTsPackets } from '../helpers/ts-inspector.js';
+import { UnsupportedCodecError } from '../../../src/media/errors.js';
+import { HlsSegmenter, type MediaPacket } from '../../../src/media/hls/hls-segmenter.js';
+import { PID_AUDIO, PID_PMT, PID_VIDEO } from '../../../src/media/ts/constants.js';
+import { BitWriter } from '../../helpers/bit-writer.js';
+import { aacFrame, aacSequenceHeader, avcFrame, avcSequenceHeader, fakeSlice } from '../../helpers/flv-builder.js';
+import { fixturePackets, runSegmenter } from '../../helpers/segment-run.js';
+import { countAdtsFrames, readPes, readSections, readTsPackets } from '../../helpers/ts-inspector.js';
 
 // x264's 1080p SPS (25 fps is not in its VUI: it says 30, so tests also prove fps comes from timestamps).
 const SPS = Buffer.from('67640028acd940780227e5c044000003000400000300f03c60c658', 'hex');

@@ -1,5 +1,5 @@
 import { queryValue, type QueryPairs } from '../wire/request-target.js';
-import { renderVodPlaylist } from '../../media/m3u8.js';
+import { renderVodPlaylist } from '../../media/hls/m3u8.js';
 import type { SegmentRow } from '../../store/rows.js';
 import type { Store } from '../../store/store.js';
 import { ossErrors } from '../wire/errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelUrls, urlBaseOf } from '../../../src/oss/live/channel-urls.js';
+import { channelUrls, urlBaseOf } from '../../../src/oss/live-channel/channel-urls.js';
 
 const request = (publicHost: string, pathStyle: boolean, configured?: string) => ({
   publicHost: configured ?? publicHost,

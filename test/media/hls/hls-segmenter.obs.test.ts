@@ -2,11 +2,11 @@
 // frame of tolerance, so FragDuration 2 gives 2 s segments from the first one on; a keyframe interval longer than
 // FragDuration is warned about once per publish.
 import { describe, expect, it } from 'vitest';
-import { HlsSegmenter, type MediaPacket } from '../../src/media/hls-segmenter.js';
-import { renderVodPlaylist } from '../../src/media/m3u8.js';
-import { UnsupportedCodecError } from '../../src/media/errors.js';
-import { avcFrame, avcSequenceHeader, fakeSlice } from '../helpers/flv-builder.js';
-import { runSegmenter } from '../helpers/segment-run.js';
+import { HlsSegmenter, type MediaPacket } from '../../../src/media/hls/hls-segmenter.js';
+import { renderVodPlaylist } from '../../../src/media/hls/m3u8.js';
+import { UnsupportedCodecError } from '../../../src/media/errors.js';
+import { avcFrame, avcSequenceHeader, fakeSlice } from '../../helpers/flv-builder.js';
+import { runSegmenter } from '../../helpers/segment-run.js';
 
 const SPS = Buffer.from('67640028acd940780227e5c044000003000400000300f03c60c658', 'hex');
 const PPS = Buffer.from('68ebe3cb22c0', 'hex');

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { hostnameOf } from '../wire/request-target.js';
 import type { XmlChild } from '../wire/xml.js';
-import type { Config } from '../../config.js';
+import type { OperationConfig } from '../operation.js';
 
 /** Where the URLs handed out point: the service endpoint (no bucket label) and the addressing style. */
 export interface UrlBase {
@@ -25,7 +25,7 @@ const isIpHost = (host: string): boolean => isIP(hostnameOf(host).replace(/^\[|\
  * always path style (ali-oss with an IP endpoint is virtual-hosted by its Host header, yet must be sent to the IP).
  */
 export function urlBaseOf(
-  ctx: { publicHost: string; pathStyle: boolean; services: { config: Pick<Config, 'publicHost'> } },
+  ctx: { publicHost: string; pathStyle: boolean; services: { config: Pick<OperationConfig, 'publicHost'> } },
   bucket: string,
 ): UrlBase {
   // Unless configured, a virtual-hosted request's public host is its own Host header, `<bucket>.<endpoint>`.

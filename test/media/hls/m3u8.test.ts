@@ -1,6 +1,6 @@
 import { Parser } from 'm3u8-parser';
 import { describe, expect, it } from 'vitest';
-import { renderLivePlaylist, renderVodPlaylist } from '../../src/media/m3u8.js';
+import { renderLivePlaylist, renderVodPlaylist } from '../../../src/media/hls/m3u8.js';
 
 function parse(text: string) {
   const parser = new Parser();

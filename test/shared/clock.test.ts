@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockError, ControlledClock, ManualClock, parseClockSetting, parseDuration, parseInstant } from '../src/clock.js';
+import { ClockError, ControlledClock, ManualClock, parseClockSetting, parseDuration, parseInstant } from '../../src/shared/clock.js';
 
 describe('parseDuration', () => {
   it('reads ms, compact units and ISO 8601 durations', () => {

@@ -1,12 +1,12 @@
-import { adtsParamsFor, channelCount, parseAudioSpecificConfig, parseAudioTag, toAdtsFrame } from './aac.js';
-import type { AdtsParams, AudioSpecificConfig } from './aac.js';
-import type { AccessUnit } from './access-unit.js';
-import { avccToAnnexB, parseAvcDecoderConfig, parseSps, parseVideoTag } from './avc.js';
-import type { AvcDecoderConfig, SpsInfo } from './avc.js';
-import { UnsupportedCodecError } from './errors.js';
-import { parseFlv } from './flv.js';
-import { TimestampNormaliser } from './timestamp-normaliser.js';
-import { TsMuxer } from './ts/muxer.js';
+import { adtsParamsFor, channelCount, parseAudioSpecificConfig, parseAudioTag, toAdtsFrame } from '../aac.js';
+import type { AdtsParams, AudioSpecificConfig } from '../aac.js';
+import type { AccessUnit } from '../access-unit.js';
+import { avccToAnnexB, parseAvcDecoderConfig, parseSps, parseVideoTag } from '../avc.js';
+import type { AvcDecoderConfig, SpsInfo } from '../avc.js';
+import { UnsupportedCodecError } from '../errors.js';
+import { parseFlv } from '../flv.js';
+import { TimestampNormaliser } from '../timestamp-normaliser.js';
+import { TsMuxer } from '../ts/muxer.js';
 
 export interface MediaPacket {
   type: 'audio' | 'video';
