@@ -409,7 +409,7 @@ export class Store {
    * in the commit transaction and may throw to refuse (x-oss-forbid-overwrite). Undefined when the source changed or
    * vanished while its files were being cloned.
    */
-  async copyObject(source: ObjectRow, bucket: string, key: string, meta: NewObject, guard?: () => void): Promise<ObjectRow | undefined> {
+  async copyObject(source: ObjectRow, bucket: string, key: string, meta: NewObject, guard?: CommitGuard): Promise<ObjectRow | undefined> {
     const extents = this.extentsOf(source);
     const clones: Extent[] = [];
     try {
@@ -424,7 +424,7 @@ export class Store {
       outcome = this.transaction(() => {
         const now = this.getObject(source.bucket, source.key);
         if (!now || now.file !== source.file || now.etag !== source.etag) return undefined;
-        guard?.();
+        guard?.(this.getObject(bucket, key));
         const bytes: ObjectBytes = { file: clones[0]!.file, size: source.size, etag: source.etag, crc64: source.crc64, extents: clones };
         return this.recordObjectBytes(bucket, key, bytes, meta);
       });
@@ -451,7 +451,9 @@ export class Store {
       storageClass: meta.storageClass ?? 'Standard',
       lastModifiedMs: meta.lastModifiedMs,
     });
-    return this.getObject(bucket, key);
+    const row = this.getObject(bucket, key);
+    if (row) this.objectChanged({ kind: 'written', row });
+    return row;
   }
 
   /** Removes files no committed row refers to any more (after the transaction that dropped them). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from './database.js';
 import type { ObjectFiles, WrittenFile } from './object-files.js';
 import type { Extent, ObjectRow, PartRow, UploadMeta, UploadRow } from './rows.js';
-import type { NewObject, ObjectBytes, Store } from './store.js';
+import type { CommitGuard, NewObject, ObjectBytes, Store } from './store.js';
 
 export interface ListUploadsQuery {
   bucket: string;
@@ -53,7 +53,7 @@ export class Uploads {
   constructor(
     db: Db,
     private readonly files: ObjectFiles,
-    private readonly store: Pick<Store, 'transaction' | 'recordObjectBytes'>,
+    private readonly store: Pick<Store, 'transaction' | 'recordObjectBytes' | 'getObject'>,
   ) {
     const p = (sql: string) => db.prepare(sql);
     this.q = {
@@ -196,11 +196,11 @@ export class Uploads {
     chosen: readonly PartRow[],
     bytes: { etag: string; crc64: string | undefined },
     meta: NewObject,
-    guard?: () => void,
+    guard?: CommitGuard,
   ): ObjectRow | undefined {
     const outcome = this.store.transaction(() => {
       if (!this.get(upload.uploadId)) return undefined;
-      guard?.();
+      guard?.(this.store.getObject(upload.bucket, upload.key));
       const all = this.allParts(upload.uploadId);
       const kept = new Set(chosen.map((p) => p.file));
       this.q.partsDelete.run(upload.uploadId);

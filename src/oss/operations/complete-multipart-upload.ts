@@ -58,8 +58,8 @@ export const completeMultipartUpload: Operation = async (ctx) => {
     chosen,
     { etag: multipartEtag(chosen), crc64 },
     { ...upload.meta, lastModifiedMs: clock.now(), objectType: 'Multipart' },
-    () => {
-      if (forbid && store.getObject(bucket.name, upload.key)) throw ossErrors.fileAlreadyExists();
+    (current) => {
+      if (forbid && current) throw ossErrors.fileAlreadyExists();
     },
   );
   if (!row) throw ossErrors.noSuchUpload(upload.uploadId);

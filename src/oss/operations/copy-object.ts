@@ -28,14 +28,16 @@ export const copyObject: Operation = async (ctx) => {
     storageClass: storageClassOf(ctx.headers, bucket.storageClass),
     lastModifiedMs: clock.now(),
     objectType: source.objectType === 'Appendable' ? ('Normal' as const) : source.objectType,
+    // x-oss-tagging-directive COPY (the default) keeps the source's tags.
+    tags: source.tags,
   };
   const forbid = forbidsOverwrite(ctx.headers);
   const sameObject = source.bucket === bucket.name && source.key === ctx.key;
   if (sameObject && forbid) throw ossErrors.fileAlreadyExists();
   const row = sameObject
     ? store.updateObjectMeta(bucket.name, ctx.key, { ...meta, objectType: source.objectType })
-    : await store.copyObject(source, bucket.name, ctx.key, meta, () => {
-        if (forbid && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
+    : await store.copyObject(source, bucket.name, ctx.key, meta, (current) => {
+        if (forbid && current) throw ossErrors.fileAlreadyExists();
       });
   // The source was overwritten or deleted while being copied: as if it had never been there.
   if (!row) throw ossErrors.noSuchKey(source.key);
