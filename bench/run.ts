@@ -6,14 +6,15 @@ import { createBenchContext, FFMPEG } from './lib/bench-context.js';
 import { describeMachine } from './lib/machine.js';
 import { renderReport, type BenchReport } from './lib/report.js';
 import { runIngest } from './ingest.js';
+import { runMultipart } from './multipart.js';
 import { runRemux } from './remux.js';
 import { runRest } from './rest.js';
 import { runStartup } from './startup.js';
 
-const BENCHES = ['rest', 'remux', 'ingest', 'startup'] as const;
+const BENCHES = ['rest', 'remux', 'ingest', 'startup', 'multipart'] as const;
 type BenchName = (typeof BENCHES)[number];
 
-const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [flags]]   (no names = all four)
+const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multipart] [flags]]   (no names = all five)
 
   --duration S           ingest: seconds of streaming at each N (default 60)
   --ns LIST              ingest: publisher counts (default 10,50,100,200)
@@ -24,6 +25,10 @@ const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [flags
   --connections N        rest: concurrent connections (default 50)
   --remux-seconds S      remux: seconds of repeats per fixture (default 2)
   --startup-repeats N    startup: spawns per variant (default 5)
+  --multipart-mib N      multipart: object size in MiB (default 1024)
+  --part-mb N            multipart: part size in MB (default 10)
+  --multipart-parallel N multipart: parts in flight (default 4)
+  --multipart-repeats N  multipart: interleaved PutObject/multipart runs, best of each reported (default 2)
   --markdown FILE        also write the report (markdown) to FILE
   --json FILE            also write the raw reports as JSON
   --check                exit 1 when a target is not met (default: report only)
@@ -44,6 +49,10 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '50' },
     'remux-seconds': { type: 'string', default: '2' },
     'startup-repeats': { type: 'string', default: '5' },
+    'multipart-mib': { type: 'string', default: '1024' },
+    'part-mb': { type: 'string', default: '10' },
+    'multipart-parallel': { type: 'string', default: '4' },
+    'multipart-repeats': { type: 'string', default: '2' },
     markdown: { type: 'string' },
     json: { type: 'string' },
     check: { type: 'boolean', default: false },
@@ -94,6 +103,13 @@ for (const name of selected) {
         baselineSeconds: num('baseline-duration'),
         staggerMs: num('stagger-ms'),
         publishersPerProcess: num('per-process'),
+      });
+    else if (name === 'multipart')
+      report = await runMultipart(ctx, {
+        sizeMiB: num('multipart-mib'),
+        partMB: num('part-mb'),
+        parallel: num('multipart-parallel'),
+        repeats: num('multipart-repeats'),
       });
     else report = await runStartup(ctx, { repeats: num('startup-repeats') });
     reports.push(report);

@@ -32,12 +32,12 @@ export interface SegmentCounts extends ChildMessage {
 export async function startEmulatorProcess(
   workDir: string,
   label: string,
-  options: { logLevel?: string; nodeFlags?: string[] } = {},
+  options: { logLevel?: string; nodeFlags?: string[]; dataDir?: string } = {},
 ): Promise<EmulatorProcess> {
   // BENCH_SERVER_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the server under load.
   const extraFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const child = new TsChild(childScript('emulator-server'), {
-    args: [JSON.stringify({ logLevel: options.logLevel ?? 'warn' })],
+    args: [JSON.stringify({ logLevel: options.logLevel ?? 'warn', dataDir: options.dataDir })],
     nodeFlags: [...(options.nodeFlags ?? []), ...extraFlags],
     logFile: join(workDir, `${label}.log`),
   });
