@@ -45,6 +45,8 @@ export function createPipeline(
     // Before anything can fail: a refusal the page may read (403, 404) carries CORS too when a rule allows the origin.
     applyBucketCors(cors, request, reply, target.bucket);
     if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw ossErrors.invalidObjectName(target.key.slice(0, 64));
+    // OSS: an object name cannot start with a forward slash or a backslash.
+    if (target.key.startsWith('/') || target.key.startsWith('\\')) throw ossErrors.invalidObjectName(target.key.slice(0, 64));
 
     const detected = detectOperation(method, target.bucket, target.key, target.query);
     if ('unsupported' in detected) {

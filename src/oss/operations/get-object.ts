@@ -1,3 +1,4 @@
+import { responseHeaderValue } from '../objects/response-header-value.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { queryValue } from '../wire/request-target.js';
 import type { ObjectRow } from '../../store/rows.js';
@@ -79,7 +80,7 @@ export const getObject: Operation = (ctx) => {
   if (restore) headers['x-oss-restore'] = restore;
   for (const name of OVERRIDES) {
     const value = queryValue(ctx.query, `response-${name}`);
-    if (value !== undefined) headers[name] = value;
+    if (value !== undefined) headers[name] = responseHeaderValue(name, value);
   }
   const range = parseRange(ctx.headers.range, row.size);
   const start = range?.start ?? 0;
