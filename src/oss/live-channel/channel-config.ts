@@ -76,7 +76,8 @@ function parseTarget(target: XmlNode): Pick<ChannelConfig, 'type' | 'fragDuratio
   }
   const fragDuration = rawDuration === undefined ? CHANNEL_DEFAULTS.fragDuration : integerIn(rawDuration, 'Target/FragDuration', EC.fragDuration, 1, 100);
   const fragCount = rawCount === undefined ? CHANNEL_DEFAULTS.fragCount : integerIn(rawCount, 'Target/FragCount', EC.fragCount, 1, 100);
-  const playlistName = childText(target, 'PlaylistName') ?? CHANNEL_DEFAULTS.playlistName;
+  // An empty `<PlaylistName/>` means the default, like a missing one: oss2 sends it whenever the caller names none.
+  const playlistName = childText(target, 'PlaylistName') || CHANNEL_DEFAULTS.playlistName;
   validatePlaylistName(playlistName);
   return { type: 'HLS', fragDuration, fragCount, playlistName };
 }

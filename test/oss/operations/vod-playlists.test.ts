@@ -108,9 +108,17 @@ describe('PostVodPlaylist', () => {
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument', message: 'Playlist name must ends with ".m3u8".' });
   });
 
-  it('answers 404 NoSuchLiveChannel for an unknown channel', async () => {
-    const err = await aliError(f.client.createVod('no-such-ch', 'vod.m3u8', { startTime: baseSec, endTime: baseSec + 100 }));
+  it('answers 404 NoSuchLiveChannel for a deleted channel whose recordings are in the span', async () => {
+    await f.client.putChannel('gone-ch', { Target: { Type: 'HLS' } });
+    seedPublish(f.emu, f.bucket, 'gone-ch', { startMs: base, endMs: base + 6000 }, [{ startMs: base, durationMs: 5000 }]);
+    await f.client.deleteChannel('gone-ch');
+    const err = await aliError(f.client.createVod('gone-ch', 'vod.m3u8', { startTime: baseSec, endTime: baseSec + 100 }));
     expect(err).toMatchObject({ status: 404, code: 'NoSuchLiveChannel' });
+  });
+
+  it('answers 400 EC 0044-00000308 for an unknown channel: the span is checked first, as OSS does', async () => {
+    const err = await aliError(f.client.createVod('no-such-ch', 'vod.m3u8', { startTime: baseSec, endTime: baseSec + 100 }));
+    expect(err).toMatchObject({ status: 400, code: 'InvalidArgument', ecCode: '0044-00000308' });
   });
 });
 
