@@ -40,8 +40,10 @@ function loadXmlParsing(): NonNullable<typeof xmlParsing> {
     const parser = new fxp.XMLParser({
       ignoreAttributes: true,
       parseTagValue: false,
-      trimValues: true,
-      processEntities: true,
+      // Text is kept exactly (spaces, CR, TAB, LF): a Description or a key with a trailing space must round-trip.
+      trimValues: false,
+      // Entities are decoded by decodeEntities below, numeric references included (fast-xml-parser leaves `&#34;` as is).
+      processEntities: false,
       ignoreDeclaration: true,
       ignorePiTags: true,
     });
@@ -50,12 +52,44 @@ function loadXmlParsing(): NonNullable<typeof xmlParsing> {
   return xmlParsing;
 }
 
-/** Parses a request body; anything not well-formed, or a document without `root`, is MalformedXML. */
+const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/g;
+const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * One pass over `&…;`, so `&amp;#34;` stays the text `&#34;`. The Go SDK escapes `"` `'` CR TAB LF as `&#34; &#39; &#xD;
+ * &#x9; &#xA;`; a reference to something that is no Unicode scalar value is not well-formed XML.
+ */
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (_match, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return NAMED[name]!;
+    const code = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
+    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) throw ossErrors.malformedXml();
+    return String.fromCodePoint(code);
+  });
+}
+
+/** Decodes every text value; drops the whitespace that only indents child elements (it is not content). */
+function normalize(node: XmlNode): XmlNode {
+  if (typeof node === 'string') return decodeEntities(node);
+  const out: { [name: string]: XmlNode | XmlNode[] } = {};
+  for (const [name, value] of Object.entries(node)) {
+    if (name === '#text' && typeof value === 'string' && value.trim() === '') continue;
+    out[name] = Array.isArray(value) ? value.map(normalize) : normalize(value);
+  }
+  return out;
+}
+
+/**
+ * Parses a request body; anything not well-formed, or a document without `root`, is MalformedXML. Whitespace before
+ * `<?xml` is accepted as OSS accepts it (and a UTF-8 byte order mark).
+ */
 export function parseXmlBody(body: Buffer, root: string): XmlNode {
-  const text = body.toString('utf8');
+  // Line ends are normalized as every XML parser does (XML 1.0 §2.11): a CR survives only as `&#xD;`, as the Go SDK sends it.
+  const text = body.toString('utf8').replace(/^\uFEFF?[ \t\r\n]*/, '').replace(/\r\n?/g, '\n');
   // No DTDs: OSS bodies never need one, and entity expansion is a denial-of-service vector.
   const { parser, validate } = loadXmlParsing();
-  if (!text.trim() || /<!DOCTYPE|<!ENTITY/i.test(text) || validate(text) !== true) throw ossErrors.malformedXml();
+  if (!text || /<!DOCTYPE|<!ENTITY/i.test(text) || validate(text) !== true) throw ossErrors.malformedXml();
   let doc: Record<string, XmlNode>;
   try {
     doc = parser.parse(text) as Record<string, XmlNode>;
@@ -63,8 +97,8 @@ export function parseXmlBody(body: Buffer, root: string): XmlNode {
     throw ossErrors.malformedXml();
   }
   const node = doc[root];
-  if (node === undefined) throw ossErrors.malformedXml();
-  return node;
+  if (node === undefined || Array.isArray(node)) throw ossErrors.malformedXml();
+  return normalize(node);
 }
 
 /** Text of a direct child element, or undefined; a repeated or non-text child is MalformedXML. */
