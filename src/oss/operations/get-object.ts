@@ -41,7 +41,9 @@ const dateOf = (raw: string | undefined): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 
-const etagMatches = (list: string, etag: string) => list.split(',').some((t) => t.trim() === '*' || t.trim() === etag);
+/** ETags compare without their quotes: oss2's resumable download sends them bare, browsers and ali-oss quoted. */
+const unquoted = (tag: string): string => tag.trim().replace(/^"(.*)"$/, '$1');
+const etagMatches = (list: string, etag: string) => list.split(',').some((t) => t.trim() === '*' || unquoted(t) === unquoted(etag));
 
 /** If-Match / If-None-Match / If-(Un)Modified-Since; returns 304 when the client's copy is current. */
 function checkConditions(headers: IncomingHttpHeaders, row: ObjectRow): OssReply | undefined {
