@@ -28,6 +28,9 @@ export interface HttpConfig extends PipelineConfig {
   httpRequestTimeoutMs: number;
 }
 
+/** Content-Type headers set aside while Fastify handles the body (see the onRequest hook). */
+const heldContentType = new WeakMap<object, string>();
+
 export interface HttpAppOptions {
   /** What operations get as `ctx.services`. */
   services: OperationServices;
@@ -79,6 +82,19 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     reply.header('x-oss-request-id', request.id);
     reply.header('server', 'AliyunOSS');
     if (options.config.cors === 'permissive') applyPermissiveCors(request, reply);
+    // Fastify answers 415 to a Content-Type it cannot parse (`abc`, no `/`) before any handler runs; OSS stores any
+    // value as given, and no body is parsed here. Set it aside for Fastify's body step, put it back before the handler
+    // (not for the admin API, whose guard reads it).
+    const contentType = request.headers['content-type'];
+    if (contentType !== undefined && !isAdminRequest(request)) {
+      heldContentType.set(request.raw, contentType);
+      delete request.headers['content-type'];
+    }
+    done();
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    const contentType = heldContentType.get(request.raw);
+    if (contentType !== undefined) request.headers['content-type'] = contentType;
     done();
   });
   // Before any route is registered: every route under /-/ (admin-routes.ts or any later file) is covered.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ObjectAcl, ObjectRow } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
+import { contentTypeByExtension } from '../wire/content-types.js';
 import { httpDate } from '../wire/formats.js';
 
 /** Headers a PutObject stores and GetObject/HeadObject give back. */
@@ -36,25 +37,9 @@ export function checkBodyMd5(headers: IncomingHttpHeaders, body: Buffer): void {
   if (expected && !expected.equals(createHash('md5').update(body).digest())) throw ossErrors.badDigest();
 }
 
-const MIME_BY_EXTENSION: Record<string, string> = {
-  m3u8: 'application/x-mpegURL',
-  ts: 'video/MP2T',
-  mp4: 'video/mp4',
-  flv: 'video/x-flv',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  txt: 'text/plain',
-  json: 'application/json',
-  xml: 'application/xml',
-  html: 'text/html',
-};
-
-/** OSS picks a Content-Type from the key's extension when the request has none. */
+/** OSS picks a Content-Type from the key's extension when the request has none; any value given is stored as is. */
 export function contentTypeFor(key: string, header: string | undefined): string {
-  if (header) return header;
-  const ext = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
-  return MIME_BY_EXTENSION[ext] ?? 'application/octet-stream';
+  return header || contentTypeByExtension(key);
 }
 
 /** `x-oss-forbid-overwrite: true` on Put, Copy, Initiate and Complete. */
