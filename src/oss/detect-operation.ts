@@ -1,4 +1,20 @@
+import { isV1Subresource } from '../auth/subresources.js';
 import { hasQuery, queryValue, type QueryPairs } from './wire/request-target.js';
+
+/**
+ * Which OSS operation a request is: one table, most specific row first.
+ *
+ * A row matches when method and level (service / bucket / object) are equal and every `when` condition holds (`name`:
+ * the query has it, `name=value`: with that value). Sub-resources then act as a whitelist: a query parameter that is an
+ * OSS sub-resource (`isSubresource`: every name a V1 signer treats as one, plus OSS features no SDK signs such as
+ * `?regions` or `?accessmonitor`) reaches the operation only if the row names it in `when` or `accepts`, or it belongs to
+ * authentication (`AUTH_PARAMETERS`); otherwise the request is NotImplemented, never mistaken for a plain object or
+ * bucket operation. Parameters that are not sub-resources (`prefix`, `max-keys`, a cache-busting `?v=2`) pass through
+ * untouched; the operation reads the ones it knows and OSS ignores the others.
+ *
+ * Adding an operation: one row with its `when` (what selects it) and `accepts` (optional sub-resources it reads, e.g.
+ * `continuation-token`), above any row of the same method and level that it would otherwise fall into.
+ */
 
 export type OperationName =
   | 'ListBuckets'
@@ -19,8 +35,16 @@ interface Rule {
   level: Level;
   /** Every listed query parameter must be present (value checked when given as name=value). */
   when: readonly string[];
+  /** Sub-resources the operation also takes when present (names only). */
+  accepts?: readonly string[];
   operation: OperationName;
 }
+
+const RESPONSE_OVERRIDES = [
+  'response-content-type', 'response-content-language', 'response-expires', 'response-cache-control',
+  'response-content-disposition', 'response-content-encoding',
+];
+const VOD_SPAN = ['startTime', 'endTime'];
 
 /** Most specific first: the first rule whose method, level and sub-resources match wins. */
 const rules: readonly Rule[] = [
@@ -37,18 +61,18 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'bucket', when: ['stat'], operation: 'GetBucketStat' },
   { method: 'GET', level: 'bucket', when: ['live'], operation: 'ListLiveChannel' },
   { method: 'GET', level: 'bucket', when: ['uploads'], operation: 'ListMultipartUploads' },
-  { method: 'GET', level: 'bucket', when: ['list-type=2'], operation: 'ListObjectsV2' },
+  { method: 'GET', level: 'bucket', when: ['list-type=2'], accepts: ['continuation-token'], operation: 'ListObjectsV2' },
   { method: 'GET', level: 'bucket', when: [], operation: 'ListObjects' },
   { method: 'DELETE', level: 'bucket', when: [], operation: 'DeleteBucket' },
   { method: 'POST', level: 'bucket', when: ['delete'], operation: 'DeleteMultipleObjects' },
 
   // Multipart (UploadPart with x-oss-copy-source is UploadPartCopy, dispatched by upload-part.ts), append, restore.
-  { method: 'POST', level: 'object', when: ['uploads'], operation: 'InitiateMultipartUpload' },
+  { method: 'POST', level: 'object', when: ['uploads'], accepts: ['sequential'], operation: 'InitiateMultipartUpload' },
   { method: 'PUT', level: 'object', when: ['partNumber', 'uploadId'], operation: 'UploadPart' },
   { method: 'POST', level: 'object', when: ['uploadId'], operation: 'CompleteMultipartUpload' },
   { method: 'DELETE', level: 'object', when: ['uploadId'], operation: 'AbortMultipartUpload' },
   { method: 'GET', level: 'object', when: ['uploadId'], operation: 'ListParts' },
-  { method: 'POST', level: 'object', when: ['append'], operation: 'AppendObject' },
+  { method: 'POST', level: 'object', when: ['append'], accepts: ['position'], operation: 'AppendObject' },
   { method: 'POST', level: 'object', when: ['restore'], operation: 'RestoreObject' },
   { method: 'PUT', level: 'object', when: ['live', 'status'], operation: 'PutLiveChannelStatus' },
   { method: 'PUT', level: 'object', when: ['live'], operation: 'PutLiveChannel' },
@@ -57,27 +81,34 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'object', when: ['live', 'comp=stat'], operation: 'GetLiveChannelStat' },
   { method: 'GET', level: 'object', when: ['live', 'comp=history'], operation: 'GetLiveChannelHistory' },
   { method: 'GET', level: 'object', when: ['live'], operation: 'GetLiveChannelInfo' },
-  { method: 'GET', level: 'object', when: ['vod'], operation: 'GetVodPlaylist' },
+  { method: 'GET', level: 'object', when: ['vod'], accepts: VOD_SPAN, operation: 'GetVodPlaylist' },
   { method: 'GET', level: 'object', when: ['acl'], operation: 'GetObjectAcl' },
   { method: 'GET', level: 'object', when: ['objectMeta'], operation: 'GetObjectMeta' },
   { method: 'GET', level: 'object', when: ['x-oss-process=hls/sign'], operation: 'GetSignedPlaylist' },
-  { method: 'GET', level: 'object', when: [], operation: 'GetObject' },
+  { method: 'GET', level: 'object', when: [], accepts: RESPONSE_OVERRIDES, operation: 'GetObject' },
   { method: 'HEAD', level: 'object', when: ['objectMeta'], operation: 'GetObjectMeta' },
-  { method: 'HEAD', level: 'object', when: [], operation: 'HeadObject' },
+  { method: 'HEAD', level: 'object', when: [], accepts: RESPONSE_OVERRIDES, operation: 'HeadObject' },
   { method: 'DELETE', level: 'object', when: ['live'], operation: 'DeleteLiveChannel' },
   { method: 'DELETE', level: 'object', when: [], operation: 'DeleteObject' },
-  { method: 'POST', level: 'object', when: ['vod'], operation: 'PostVodPlaylist' },
+  { method: 'POST', level: 'object', when: ['vod'], accepts: VOD_SPAN, operation: 'PostVodPlaylist' },
 ];
 
-/**
- * Sub-resources of OSS features this emulator does not implement: a request naming one gets NotImplemented
- * instead of being mistaken for a plain object or bucket operation.
- */
-const unimplemented = new Set([
-  'cors', 'lifecycle', 'logging', 'website', 'referer', 'uploads', 'uploadId', 'partNumber', 'append', 'tagging',
-  'symlink', 'restore', 'replication', 'policy', 'encryption', 'versioning', 'versions', 'worm', 'inventory',
-  'qos', 'cname', 'img', 'style', 'x-oss-process', 'requestPayment', 'transferAcceleration', 'accessPoint',
+/** Query parameters of V1/V2/V4 header and presigned authentication: allowed on every operation. */
+const AUTH_PARAMETERS: ReadonlySet<string> = new Set([
+  'OSSAccessKeyId', 'Expires', 'Signature', 'security-token',
+  'x-oss-signature-version', 'x-oss-credential', 'x-oss-date', 'x-oss-expires', 'x-oss-signature',
+  'x-oss-additional-headers', 'x-oss-access-key-id', 'x-oss-security-token',
 ]);
+
+/** OSS sub-resources no SDK signs under V1 (so they are not in the signer's list), taken from the OSS API reference. */
+const UNSIGNED_SUBRESOURCES: ReadonlySet<string> = new Set([
+  'regions', 'accessmonitor', 'publicAccessBlock', 'policyStatus', 'httpsConfig', 'bucketArchiveDirectRead',
+  'redundancyTransition', 'dataRedundancyTransition', 'responseHeader', 'userDefinedLogFieldsConfig', 'overwriteConfig',
+  'accessPoint', 'accessPointPolicy', 'accessPointForObjectProcess', 'objectWormConfiguration', 'reservedCapacity',
+  'cleanRestoredObject', 'select', 'x-oss-async-process', 'callbackPolicy', 'retention', 'legalHold',
+]);
+
+const isSubresource = (name: string): boolean => isV1Subresource(name) || UNSIGNED_SUBRESOURCES.has(name);
 
 function matches(query: QueryPairs, condition: string): boolean {
   const eq = condition.indexOf('=');
@@ -85,13 +116,17 @@ function matches(query: QueryPairs, condition: string): boolean {
   return queryValue(query, condition.slice(0, eq)) === condition.slice(eq + 1);
 }
 
+const conditionName = (condition: string): string => condition.split('=', 1)[0]!;
+
 export type Detection = { operation: OperationName } | { unsupported: string };
 
 export function detectOperation(method: string, bucket: string | undefined, key: string, query: QueryPairs): Detection {
   const level: Level = bucket === undefined ? 'service' : key === '' ? 'bucket' : 'object';
   const rule = rules.find((r) => r.method === method && r.level === level && r.when.every((c) => matches(query, c)));
-  const named = query.find(([k]) => unimplemented.has(k))?.[0];
-  if (rule && (rule.when.length > 0 || named === undefined)) return { operation: rule.operation };
-  if (named !== undefined) return { unsupported: `The ${method} ?${named} operation` };
+  const allowed = (name: string) =>
+    AUTH_PARAMETERS.has(name) || rule!.when.some((c) => conditionName(c) === name) || (rule!.accepts ?? []).includes(name);
+  const stray = query.find(([name]) => isSubresource(name) && (rule === undefined || !allowed(name)))?.[0];
+  if (stray !== undefined) return { unsupported: `The ${method} ?${stray} operation` };
+  if (rule) return { operation: rule.operation };
   return { unsupported: `${method} on a ${level}` };
 }
