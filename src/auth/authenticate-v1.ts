@@ -1,4 +1,4 @@
-import { ossErrors } from '../oss/wire/errors.js';
+import { EC, ossErrors } from '../oss/wire/errors.js';
 import type { Credentials } from './credentials.js';
 import { MAX_CLOCK_SKEW_MS, formatServerTime, parseRequestTime } from './request-time.js';
 import { hmacSha1Base64, v1StringToSign } from './signature-v1.js';
@@ -36,7 +36,7 @@ export function verifyV1Header(req: SignedRequest, authorization: string, creden
     const withHttpDate = v1StringToSign({ ...v1Parts(req), date: httpDate });
     if (constantTimeEqual(hmacSha1Base64(secret, withHttpDate), provided)) return accessKeyId;
   }
-  throw ossErrors.signatureDoesNotMatch(accessKeyId, stringToSign, provided);
+  throw ossErrors.signatureDoesNotMatch(accessKeyId, stringToSign, provided, EC.signatureDoesNotMatchV1);
 }
 
 const PRESIGN_MISSING = 'Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters';

@@ -22,6 +22,7 @@ import { constantTimeEqual } from './verify.js';
 export function verifyV4Header(req: SignedRequest, authorization: string, credentials: Credentials, skewNowMs: number): string {
   const parsed = parseV4Authorization(authorization);
   if (parsed === undefined) throw invalidAuthorization();
+  checkSigningRegion(parsed.scope, req.headers['host'], authorization);
   const secret = credentials.secretFor(parsed.accessKeyId);
   if (secret === undefined) throw ossErrors.invalidAccessKeyId(parsed.accessKeyId);
 
@@ -76,6 +77,7 @@ export function verifyV4Presigned(req: SignedRequest, credentials: Credentials, 
   if (version !== V4_ALGORITHM) throw ossErrors.invalidArgument(`Unsupported x-oss-signature-version: ${version}`);
   const parsed = parseCredential(credential);
   if (parsed === undefined) throw ossErrors.invalidArgument('Invalid x-oss-credential in query string.');
+  checkSigningRegion(parsed.scope, req.headers['host'], '');
   const signedAtMs = parseRequestTime(timestamp);
   if (signedAtMs === undefined || !/^\d+$/.test(expires)) {
     throw ossErrors.accessDenied('Invalid date (x-oss-date must be yyyyMMddTHHmmssZ, x-oss-expires seconds).');
@@ -98,6 +100,19 @@ export function verifyV4Presigned(req: SignedRequest, credentials: Credentials, 
   const additional = splitHeaderList(queryValue(req.query, 'x-oss-additional-headers') ?? '');
   const signedQuery = req.query.filter(([k]) => k !== 'x-oss-signature');
   return check(req, signedQuery, additional, { ...parsed, secret, timestamp, signature: provided });
+}
+
+/**
+ * The scope's region must be the one the request was addressed to. That region is known only from a Host under
+ * `oss-<region>[-internal].aliyuncs.com` (a mapped real domain, or ali-oss's IP mode, which derives that Host from the same
+ * region setting it signs with); any other host (an IP, localhost) accepts any region. An empty region is always wrong.
+ */
+function checkSigningRegion(scope: V4Scope, host: string | undefined, authorization: string): void {
+  if (scope.region === '') throw ossErrors.invalidSigningRegion(authorization);
+  if (scope.product !== 'oss') return;
+  const addressed = /(?:^|\.)oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com(?::\d+)?$/i.exec(host ?? '')?.[1];
+  // oss-accelerate(-overseas).aliyuncs.com names no region.
+  if (addressed !== undefined && !addressed.startsWith('accelerate') && addressed.toLowerCase() !== scope.region.toLowerCase()) throw ossErrors.invalidSigningRegion(authorization);
 }
 
 interface Claim {

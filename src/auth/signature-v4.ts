@@ -110,7 +110,8 @@ export function parseCredential(credential: string): { accessKeyId: string; scop
   if (parts.length < 5) return undefined;
   const [date, region, product, terminator] = parts.slice(-4) as [string, string, string, string];
   const accessKeyId = parts.slice(0, -4).join('/');
-  if (!/^\d{8}$/.test(date) || region === '' || product === '' || terminator !== TERMINATOR || accessKeyId === '') {
+  // An empty region parses: the verifier answers it as OSS does (Invalid signing region), not as a malformed header.
+  if (!/^\d{8}$/.test(date) || product === '' || terminator !== TERMINATOR || accessKeyId === '') {
     return undefined;
   }
   return { accessKeyId, scope: { date, region, product } };

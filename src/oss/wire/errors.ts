@@ -26,6 +26,19 @@ export class OssError extends Error {
 
 const LIVE_EC = (n: number) => `0044-${String(n).padStart(8, '0')}`;
 
+/**
+ * EC codes OSS sends with these errors, as seen in SDK tests against real OSS: NoSuchKey (oss2 tests/test_exception_ec.py),
+ * NoSuchBucket (go-sdk-v2 sample bodies), InvalidAccessKeyId (C++ SDK v2 sample body), SignatureDoesNotMatch of a V1
+ * header (OSS troubleshooting page 0002-00000040), the V4 signing region (troubleshooting page 0002-00000226).
+ */
+export const EC = {
+  noSuchKey: '0026-00000001',
+  noSuchBucket: '0015-00000101',
+  invalidAccessKeyId: '0002-00000902',
+  signatureDoesNotMatchV1: '0002-00000040',
+  invalidSigningRegion: '0002-00000226',
+} as const;
+
 export const ossErrors = {
   // 400
   invalidArgument: (message: string, extra: ReadonlyArray<readonly [string, string]> = [], ec?: string) =>
@@ -63,8 +76,10 @@ export const ossErrors = {
   invalidAccessKeyId: (accessKeyId: string) =>
     new OssError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', [
       ['OSSAccessKeyId', accessKeyId],
-    ]),
-  signatureDoesNotMatch: (accessKeyId: string, stringToSign: string, provided: string) =>
+    ], EC.invalidAccessKeyId),
+  invalidSigningRegion: (authorization: string) =>
+    new OssError(400, 'InvalidArgument', 'Invalid signing region in Authorization header.', [['Authorization', authorization]], EC.invalidSigningRegion),
+  signatureDoesNotMatch: (accessKeyId: string, stringToSign: string, provided: string, ec?: string) =>
     new OssError(
       403,
       'SignatureDoesNotMatch',
@@ -75,6 +90,7 @@ export const ossErrors = {
         ['StringToSign', stringToSign],
         ['StringToSignBytes', [...Buffer.from(stringToSign, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ')],
       ],
+      ec,
     ),
   requestTimeTooSkewed: (requestTime: string, serverTime: string) =>
     new OssError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', [
@@ -83,8 +99,8 @@ export const ossErrors = {
     ]),
   // 404
   noSuchBucket: (bucket: string) =>
-    new OssError(404, 'NoSuchBucket', 'The specified bucket does not exist.', [['BucketName', bucket]]),
-  noSuchKey: (key: string) => new OssError(404, 'NoSuchKey', 'The specified key does not exist.', [['Key', key]]),
+    new OssError(404, 'NoSuchBucket', 'The specified bucket does not exist.', [['BucketName', bucket]], EC.noSuchBucket),
+  noSuchKey: (key: string) => new OssError(404, 'NoSuchKey', 'The specified key does not exist.', [['Key', key]], EC.noSuchKey),
   noSuchLiveChannel: () => new OssError(404, 'NoSuchLiveChannel', 'The specified live channel does not exist.'),
   // 405 / 409 / 411 / 412 / 416 / 501 / 500
   methodNotAllowed: (method: string) =>
