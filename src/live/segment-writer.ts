@@ -2,7 +2,6 @@ import { M3U8_CONTENT_TYPE, renderLivePlaylist, type PlaylistSegment } from '../
 import { createHash, type Hash } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { SegmentRow } from '../store/rows.js';
-import type { WrittenFile } from '../store/object-files.js';
 import type { Store } from '../store/store.js';
 
 export const TS_CONTENT_TYPE = 'video/MP2T';
@@ -24,9 +23,8 @@ export interface CommittedSegment {
 
 /**
  * Turns the segmenter's TS bytes into objects of the bucket: `<channel>/<start-epoch-ms>.ts` plus the live playlist
- * `<channel>/<playlistName>` listing the last FragCount segments. A segment is committed in order: ts file durable,
- * playlist file durable, then one transaction records the ts object, its segment row and the new playlist object.
- * A crash before that transaction leaves files no row refers to, which the next start sweeps away.
+ * `<channel>/<playlistName>` listing the last FragCount segments. Segments are committed one at a time, in order, by
+ * Store.commitSegment (which owns the durability rule: both files durable, then one transaction).
  */
 export class SegmentWriter {
   private chunks: Buffer[] = [];
@@ -84,17 +82,12 @@ export class SegmentWriter {
       if (this.window.shift()!.discontinuity) this.discontinuitiesDropped++;
       this.firstInWindow++;
     }
-    const ts = await this.store.files.writeBuffersAsync(pending.chunks, pending.md5);
-    const playlist = await this.writePlaylist(false);
     const durationMs = Math.round(pending.durationSec * 1000);
-    const now = this.clock.now();
-    const replaced = this.store.transaction(() => {
-      const segment = this.store.recordObject(bucket, key, ts, { contentType: TS_CONTENT_TYPE, lastModifiedMs: now });
-      this.store.addSegment({ publishId, bucket, channel, key, sequence, startMs: pending.startWallMs, durationMs });
-      const list = this.store.recordObject(bucket, this.playlistKey, playlist, { contentType: M3U8_CONTENT_TYPE, lastModifiedMs: now });
-      return [...segment.replaced, ...list.replaced];
-    });
-    for (const file of replaced) this.store.files.remove(file);
+    await this.store.commitSegment(
+      { publishId, bucket, channel, key, sequence, startMs: pending.startWallMs, durationMs, chunks: pending.chunks, md5: pending.md5, contentType: TS_CONTENT_TYPE },
+      { key: this.playlistKey, text: this.playlistText(false), contentType: M3U8_CONTENT_TYPE },
+      this.clock.now(),
+    );
     return { key, sequence, startWallMs: pending.startWallMs, durationMs };
   }
 
@@ -106,16 +99,15 @@ export class SegmentWriter {
   /** Rewrites the live playlist with #EXT-X-ENDLIST once the publish is over; false when it produced no segment. */
   async finish(): Promise<boolean> {
     if (this.window.length === 0) return false;
-    const playlist = await this.writePlaylist(true);
-    this.store.commitObject(this.opts.bucket, this.playlistKey, playlist, { contentType: M3U8_CONTENT_TYPE, lastModifiedMs: this.clock.now() });
+    await this.store.putObjectBytesAsync(this.opts.bucket, this.playlistKey, [Buffer.from(this.playlistText(true))], {
+      contentType: M3U8_CONTENT_TYPE,
+      lastModifiedMs: this.clock.now(),
+    });
     return true;
   }
 
-  private writePlaylist(ended: boolean): Promise<WrittenFile> {
-    const text = Buffer.from(
-      renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended, discontinuitySequence: this.discontinuitiesDropped }),
-    );
-    return this.store.files.writeBuffersAsync([text], createHash('md5').update(text).digest());
+  private playlistText(ended: boolean): string {
+    return renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended, discontinuitySequence: this.discontinuitiesDropped });
   }
 }
 

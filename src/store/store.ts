@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,19 @@ export interface NewObject {
   tags?: ObjectTags;
   symlinkTarget?: string;
 }
+
+/** A live segment to commit: its row, and its bytes with the MD5 computed as they arrived. */
+export interface NewSegment extends Omit<SegmentRow, 'id'> {
+  chunks: readonly Buffer[];
+  md5: Buffer;
+  contentType: string;
+}
+
+const md5Of = (chunks: readonly Buffer[]): Buffer => {
+  const hash = createHash('md5');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest();
+};
 
 /** The bytes of an object being recorded: one file, or several in sequence (extents). */
 export interface ObjectBytes {
@@ -136,7 +150,8 @@ const toSegment = (r: Raw): SegmentRow => ({
  * replaced file only after the row that replaced it committed.
  */
 export class Store {
-  readonly files: ObjectFiles;
+  /** Object bytes on disk, by file id. Private: callers hold rows and file ids, never paths. */
+  private readonly files: ObjectFiles;
   /** Multipart uploads and their parts. */
   readonly uploads: Uploads;
   /** Bucket configuration documents (CORS, referer, lifecycle, …). */
@@ -325,10 +340,6 @@ export class Store {
     return r && toObject(r);
   }
 
-  objectPath(row: ObjectRow): string {
-    return this.files.path(row.file);
-  }
-
   /** Every file holding the object's bytes, in order. */
   extentsOf(row: ObjectRow): Extent[] {
     if (row.extents === 0) return [{ file: row.file, size: row.size }];
@@ -507,6 +518,40 @@ export class Store {
 
   putObjectBytes(bucket: string, key: string, chunks: readonly Buffer[], meta: NewObject): ObjectRow {
     return this.commitObject(bucket, key, this.files.writeBuffers(chunks), meta);
+  }
+
+  /** putObjectBytes with the write off the event loop (live playlists: many channels write at once). */
+  async putObjectBytesAsync(bucket: string, key: string, chunks: readonly Buffer[], meta: NewObject, md5?: Buffer): Promise<ObjectRow> {
+    const written = await this.files.writeBuffersAsync(chunks, md5 ?? md5Of(chunks));
+    return this.commitObject(bucket, key, written, meta);
+  }
+
+  /**
+   * Streams a body to a new durable file no row refers to yet (an upload part, an append): the caller records it
+   * (uploads.recordPart, appendObject, commitObject) or drops it (removeFiles). `maxBytes` bounds the body.
+   */
+  stageStream(body: Readable, maxBytes: number, onTooLarge: () => Error): Promise<WrittenFile> {
+    return this.files.writeStream(body, maxBytes, onTooLarge);
+  }
+
+  /**
+   * One live segment and the playlist that now lists it, committed the one way that keeps a crash harmless: the ts
+   * file durable, the playlist file durable, then ONE transaction records the ts object, its segment row and the
+   * playlist object; replaced files are removed after it. A crash before the transaction leaves files no row refers
+   * to, which the next start sweeps away; a player never sees a playlist naming a segment that is not stored.
+   */
+  async commitSegment(segment: NewSegment, playlist: { key: string; text: string; contentType: string }, lastModifiedMs: number): Promise<void> {
+    const { chunks, md5, contentType, ...row } = segment;
+    const ts = await this.files.writeBuffersAsync(chunks, md5);
+    const text = Buffer.from(playlist.text);
+    const list = await this.files.writeBuffersAsync([text], md5Of([text]));
+    const replaced = this.transaction(() => {
+      const recorded = this.recordObject(row.bucket, row.key, ts, { contentType, lastModifiedMs });
+      this.addSegment(row);
+      const listed = this.recordObject(row.bucket, playlist.key, list, { contentType: playlist.contentType, lastModifiedMs });
+      return [...recorded.replaced, ...listed.replaced];
+    });
+    this.removeFiles(replaced);
   }
 
   /** `verify` may refuse the bytes (e.g. a Content-MD5 mismatch) before anything is committed. */

@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
@@ -62,7 +63,8 @@ describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
     await publishFlv({ url: publishUrl(emu, b, 'cam', { expiresIn: 600 }), flv: readFileSync(mp3), speed: 0 });
     await waitFor(() => (emu.services.store.recentPublishes(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');
     const first = emu.services.store.allSegments().find((s) => s.bucket === b)!;
-    const file = emu.services.store.objectPath(emu.services.store.getObject(b, first.key)!);
+    const file = join(scratch, 'first-segment.ts');
+    writeFileSync(file, await buffer(emu.services.store.openObject(emu.services.store.getObject(b, first.key)!)));
     const probe = await ffprobe(file);
     expect(probe.streams.map((s) => s.codec_name)).toEqual(['h264']);
   });

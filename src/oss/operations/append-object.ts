@@ -32,7 +32,7 @@ export const appendObject: Operation = async (ctx) => {
   };
   const md5 = expectedMd5(ctx.headers);
   const limit = MAX_OBJECT_BYTES - position;
-  const written = await store.files.writeStream(ctx.bodyStream, limit, () => ossErrors.entityTooLarge(MAX_OBJECT_BYTES));
+  const written = await store.stageStream(ctx.bodyStream, limit, () => ossErrors.entityTooLarge(MAX_OBJECT_BYTES));
   if (md5 && !written.md5.equals(md5)) {
     store.removeFiles([written.file]);
     throw ossErrors.badDigest();

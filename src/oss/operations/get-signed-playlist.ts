@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { text as readText } from 'node:stream/consumers';
 import { presignV1Query } from '../../auth/signature-v1.js';
 import { M3U8_CONTENT_TYPE } from '../../media/hls/m3u8.js';
 import { etagOf } from '../../store/store.js';
@@ -29,7 +29,7 @@ function urlSignatureExpiry(ctx: OperationContext): number | undefined {
  * segment URI signed (V1, same key and expiry as the request), so a player can play a private bucket's stream from
  * one presigned URL; a live playlist is re-signed on every poll.
  */
-export const getSignedPlaylist: Operation = (ctx) => {
+export const getSignedPlaylist: Operation = async (ctx) => {
   const row = existingObject(ctx);
   if (!ctx.key.toLowerCase().endsWith('.m3u8')) {
     throw ossErrors.invalidArgument('hls/sign applies to M3U8 playlists only.', [['ArgumentName', 'x-oss-process'], ['ArgumentValue', 'hls/sign']]);
@@ -43,7 +43,7 @@ export const getSignedPlaylist: Operation = (ctx) => {
   }
   const bucket = row.bucket;
   const base = new URL(`http://playlist/${encodeKey(row.key)}`);
-  const text = readFileSync(ctx.services.store.objectPath(row), 'utf8');
+  const text = await readText(ctx.services.store.openObject(row));
   const lines = text.split('\n').map((line) => {
     const uri = line.trim();
     if (uri === '' || uri.startsWith('#') || uri.includes('?') || /^[a-z][a-z0-9+.-]*:/i.test(uri) || !credential || expires === undefined) return line;

@@ -20,7 +20,7 @@ export const uploadPart: Operation = async (ctx) => {
   if (ctx.headers['x-oss-copy-source'] !== undefined) return uploadPartCopy(ctx, upload.uploadId, partNumber);
   const { store, clock } = ctx.services;
   const md5 = expectedMd5(ctx.headers);
-  const written = await store.files.writeStream(ctx.bodyStream, MAX_PART_BYTES, () => ossErrors.entityTooLarge(MAX_PART_BYTES));
+  const written = await store.stageStream(ctx.bodyStream, MAX_PART_BYTES, () => ossErrors.entityTooLarge(MAX_PART_BYTES));
   if (md5 && !written.md5.equals(md5)) {
     store.removeFiles([written.file]);
     throw ossErrors.badDigest();
@@ -44,7 +44,7 @@ async function uploadPartCopy(ctx: OperationContext, uploadId: string, partNumbe
   const rangeHeader = ctx.headers['x-oss-copy-source-range'];
   const range = source.size === 0 ? undefined : parseRange(typeof rangeHeader === 'string' ? rangeHeader : undefined, source.size);
   const span = range ?? { start: 0, end: source.size - 1 };
-  const written = await store.files.writeStream(store.openObject(source, span), MAX_PART_BYTES, () => ossErrors.entityTooLarge(MAX_PART_BYTES));
+  const written = await store.stageStream(store.openObject(source, span), MAX_PART_BYTES, () => ossErrors.entityTooLarge(MAX_PART_BYTES));
   const part = store.uploads.recordPart(uploadId, partNumber, written, etagOf(written.md5), clock.now());
   if (!part) throw ossErrors.noSuchUpload(uploadId);
   return {
