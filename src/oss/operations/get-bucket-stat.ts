@@ -9,7 +9,7 @@ export const getBucketStat: Operation = (ctx) => {
       children: [
         ['Storage', stats.bytes],
         ['ObjectCount', stats.objects],
-        ['MultipartUploadCount', 0],
+        ['MultipartUploadCount', ctx.services.store.uploads.countInBucket(b.name)],
         ['LiveChannelCount', stats.channels],
         ['LastModifiedTime', Math.floor(ctx.services.clock.now() / 1000)],
         ['StandardStorage', stats.bytes],

@@ -57,6 +57,8 @@ describe('ListMultipartUploads and AbortMultipartUpload (SDK set-up and tear-dow
       ['video/b.mp4', second.uploadId],
     ]);
     expect(listed.uploads[0]!.initiated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    const stat = await signedRequest(emu, { method: 'GET', bucket: b, query: [['stat', '']] });
+    expect(stat.text).toContain('<MultipartUploadCount>3</MultipartUploadCount>');
     // A bucket with uploads in progress cannot be deleted (OSS: delete the parts first).
     await expect(c.deleteBucket(b)).rejects.toMatchObject({ status: 409, code: 'BucketNotEmpty' });
     for (const u of listed.uploads) await c.abortMultipartUpload(u.name, u.uploadId);
