@@ -24,7 +24,7 @@ export interface Layer {
 const TOP = 5;
 const ENTRY_POINTS = ['cli', 'cli.ts', 'cli-oss-requests.ts', 'cli-sign-url.ts', 'config.ts', 'emulator.ts', 'index.ts'];
 
-/** cli/emulator → http, live → oss → oss/wire, auth → store, media; push/ standalone; shared/ (clock, logger) and events/ (the event bus)
+/** cli/emulator → http, live → oss → oss/wire, auth → store, media; push/ standalone; shared/ (clock, logger), events/ (the event bus) and faults/ (injected-fault rules)
  * under all. */
 export const LAYERS: readonly Layer[] = [
   ...ENTRY_POINTS.map((path) => ({ path, rank: TOP })),
@@ -38,6 +38,7 @@ export const LAYERS: readonly Layer[] = [
   { path: 'media', rank: 1 },
   { path: 'push', rank: 1, importableOnlyBy: ENTRY_POINTS },
   { path: 'events', rank: 0 },
+  { path: 'faults', rank: 0 },
   { path: 'shared', rank: 0 },
   { path: 'clock.ts', rank: 0 },
   { path: 'logger.ts', rank: 0 },

@@ -7,6 +7,7 @@ import { createIngest, type IngestOptions } from './live/ingest.js';
 import { LiveRegistry } from './live/live-registry.js';
 import { createRtmpServer } from './live/rtmp/index.js';
 import { EventBus, type WaitOptions } from './events/event-bus.js';
+import { FaultRules, type FaultRule, type FaultRuleSpec } from './faults/fault-rules.js';
 import type { EmulatorEvent, EventFilter } from './events/event-types.js';
 import { createLogger, type PinoLogger } from './shared/logger.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
@@ -23,6 +24,8 @@ export interface Services {
   config: Config;
   live: LiveRegistry;
   events: EventBus;
+  /** Injected faults (POST /-/faults): the HTTP pipeline and live sessions ask before acting. */
+  faults: FaultRules;
 }
 
 export interface EmulatorOptions extends Partial<Omit<Config, 'clock'>> {
@@ -57,7 +60,19 @@ export interface Emulator {
   nextEvent(filter?: EventFilter, options?: Omit<WaitOptions, 'since'>): Promise<EmulatorEvent>;
   /** `for await (const e of emu.events({ type: 'segment-committed' }))`; also `emu.events.cursor()`, `emu.events.recent()`. */
   events: EmulatorEvents;
+  /** Injected faults, as POST|GET|DELETE /-/faults and POST /-/channels/{bucket}/{channel}/kick. */
+  faults: EmulatorFaults;
   close(): Promise<void>;
+}
+
+export interface EmulatorFaults {
+  /** Adds a rule, e.g. `{ match: { operation: 'GetObject' }, action: { type: 'error', status: 503, code: 'SlowDown' }, count: 1 }`. */
+  add(spec: FaultRuleSpec): FaultRule;
+  list(): FaultRule[];
+  remove(id: number): boolean;
+  clear(): number;
+  /** Ends the live publish of a channel from the server side; false when nobody publishes there. */
+  kick(bucket: string, channel: string): boolean;
 }
 
 export interface EmulatorEvents {
@@ -97,7 +112,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? events.emit('object-written', { bucket: change.row.bucket, key: change.row.key, size: change.row.size, etag: change.row.etag, contentType: change.row.contentType })
       : events.emit('object-deleted', { bucket: change.bucket, key: change.key });
   clock.onChange((change) => events.emit('clock-changed', change));
-  const services: Services = { store, clock, config, live, events };
+  const faults = new FaultRules(clock);
+  const services: Services = { store, clock, config, live, events, faults };
   const credentials = new Credentials(config.credentials);
 
   let httpPort: number | undefined;
@@ -113,11 +129,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Publishes finish writing before the wipe, so nothing they write survives it.
     await ingest.endAll('emulator reset');
     store.reset();
+    faults.clear();
     // Retained events describe state that is gone: waitFor counts from the reset on.
     events.clearRetained();
     events.emit('state-reset', {});
   };
-  const app = buildHttpApp({ services, admin: services, config, credentials, operations, logger: log, reset });
+  const app = buildHttpApp({ services, admin: services, testControls: services, faults, config, credentials, operations, logger: log, reset });
   await app.ready();
 
   const sockets = new Set<Socket>();
@@ -163,6 +180,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       cursor: () => events.cursor(),
       recent: (filter: EventFilter = {}, since = 0, limit?: number) => events.recent(filter, since, limit),
     }),
+    faults: {
+      add: (spec) => faults.add(spec),
+      list: () => faults.list(),
+      remove: (id) => faults.remove(id),
+      clear: () => faults.clear(),
+      kick: (bucket, channel) => {
+        const publish = live.get(bucket, channel);
+        if (!publish) return false;
+        events.emit('fault-injected', { faultId: 0, action: 'kick', bucket, channel });
+        publish.kick('kicked by the test', 'kicked');
+        return true;
+      },
+    },
     close: () =>
       (closed ??= (async () => {
         httpListener.close();

@@ -4,3 +4,6 @@ export { defaultConfig, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type C
 export { signRtmpUrl, type SignRtmpUrlInput } from './auth/rtmp-signature.js';
 export { publishFlv, startPublisher, RtmpPublishError, type Publisher, type PublishFlvOptions, type PublishResult } from './push/index.js';
 export { ControlledClock, ManualClock, parseDuration, systemClock, type Clock, type ClockState, type ClockTimer, type ClockChange } from './shared/clock.js';
+export { EventTimeoutError, type WaitOptions } from './events/event-bus.js';
+export type { EmulatorEvent, EventFilter, EventType, PublishEndReason } from './events/event-types.js';
+export type { FaultRule, FaultRuleSpec, FaultMatch, FaultActionSpec } from './faults/fault-rules.js';

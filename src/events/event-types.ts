@@ -8,7 +8,7 @@ export interface EventPayloads {
   'publish-refused': { bucket?: string; channel?: string; code: string; reason: string; remoteAddr: string };
   'publish-start': { bucket: string; channel: string; publishId: number; remoteAddr: string; playlistName: string };
   'segment-committed': { bucket: string; channel: string; key: string; sequence: number; duration: number; durationMs: number; startMs: number; publishId: number };
-  'segment-dropped': { bucket: string; channel: string; key: string; sequence: number; durationMs: number; publishId: number; faultId: number };
+  'segment-dropped': { bucket: string; channel: string; key: string; durationMs: number; publishId: number; faultId: number };
   'playlist-updated': { bucket: string; channel: string; key: string; mediaSequence: number; segments: number; ended: boolean };
   'publish-end': { bucket: string; channel: string; publishId: number; reason: PublishEndReason; detail?: string };
   'object-written': { bucket: string; key: string; size: number; etag: string; contentType: string };

@@ -6,7 +6,8 @@ import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, OperationServices } from '../oss/operation.js';
 import { installAdminGuard, isAdminRequest } from './admin-guard.js';
 import { registerAdminRoutes, type AdminServices } from './admin-routes.js';
-import { registerTestControlRoutes } from './admin/index.js';
+import { registerTestControlRoutes, type TestControlServices } from './admin/index.js';
+import type { FaultRules } from '../faults/fault-rules.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline, type PipelineConfig } from './pipeline.js';
@@ -36,6 +37,10 @@ export interface HttpAppOptions {
   services: OperationServices;
   /** What the admin routes under `/-/` read. */
   admin: AdminServices;
+  /** What the test-control routes (clock, events, faults, kick) use. */
+  testControls: TestControlServices;
+  /** Injected faults the pipeline applies. */
+  faults: FaultRules;
   config: HttpConfig;
   credentials: Credentials;
   operations: Record<OperationName, Operation>;
@@ -136,8 +141,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
 
   registerAdminRoutes(app, options.admin, options.reset);
-  registerTestControlRoutes(app, { services: options.admin });
-  const handle = createPipeline(options.services, options.config, options.credentials, options.operations);
+  registerTestControlRoutes(app, { services: options.testControls });
+  const handle = createPipeline(options.services, options.config, options.credentials, options.operations, options.faults);
   const preflight = createPreflight({ store: options.services.store, config: options.config });
   app.options('/*', preflight);
   app.options('/', preflight);

@@ -8,6 +8,8 @@ import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, OperationContext, OperationServices, OssReply } from '../oss/operation.js';
 import { applyBucketCors } from './cors.js';
 import { readBody } from './read-body.js';
+import { injectHttpFault, sendTruncated } from './fault-injection.js';
+import type { FaultRules } from '../faults/fault-rules.js';
 import { noteRequest } from './request-log.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
 import { renderXml } from '../oss/wire/xml.js';
@@ -33,6 +35,7 @@ export function createPipeline(
   config: PipelineConfig,
   credentials: Credentials,
   operations: Record<OperationName, Operation>,
+  faults: Pick<FaultRules, 'takeHttp'>,
 ) {
   const { store, clock } = services;
   const cors = { store, config };
@@ -58,6 +61,11 @@ export function createPipeline(
     noteRequest(request, { operation, bucket: target.bucket, key: target.key || undefined });
     request.log.debug({ requestId: request.id, operation, bucket: target.bucket, key: target.key }, 'operation');
 
+    // Injected faults (POST /-/faults) act here: the operation is known, nothing is authenticated or changed yet.
+    const fault = faults.takeHttp({ operation, method, bucket: target.bucket, key: target.key });
+    const outcome = fault ? await injectHttpFault(fault, request, reply, services.events, { operation, bucket: target.bucket, key: target.key }) : undefined;
+    if (outcome?.kind === 'reset') return reply;
+
     const principal = config.auth
       ? authenticate({ method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers }, credentials, clock.now(), clock.clientNow())
       : OWNER;
@@ -78,7 +86,9 @@ export function createPipeline(
       readBody: (maxBytes) => readBody(bodyStream, maxBytes),
       bodyStream,
     };
-    return send(reply, await operations[operation](ctx));
+    const result = await operations[operation](ctx);
+    if (outcome?.kind === 'truncate') return (await sendTruncated(reply, result, outcome.bytes)) ?? send(reply, result);
+    return send(reply, result);
   };
 }
 

@@ -27,6 +27,7 @@ export interface IngestServices {
   clock: ControlledClock;
   live: LiveRegistry;
   events: EventBus;
+  faults: LiveSessionServices['faults'];
   config: PublishPolicyConfig & LiveSessionServices['config'] & { ffmpegPath: string | undefined };
 }
 

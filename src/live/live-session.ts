@@ -1,4 +1,5 @@
 import type { PublishEndReason } from '../events/event-types.js';
+import type { FaultRules } from '../faults/fault-rules.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../shared/logger.js';
 import { HlsSegmenter, type SegmenterEvent } from '../media/hls/hls-segmenter.js';
@@ -29,6 +30,8 @@ export interface LiveSessionServices {
   /** The byte cap of one open segment (--segment-max-mb). */
   config: { segmentMaxBytes: number };
   events: EventBus;
+  /** Ingest fault rules (stall, drop) asked before each commit. */
+  faults: Pick<FaultRules, 'takeIngest'>;
 }
 
 export interface LiveSessionOptions {
@@ -217,6 +220,10 @@ export class LiveSession implements MediaSink, LivePublish {
       this.opts.pauseConnection?.();
     }
     this.commits = this.commits.then(async () => {
+      if (await this.injectedFault(pending)) {
+        this.queuedBytes -= bytes;
+        return;
+      }
       this.queuedBytes -= bytes;
       if (this.inputPaused && this.queuedBytes <= limit / 2) {
         this.inputPaused = false;
@@ -244,5 +251,21 @@ export class LiveSession implements MediaSink, LivePublish {
         if ((err as NodeJS.ErrnoException).code === 'ENOSPC') this.kick('disk full', 'disk-full');
       }
     });
+  }
+
+  /** An ingest fault rule (POST /-/faults, target ingest) for this segment: stall its commit, or drop it (true). */
+  private async injectedFault(pending: PendingSegment): Promise<boolean> {
+    const { services, log } = this.opts;
+    const { bucket, channel, publishId } = this;
+    const key = `${channel}/${pending.startWallMs}.ts`;
+    const rule = services.faults.takeIngest({ bucket, channel, key });
+    if (!rule) return false;
+    services.events.emit('fault-injected', { faultId: rule.id, action: rule.action.type, bucket, channel, key });
+    log.info({ bucket, channel, key, faultId: rule.id, action: rule.action.type }, 'injected ingest fault');
+    const holdMs = rule.delayMs + (rule.action.type === 'stall' ? rule.action.ms : 0);
+    if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
+    if (rule.action.type !== 'drop') return false;
+    services.events.emit('segment-dropped', { bucket, channel, key, durationMs: Math.round(pending.durationSec * 1000), publishId, faultId: rule.id });
+    return true;
   }
 }

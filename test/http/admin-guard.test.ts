@@ -115,6 +115,8 @@ describe('admin API guard (/-/)', () => {
     const app = buildHttpApp({
       services: emu.services,
       admin: emu.services,
+      testControls: emu.services,
+      faults: emu.services.faults,
       config: emu.config,
       credentials: new Credentials(emu.config.credentials),
       operations,

@@ -1,14 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '../../events/event-bus.js';
 import type { ControlledClock } from '../../shared/clock.js';
+import type { FaultRules } from '../../faults/fault-rules.js';
+import type { LivePublishes } from '../../oss/live-publishes.js';
 import { adminScope } from './admin-json.js';
 import { registerClockRoutes } from './clock-routes.js';
 import { registerEventRoutes } from './events-routes.js';
+import { registerFaultRoutes } from './faults-routes.js';
+import { registerKickRoutes } from './kick-routes.js';
 
 /** What the test-control routes use (add a field when a route needs one). */
 export interface TestControlServices {
   clock: ControlledClock;
   events: EventBus;
+  faults: FaultRules;
+  live: LivePublishes;
 }
 
 export interface TestControlDeps {
@@ -20,5 +26,7 @@ export function registerTestControlRoutes(app: FastifyInstance, deps: TestContro
   adminScope(app, (scope) => {
     registerClockRoutes(scope, deps.services.clock);
     registerEventRoutes(scope, deps.services.events);
+    registerFaultRoutes(scope, deps.services.faults);
+    registerKickRoutes(scope, deps.services);
   });
 }
