@@ -37,6 +37,8 @@ export interface Config {
   restoreDelayMs: number;
   /** Byte cap of one open live segment (held in memory until cut): cut at the next keyframe past it, at any frame past 2x. */
   segmentMaxBytes: number;
+  /** RTMP connections that have not had a publish accepted (handshake, connect, waiting): more are closed at once. */
+  rtmpMaxPendingConnections: number;
   /**
    * 'rules' (default): CORS as OSS does it, from each bucket's CORS rules (a preflight without a matching rule is 403).
    * 'permissive': every origin allowed on every OSS request, as before bucket CORS rules existed.
@@ -74,6 +76,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   callbackAllowHosts: [],
   restoreDelayMs: 1000,
   segmentMaxBytes: 32 * 1024 * 1024,
+  rtmpMaxPendingConnections: 64,
 });
 
 export class ConfigError extends Error {}
@@ -166,6 +169,13 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'MS',
     help: 'time a RestoreObject of an archived object takes (default 1000)',
     apply: (c, v) => (c.restoreDelayMs = milliseconds('--restore-delay-ms', v)),
+  },
+  {
+    flag: '--rtmp-max-pending',
+    env: 'OSS_EMULATOR_RTMP_MAX_PENDING',
+    value: 'N',
+    help: 'RTMP connections allowed at once before a publish is accepted; more are closed (default 64)',
+    apply: (c, v) => (c.rtmpMaxPendingConnections = Math.floor(positiveNumber('--rtmp-max-pending', v))),
   },
   {
     flag: '--segment-max-mb',

@@ -122,6 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rtmp = createRtmpServer(ingest.hooks, {
     idleTimeoutMs: config.rtmpIdleTimeoutMs,
     handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs,
+    maxPendingConnections: config.rtmpMaxPendingConnections,
     log: log.child({ component: 'rtmp' }),
     httpEndpoint: () => (httpPort === undefined ? undefined : `http://${urlHost(config.host)}:${httpPort}`),
   });

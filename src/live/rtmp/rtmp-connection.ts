@@ -35,6 +35,8 @@ class RtmpSocketSession implements RtmpConnection {
   private readonly remoteAddress: string;
   private readonly remotePort: number;
   private phase: Phase = 'setup';
+  /** Told once when a publish is accepted (the server stops counting this connection as unauthenticated). */
+  onAuthorised: (() => void) | undefined;
   private inputPaused = false;
   private publishStreamId = 0;
   /** Which stream this connection publishes, repeated on its last log line. */
@@ -219,6 +221,8 @@ class RtmpSocketSession implements RtmpConnection {
     }
     this.sink = sink;
     this.phase = 'publishing';
+    this.protocol.authorise();
+    this.onAuthorised?.();
     this.publishStreamId = streamId;
     this.published = { app: req.app.split('?')[0]!, streamName: req.streamName };
     this.protocol.sendStatus(streamId, 'status', 'NetStream.Publish.Start', `${req.streamName} is now published.`);
@@ -346,6 +350,9 @@ export function handleRtmpSocket(
   hooks: RtmpHooks,
   opts: RtmpConnectionOptions,
   firstChunk?: Buffer,
+  onAuthorised?: () => void,
 ): RtmpConnection {
-  return new RtmpSocketSession(socket, hooks, opts, firstChunk);
+  const session = new RtmpSocketSession(socket, hooks, opts, firstChunk);
+  session.onAuthorised = onAuthorised;
+  return session;
 }

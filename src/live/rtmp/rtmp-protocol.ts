@@ -31,6 +31,13 @@ export const SERVER_WINDOW_ACK_SIZE = 5_000_000;
 /** Enough for ffmpeg/OBS (they use 4-6 chunk streams); bounds per-connection buffers. */
 const MAX_CHUNK_STREAMS = 16;
 
+/**
+ * Before a publish is authorised a connection only needs room for commands (connect, createStream, publish: a few
+ * hundred bytes; onMetaData a few KB): a bare connection must not make us reserve megabytes (issue 14 item 10).
+ */
+export const PRE_AUTH_MAX_MESSAGE_BYTES = 64 * 1024;
+const PRE_AUTH_BUFFER_BUDGET = 256 * 1024;
+
 /** Raised from inside the parser; the connection closes with end('error'). */
 export class RtmpProtocolViolation extends Error {}
 
@@ -53,11 +60,15 @@ export interface RtmpProtocol {
   readonly peerAckWindow: number | undefined;
   sendAcknowledgement(sequenceNumber: number): void;
   sendStatus(streamId: number, level: 'status' | 'error', code: string, description: string): void;
+  /** The publish was accepted: media-sized messages allowed from now on. */
+  authorise(): void;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class GuardedRtmp extends NmsRtmp {
+  authorised = false;
+
   constructor(
     private readonly events: RtmpProtocolEvents,
     private readonly maxMessageBytes: number,
@@ -106,13 +117,26 @@ class GuardedRtmp extends NmsRtmp {
   override packetAlloc(): void {
     // Runs once per message, right after its first chunk header: refuse before allocating length + 1024 bytes.
     const { length } = this.parserPacket.header;
-    if (length > this.maxMessageBytes) {
-      throw new RtmpProtocolViolation(`message length ${length} exceeds ${this.maxMessageBytes}`);
+    const limit = this.authorised ? this.maxMessageBytes : Math.min(this.maxMessageBytes, PRE_AUTH_MAX_MESSAGE_BYTES);
+    if (length > limit) {
+      const when = this.authorised ? '' : ' before the publish is authorised';
+      throw new RtmpProtocolViolation(`message length ${length} exceeds ${limit}${when}`);
     }
     if (this.inPackets.size > MAX_CHUNK_STREAMS) {
       throw new RtmpProtocolViolation(`more than ${MAX_CHUNK_STREAMS} chunk streams`);
     }
-    super.packetAlloc();
+    if (this.parserPacket.capacity >= length) return;
+    // All chunk streams' buffers together stay within a budget: pre-auth small, then two full messages' worth.
+    const budget = this.authorised ? 2 * this.maxMessageBytes : PRE_AUTH_BUFFER_BUDGET;
+    let held = 0;
+    for (const packet of this.inPackets.values()) if (packet !== this.parserPacket) held += packet.capacity;
+    if (held + length > budget) {
+      throw new RtmpProtocolViolation(`chunk stream buffers would hold ${held + length} bytes (limit ${budget})`);
+    }
+    // Exactly the announced size, not zero-filled: pages are only touched as bytes arrive (the library adds 1 KB and
+    // zero-fills, so an announced-but-unsent message cost its full size in RSS).
+    this.parserPacket.payload = Buffer.allocUnsafeSlow(length);
+    this.parserPacket.capacity = length;
   }
 
   override packetHandler(): void {
@@ -223,6 +247,9 @@ export function createRtmpProtocol(events: RtmpProtocolEvents, opts: { maxMessag
     },
     sendStatus(streamId, level, code, description) {
       rtmp.sendStatusMessage(streamId, level, code, description);
+    },
+    authorise() {
+      rtmp.authorised = true;
     },
   };
 }

@@ -6,15 +6,38 @@ import type { RtmpConnection, RtmpConnectionOptions, RtmpHooks, RtmpServer } fro
  * A plain TCP listener for RTMP (node-media-server's own server has no close(), no ready signal, no port 0 and
  * exits the process on EADDRINUSE). Also adopts sockets accepted elsewhere, so close() covers those too.
  */
+/** Enough for a room of OBS instances connecting at once; each pending connection is bounded to a few hundred KB. */
+export const DEFAULT_MAX_PENDING_CONNECTIONS = 64;
+
 export function createRtmpServer(hooks: RtmpHooks, opts: RtmpConnectionOptions): RtmpServer {
   const open = new Map<net.Socket, RtmpConnection>();
+  /** Connections that have not had a publish accepted: each costs buffers and a timer before any signature is checked. */
+  const pending = new Set<net.Socket>();
+  const maxPending = opts.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS;
+  let refusedSinceLog = 0;
+  let lastRefusalLogMs = 0;
   const server = net.createServer((socket) => handleSocket(socket));
   server.on('error', (err) => opts.log.error({ err }, 'rtmp listener error'));
 
   function handleSocket(socket: net.Socket, firstChunk?: Buffer): void {
-    const connection = handleRtmpSocket(socket, hooks, opts, firstChunk);
+    if (pending.size >= maxPending) {
+      refusedSinceLog++;
+      const now = Date.now();
+      if (now - lastRefusalLogMs >= 10_000) {
+        opts.log.warn({ pending: pending.size, limit: maxPending, refused: refusedSinceLog }, 'rtmp: too many unauthenticated connections; closing new ones');
+        lastRefusalLogMs = now;
+        refusedSinceLog = 0;
+      }
+      socket.destroy();
+      return;
+    }
+    pending.add(socket);
+    const connection = handleRtmpSocket(socket, hooks, opts, firstChunk, () => pending.delete(socket));
     open.set(socket, connection);
-    socket.once('close', () => open.delete(socket));
+    socket.once('close', () => {
+      open.delete(socket);
+      pending.delete(socket);
+    });
   }
 
   return {

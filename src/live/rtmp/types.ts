@@ -86,6 +86,8 @@ export interface RtmpConnectionOptions {
   refusalGraceMs?: number;
   /** Where the HTTP API is (`http://host:port`), told to an HTTP client that reached this RTMP port by mistake. */
   httpEndpoint?(): string | undefined;
+  /** Connections not (yet) publishing, on both ports together; more are closed at once (default 64). */
+  maxPendingConnections?: number;
 }
 
 export interface RtmpServer {
