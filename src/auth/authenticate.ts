@@ -1,7 +1,9 @@
 import { ossErrors } from '../oss/wire/errors.js';
 import { verifyV1Header, verifyV1Presigned } from './authenticate-v1.js';
+import { verifyV2Header, verifyV2Presigned } from './authenticate-v2.js';
 import { verifyV4Header, verifyV4Presigned } from './authenticate-v4.js';
 import type { Credentials } from './credentials.js';
+import { V2_VERSION } from './signature-v2.js';
 import { V4_ALGORITHM } from './signature-v4.js';
 import { queryValue, type QueryPairs } from '../oss/wire/request-target.js';
 import { flattenHeaders, invalidAuthorization, type SignedRequest } from './signed-request.js';
@@ -26,7 +28,7 @@ const V1_QUERY_AUTH = ['OSSAccessKeyId', 'Expires', 'Signature'];
 const V4_QUERY_AUTH = ['x-oss-signature-version', 'x-oss-credential', 'x-oss-signature'];
 
 /**
- * Who signed this request: V1 header, V1 presigned URL, V4 header or V4 presigned URL; no credentials at all
+ * Who signed this request: V1, V2 or V4, each as a header or a presigned URL; no credentials at all
  * means anonymous (the ACL decision is the caller's). Throws OssError for every failure (spec §3).
  */
 /**
@@ -48,11 +50,11 @@ export function authenticate(input: AuthInput, credentials: Credentials, nowMs: 
     }
     if (authorization.startsWith(`${V4_ALGORITHM} `)) return user(verifyV4Header(req, authorization, credentials, skewNowMs));
     if (authorization.startsWith('OSS ')) return user(verifyV1Header(req, authorization, credentials, skewNowMs));
-    if (authorization.startsWith('OSS2 ')) throw ossErrors.notImplemented('Signature version 2 (OSS2)');
+    if (authorization.startsWith(`${V2_VERSION} `)) return user(verifyV2Header(req, authorization, credentials, skewNowMs));
     throw invalidAuthorization();
   }
   if (has(V4_QUERY_AUTH)) {
-    if (queryValue(req.query, 'x-oss-signature-version') === 'OSS2') throw ossErrors.notImplemented('Signature version 2 (OSS2)');
+    if (queryValue(req.query, 'x-oss-signature-version') === V2_VERSION) return user(verifyV2Presigned(req, credentials, nowMs));
     return user(verifyV4Presigned(req, credentials, nowMs, skewNowMs));
   }
   if (has(V1_QUERY_AUTH)) return user(verifyV1Presigned(req, credentials, nowMs));

@@ -139,9 +139,9 @@ describe('V1 header', () => {
     expect([e.status, e.code]).toEqual([400, 'InvalidArgument']);
   });
 
-  it('answers OSS2 (signature V2) with 501 NotImplemented', () => {
+  it('verifies OSS2 (signature V2): a wrong signature is 403 SignatureDoesNotMatch', () => {
     const e = error({ ...BASE, headers: { authorization: 'OSS2 AccessKeyId:ak,Signature:x', date: new Date(NOW).toUTCString() } });
-    expect([e.status, e.code]).toEqual([501, 'NotImplemented']);
+    expect([e.status, e.code]).toEqual([403, 'SignatureDoesNotMatch']);
   });
 });
 
