@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { LiveRegistry } from './live-registry.js';
 import type { ChannelRow } from '../store/rows.js';
 import type { PublishRequest } from './rtmp/types.js';
+import { livePlaylistNameProblem } from '../oss/live-channel/playlist-name.js';
 
 /** Where a publish goes, once its URL is understood. */
 export interface PublishTarget {
@@ -89,7 +90,6 @@ function wholeUrlInServerField(req: PublishRequest): PolicyVerdict | undefined {
   );
 }
 
-const isPlaylistName = (name: string) => name.length >= 6 && name.length <= 128 && name.endsWith('.m3u8') && !name.includes('/');
 
 /**
  * May this publish start? Checked once, at publish time, before the client is told it may send media:
@@ -124,7 +124,8 @@ export function decidePublish(req: PublishRequest, services: PublishPolicyServic
   if (channelRow.status === 'disabled') return refuse('NetStream.Publish.Rejected', 'Live channel is disabled by owner.');
   if (live.isLive(bucket, channel)) return refuse('NetStream.Publish.BadName', 'The live channel is already being published to; only one publisher at a time.');
   const playlistName = queryValue(params, 'playlistName') || channelRow.playlistName;
-  if (!isPlaylistName(playlistName)) {
+  // The same rule PutLiveChannel applies to PlaylistName: a channel it accepted can always be pushed to.
+  if (livePlaylistNameProblem(playlistName)) {
     return refuse('NetStream.Publish.BadName', `playlistName "${playlistName}" must be 6-128 characters, end with .m3u8 and contain no "/".`);
   }
   return { allow: true, target: { bucket, channel: channelRow, playlistName, accessKeyId } };

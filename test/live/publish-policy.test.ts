@@ -76,6 +76,24 @@ describe('who may publish', () => {
     expect(ok.tagsSent).toBeGreaterThan(20);
   });
 
+  it('accepts a push to a channel whose PlaylistName PutLiveChannel accepted: 100 emoji + .m3u8 (one playlist-name rule)', async () => {
+    // 105 characters (code points), 205 UTF-16 units: PutLiveChannel's rule counts characters, so the push must too.
+    const playlistName = `${'\u{1F3A5}'.repeat(100)}.m3u8`;
+    const b = uniqueBucket('emoji');
+    await createChannel(emu, b, 'c1', { playlistName });
+    const result = await publishFlv({ url: publishUrl(emu, b, 'c1', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 0, durationMs: 3000 });
+    expect(result.tagsSent).toBeGreaterThan(50);
+    const records = await waitFor(() => {
+      const r = emu.services.store.recentPublishes(b, 'c1', 10);
+      return r.length ? r : undefined;
+    });
+    expect(records[0]!.playlistName).toBe(playlistName);
+    // …and a push URL's own playlistName of 129 characters is refused, as PutLiveChannel would refuse it.
+    const tooLong = `${'\u{1F3A5}'.repeat(124)}.m3u8`;
+    const err = await refusal(publishUrl(emu, b, 'c1', { expiresIn: 600, params: [['playlistName', tooLong]] }));
+    expect(err.description).toMatch(/6-128 characters/);
+  });
+
   it('refuses a disabled channel and an unknown one', async () => {
     const b = uniqueBucket('disabled');
     await createChannel(emu, b, 'off');

@@ -246,7 +246,9 @@ export function createRtmpProtocol(events: RtmpProtocolEvents, opts: { maxMessag
       rtmp.sendACK(sequenceNumber >>> 0); // the field is 32 bits and wraps; the library's writeUInt32BE would throw
     },
     sendStatus(streamId, level, code, description) {
-      rtmp.sendStatusMessage(streamId, level, code, description);
+      // node-media-server's AMF0 string encoder writes the UTF-16 length before the UTF-8 bytes, so any non-ASCII
+      // character (an emoji channel name in the description) corrupts the message: send non-ASCII percent-encoded.
+      rtmp.sendStatusMessage(streamId, level, code, description.replace(/[^\x20-\x7e]/gu, (c) => encodeURIComponent(c)));
     },
     authorise() {
       rtmp.authorised = true;

@@ -2,6 +2,7 @@ import { childNode, childText, type XmlNode } from '../wire/xml.js';
 import type { ChannelRow, SnapshotConfig } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
 import { validateBucketName } from '../wire/formats.js';
+import { livePlaylistNameProblem, PLAYLIST_NAME_MAX_CHARS, PLAYLIST_NAME_MIN_CHARS, PLAYLIST_SUFFIX } from './playlist-name.js';
 
 /** What a LiveChannelConfiguration body sets: everything of a channel but its identity and time. */
 export type ChannelConfig = Pick<ChannelRow, 'description' | 'status' | 'type' | 'fragDuration' | 'fragCount' | 'playlistName' | 'snapshot'>;
@@ -82,15 +83,19 @@ function parseTarget(target: XmlNode): Pick<ChannelConfig, 'type' | 'fragDuratio
   return { type: 'HLS', fragDuration, fragCount, playlistName };
 }
 
-/** PlaylistName: no `/`, 6-128 characters, ending in lowercase `.m3u8` (EC 16, 17, 18 in that order). */
+/** PlaylistName by the one live playlist-name rule (playlist-name.ts), with OSS's EC per failed check. */
 function validatePlaylistName(name: string): void {
+  const problem = livePlaylistNameProblem(name);
+  if (!problem) return;
   const fail = (message: string, ec: number) => ossErrors.liveArgument(message, ec, 'Target/PlaylistName', name);
-  if (name.includes('/')) throw fail(`The value of Target/PlaylistName must not contain "/", got ${quoted(name)}.`, EC.playlistSlash);
-  const length = [...name].length;
-  if (length < 6 || length > 128) {
-    throw fail(`The length of Target/PlaylistName must be between 6 and 128 characters, got ${length}.`, EC.playlistLength);
+  if (problem.kind === 'slash') throw fail(`The value of Target/PlaylistName must not contain "/", got ${quoted(name)}.`, EC.playlistSlash);
+  if (problem.kind === 'length') {
+    throw fail(
+      `The length of Target/PlaylistName must be between ${PLAYLIST_NAME_MIN_CHARS} and ${PLAYLIST_NAME_MAX_CHARS} characters, got ${problem.chars}.`,
+      EC.playlistLength,
+    );
   }
-  if (!name.endsWith('.m3u8')) throw fail(`The value of Target/PlaylistName must end with ".m3u8", got ${quoted(name)}.`, EC.playlistSuffix);
+  throw fail(`The value of Target/PlaylistName must end with "${PLAYLIST_SUFFIX}", got ${quoted(name)}.`, EC.playlistSuffix);
 }
 
 /** Snapshot is stored, never acted on: the emulator takes no snapshots. */

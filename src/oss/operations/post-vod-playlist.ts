@@ -1,3 +1,4 @@
+import { PLAYLIST_SUFFIX } from '../live-channel/playlist-name.js';
 import { M3U8_CONTENT_TYPE } from '../../media/hls/m3u8.js';
 import { ossErrors } from '../wire/errors.js';
 import { requireChannel } from '../live-channel/channel-lookup.js';
@@ -15,7 +16,7 @@ export const postVodPlaylist: Operation = (ctx) => {
   const segments = segmentsInVodSpan(ctx.services.store, bucket, channelName, parseVodSpan(ctx.query));
   const channel = requireChannel(ctx, channelName);
   // OSS's 400 page lists this message under InvalidRequest; the Code is unconfirmed, InvalidArgument as the other checks.
-  if (!playlist.endsWith('.m3u8')) {
+  if (!playlist.endsWith(PLAYLIST_SUFFIX)) {
     throw ossErrors.invalidArgument('Playlist name must ends with ".m3u8".', [['ArgumentName', 'PlaylistName'], ['ArgumentValue', playlist]]);
   }
   // Relative ts URIs are only right for a playlist directly in the channel folder (PutLiveChannel forbids `/` too).
