@@ -13,6 +13,7 @@ import { fuzzHttpInput, sendHttpInput } from './soak/fuzz-http.js';
 import { recordPublish, sendRtmpInput } from './soak/fuzz-rtmp.js';
 import { checkHealth, startLegitTraffic } from './soak/legit-traffic.js';
 import { runBounded } from './soak/raw-exchange.js';
+import { runHostilePublishers, type HostileOutcome } from './soak/hostile-publishers.js';
 
 const USAGE = `Usage: npm run soak [-- flags]
 
@@ -21,6 +22,8 @@ const USAGE = `Usage: npm run soak [-- flags]
   --fuzz-seconds S    time for the RTMP and HTTP fuzz loops together (default 50)
   --max-inputs N      cap per fuzz loop (default 5000)
   --strict            also fail on any 5xx answer to a fuzzed HTTP request
+  --hostile-seconds S stream time each hostile publisher (frozen / backwards / jumping timestamps) pushes at full
+                      speed (default 120); --bare N bare pre-auth RTMP connections meanwhile (default 300)
 Fails (exit 1) on: a failed legitimate request or publisher, a failed health check, the server exiting, or a leak
 beyond the thresholds printed in the summary.`;
 
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     'fuzz-seconds': { type: 'string', default: '50' },
     'max-inputs': { type: 'string', default: '5000' },
     strict: { type: 'boolean', default: false },
+    'hostile-seconds': { type: 'string', default: '120' },
+    bare: { type: 'string', default: '300' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -50,6 +55,12 @@ const RSS_SLACK_BYTES = 64 * 2 ** 20;
  * descriptors stay strict.
  */
 const RSS_SLACK_AFTER_FUZZ_BYTES = 256 * 2 ** 20;
+/**
+ * During the hostile publishers (three pushes at full speed whose timestamps freeze, run back or jump, plus bare
+ * pre-auth connections announcing 16 x 8 MiB messages): the RSS peak over the level before them. Unbounded, one
+ * frozen publisher alone held its whole push (400 MB sent -> +570 MB) and 60 bare connections took 422 MB.
+ */
+const HOSTILE_RSS_PEAK_BYTES = 256 * 2 ** 20;
 /** The server drops silent or half-done connections within 10 s (handshake and sniffer timeouts); give it 15. */
 const SETTLE_MS = 15_000;
 const BUCKET = 'soak';
@@ -92,6 +103,7 @@ const objectBytes = randomBytes(256 * 1024);
 await createBucket(endpoint, BUCKET);
 await createChannel(endpoint, BUCKET, 'live');
 await createChannel(endpoint, BUCKET, 'fuzz');
+for (const name of ['frozen', 'backwards', 'jumping']) await createChannel(endpoint, BUCKET, name);
 await ossOk(endpoint, { method: 'PUT', bucket: BUCKET, key: OBJECT_KEY, contentType: 'video/MP2T', body: objectBytes });
 
 const legit = await startLegitTraffic(endpoint, {
@@ -181,7 +193,31 @@ while (httpInputs < maxInputs && performance.now() < fuzzDeadline && !serverExit
 say(`HTTP fuzz: ${httpInputs} inputs; statuses ${JSON.stringify(statuses)}`);
 if (values.strict && unexpected5xx) failures.push(`${unexpected5xx} fuzzed HTTP requests got a 5xx other than NotImplemented`);
 
-// 3. Stop the legitimate traffic, settle, measure.
+// 3. Hostile publishers and bare pre-auth RTMP connections, with the RSS peak sampled meanwhile.
+const beforeHostile = await snapshot();
+let hostileRssPeak = beforeHostile.rss;
+let hostile: HostileOutcome | undefined;
+if (!serverExited) {
+  hostile = await runHostilePublishers(
+    (['frozen', 'backwards', 'jumping'] as const).map((name) => ({ name, url: publishUrl(endpoint, BUCKET, name) })),
+    endpoint.rtmpPort,
+    flv,
+    Number(values['hostile-seconds']) * 1000,
+    Number(values.bare),
+    () => {
+      if (!serverExited) hostileRssPeak = Math.max(hostileRssPeak, memoryOf(pid).rssBytes);
+    },
+  );
+  for (const p of hostile.publishers) if (p.error) failures.push(`hostile publisher ${p.name} was dropped: ${p.error}`);
+  if (hostileRssPeak - beforeHostile.rss > HOSTILE_RSS_PEAK_BYTES) {
+    failures.push(`during the hostile publishers RSS peaked ${mib(hostileRssPeak - beforeHostile.rss)} above its level before them (threshold ${mib(HOSTILE_RSS_PEAK_BYTES)})`);
+  }
+  if (hostile.preAuth.refusedAtOnce === 0) failures.push('no bare pre-auth connection was refused: the unauthenticated-connection cap did not act');
+  await healthAfterBatch('hostile publisher', hostile.publishers.length);
+  say(`hostile: ${hostile.publishers.map((p) => `${p.name} ${mib(p.bytesSent)}`).join(', ')}; bare ${JSON.stringify(hostile.preAuth)}; RSS peak +${mib(hostileRssPeak - beforeHostile.rss)}`);
+}
+
+// 4. Stop the legitimate traffic, settle, measure.
 const legitRequests = legit.requests();
 const published = legit.publisherStats();
 await legit.stop();
@@ -221,6 +257,9 @@ const summary = [
     .join(', ')})`,
   `after the garbage (and up to ${SETTLE_MS / 1000} s to settle), after GC: fds ${before.fds} -> ${afterGarbage.fds} (threshold +${FD_SLACK}), heap ${mib(before.memory.heapUsed)} -> ${mib(afterGarbage.memory.heapUsed)} (threshold +${mib(HEAP_SLACK_BYTES)}), RSS ${mib(before.rss)} -> ${mib(afterGarbage.rss)} (threshold +${mib(RSS_SLACK_BYTES)}); server-side TCP ${JSON.stringify(tcpAfterGarbage)}`,
   `RTMP fuzz: ${rtmpInputs} mutated publishes (recording of ${recording.length} B; ${rtmpClosedByServer} closed by the server within 300 ms)`,
+  hostile
+    ? `hostile publishers (full speed, ${values['hostile-seconds']} s of stream each): ${hostile.publishers.map((p) => `${p.name} sent ${mib(p.bytesSent)}${p.error ? ` (dropped: ${p.error})` : ''}`).join(', ')}; bare pre-auth connections ${hostile.preAuth.opened} (${hostile.preAuth.refusedAtOnce} refused at once by the cap, ${hostile.preAuth.closedByServer} closed by the server after announcing 8 MiB messages); RSS before ${mib(beforeHostile.rss)}, peak ${mib(hostileRssPeak)} (+${mib(hostileRssPeak - beforeHostile.rss)}, threshold +${mib(HOSTILE_RSS_PEAK_BYTES)})`
+    : 'hostile publishers: not run (server gone)',
   `HTTP fuzz: ${httpInputs} inputs; statuses ${JSON.stringify(statuses)}; 5xx other than 501 NotImplemented: ${unexpected5xx}`,
   ...Object.entries(byKind).map(([kind, s]) => `  ${kind}: ${JSON.stringify(s)}`),
   ...serverErrors.map((e) => `  5xx sample: ${e}`),
