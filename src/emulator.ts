@@ -11,6 +11,7 @@ import { FaultRules, type FaultRule, type FaultRuleSpec } from './faults/fault-r
 import type { EmulatorEvent, EventFilter } from './events/event-types.js';
 import { createLogger, type PinoLogger } from './shared/logger.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
+import { runLifecycle } from './oss/lifecycle/lifecycle-runner.js';
 import { operations } from './oss/operations/index.js';
 import { Store } from './store/store.js';
 
@@ -163,6 +164,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw err;
   }
 
+  // Bucket lifecycle rules on a real-time timer, evaluated at the emulator clock's time (also POST /-/lifecycle/run).
+  const lifecycleLog = log.child({ component: 'lifecycle' });
+  const lifecycleTimer =
+    config.lifecycleIntervalMs > 0
+      ? setInterval(() => {
+          try {
+            const run = runLifecycle(store, clock.now());
+            if (run.deleted.length || run.abortedUploads.length) {
+              lifecycleLog.info({ deleted: run.deleted.length, abortedUploads: run.abortedUploads.length }, 'lifecycle rules applied');
+            }
+          } catch (err) {
+            lifecycleLog.error({ err }, 'lifecycle run failed');
+          }
+        }, config.lifecycleIntervalMs).unref()
+      : undefined;
+
   const host = urlHost(config.host);
   let closed: Promise<void> | undefined;
   return {
@@ -196,6 +213,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     close: () =>
       (closed ??= (async () => {
+        clearInterval(lifecycleTimer);
         httpListener.close();
         await rtmp.close();
         await ingest.close();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Credential } from '../auth/credentials.js';
 import type { EventBus } from '../events/event-bus.js';
 import { plainObjectUrl, signedPlaylistUrl } from '../oss/live-channel/signed-play-url.js';
+import { runLifecycle } from '../oss/lifecycle/lifecycle-runner.js';
 import type { LivePublishes } from '../oss/live-publishes.js';
 import type { ControlledClock } from '../shared/clock.js';
 import type { Store } from '../store/store.js';
@@ -29,6 +30,9 @@ export function registerAdminRoutes(app: FastifyInstance, services: AdminService
     await reset();
     return { status: 'reset' };
   });
+
+  // Bucket lifecycle rules applied now, at the emulator clock's time (they also run every --lifecycle-interval).
+  app.post('/-/lifecycle/run', async () => runLifecycle(store, clock.now()));
 
   app.get('/-/channels', async (request) => {
     const endpoint = `http://${request.headers.host ?? '127.0.0.1'}`;

@@ -7,6 +7,7 @@ import { detectOperation, type OperationName } from '../oss/detect-operation.js'
 import { ossErrors } from '../oss/wire/errors.js';
 import type { Operation, OperationContext, OperationServices, OssReply } from '../oss/operation.js';
 import { applyBucketCors } from './cors.js';
+import { enforceReferer } from '../oss/referer/referer-rules.js';
 import { readBody } from './read-body.js';
 import { injectHttpFault, sendTruncated } from './fault-injection.js';
 import type { FaultRules } from '../faults/fault-rules.js';
@@ -70,6 +71,10 @@ export function createPipeline(
       ? authenticate({ method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers }, credentials, clock.now(), clock.clientNow())
       : OWNER;
     authorize(operation, principal, target.bucket, target.key, store);
+    // Hotlink protection: anonymous and URL-signed requests only (a request signed in the Authorization header is exempt).
+    if (target.bucket !== undefined && !request.headers.authorization && store.getBucket(target.bucket)) {
+      enforceReferer(store, target.bucket, request.headers);
+    }
 
     const bodyStream = (request.body as Readable | undefined) ?? request.raw;
     const ctx: OperationContext = {

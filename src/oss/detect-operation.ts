@@ -26,7 +26,12 @@ export type OperationName =
   | 'GetSignedPlaylist'
   | 'ListMultipartUploads' | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
   | 'ListParts' | 'AppendObject' | 'RestoreObject'
-  | 'PutBucketCors' | 'GetBucketCors' | 'DeleteBucketCors';
+  | 'PutBucketCors' | 'GetBucketCors' | 'DeleteBucketCors'
+  | 'PutBucketReferer' | 'GetBucketReferer' | 'PutBucketLifecycle' | 'GetBucketLifecycle' | 'DeleteBucketLifecycle'
+  | 'PutBucketTags' | 'GetBucketTags' | 'DeleteBucketTags' | 'PutBucketEncryption' | 'GetBucketEncryption' | 'DeleteBucketEncryption'
+  | 'PutBucketPolicy' | 'GetBucketPolicy' | 'DeleteBucketPolicy' | 'PutBucketLogging' | 'GetBucketLogging' | 'DeleteBucketLogging'
+  | 'PutBucketWebsite' | 'GetBucketWebsite' | 'DeleteBucketWebsite'
+  | 'PutObjectTagging' | 'GetObjectTagging' | 'DeleteObjectTagging' | 'PutSymlink' | 'GetSymlink' | 'PostObject';
 
 export type Level = 'service' | 'bucket' | 'object';
 
@@ -51,9 +56,35 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'service', when: [], operation: 'ListBuckets' },
 
   { method: 'PUT', level: 'bucket', when: ['acl'], operation: 'PutBucketAcl' },
+  // Bucket rules and configuration documents (bucket-rules)
   { method: 'PUT', level: 'bucket', when: ['cors'], operation: 'PutBucketCors' },
   { method: 'GET', level: 'bucket', when: ['cors'], operation: 'GetBucketCors' },
   { method: 'DELETE', level: 'bucket', when: ['cors'], operation: 'DeleteBucketCors' },
+  { method: 'PUT', level: 'bucket', when: ['referer'], operation: 'PutBucketReferer' },
+  { method: 'GET', level: 'bucket', when: ['referer'], operation: 'GetBucketReferer' },
+  { method: 'PUT', level: 'bucket', when: ['lifecycle'], operation: 'PutBucketLifecycle' },
+  { method: 'GET', level: 'bucket', when: ['lifecycle'], operation: 'GetBucketLifecycle' },
+  { method: 'DELETE', level: 'bucket', when: ['lifecycle'], operation: 'DeleteBucketLifecycle' },
+  { method: 'PUT', level: 'bucket', when: ['tagging'], operation: 'PutBucketTags' },
+  { method: 'GET', level: 'bucket', when: ['tagging'], operation: 'GetBucketTags' },
+  { method: 'DELETE', level: 'bucket', when: ['tagging'], operation: 'DeleteBucketTags' },
+  { method: 'PUT', level: 'bucket', when: ['encryption'], operation: 'PutBucketEncryption' },
+  { method: 'GET', level: 'bucket', when: ['encryption'], operation: 'GetBucketEncryption' },
+  { method: 'DELETE', level: 'bucket', when: ['encryption'], operation: 'DeleteBucketEncryption' },
+  { method: 'PUT', level: 'bucket', when: ['policy'], operation: 'PutBucketPolicy' },
+  { method: 'GET', level: 'bucket', when: ['policy'], operation: 'GetBucketPolicy' },
+  { method: 'DELETE', level: 'bucket', when: ['policy'], operation: 'DeleteBucketPolicy' },
+  { method: 'PUT', level: 'bucket', when: ['logging'], operation: 'PutBucketLogging' },
+  { method: 'GET', level: 'bucket', when: ['logging'], operation: 'GetBucketLogging' },
+  { method: 'DELETE', level: 'bucket', when: ['logging'], operation: 'DeleteBucketLogging' },
+  { method: 'PUT', level: 'bucket', when: ['website'], operation: 'PutBucketWebsite' },
+  { method: 'GET', level: 'bucket', when: ['website'], operation: 'GetBucketWebsite' },
+  { method: 'DELETE', level: 'bucket', when: ['website'], operation: 'DeleteBucketWebsite' },
+  { method: 'PUT', level: 'object', when: ['tagging'], operation: 'PutObjectTagging' },
+  { method: 'GET', level: 'object', when: ['tagging'], operation: 'GetObjectTagging' },
+  { method: 'DELETE', level: 'object', when: ['tagging'], operation: 'DeleteObjectTagging' },
+  { method: 'PUT', level: 'object', when: ['symlink'], operation: 'PutSymlink' },
+  { method: 'GET', level: 'object', when: ['symlink'], operation: 'GetSymlink' },
   { method: 'PUT', level: 'bucket', when: [], operation: 'PutBucket' },
   { method: 'GET', level: 'bucket', when: ['acl'], operation: 'GetBucketAcl' },
   { method: 'GET', level: 'bucket', when: ['bucketInfo'], operation: 'GetBucketInfo' },
@@ -65,6 +96,7 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'bucket', when: [], operation: 'ListObjects' },
   { method: 'DELETE', level: 'bucket', when: [], operation: 'DeleteBucket' },
   { method: 'POST', level: 'bucket', when: ['delete'], operation: 'DeleteMultipleObjects' },
+  { method: 'POST', level: 'bucket', when: [], operation: 'PostObject' },
 
   // Multipart (UploadPart with x-oss-copy-source is UploadPartCopy, dispatched by upload-part.ts), append, restore.
   { method: 'POST', level: 'object', when: ['uploads'], accepts: ['sequential'], operation: 'InitiateMultipartUpload' },
@@ -120,9 +152,35 @@ const conditionName = (condition: string): string => condition.split('=', 1)[0]!
 
 export type Detection = { operation: OperationName } | { unsupported: string };
 
+/** OSS operations left out on purpose (see the README's gaps ledger): NotImplemented, naming the operation. */
+const notImplemented: ReadonlyArray<Omit<Rule, 'operation'> & { name: string }> = [
+  { method: 'PUT', level: 'bucket', when: ['versioning'], name: 'PutBucketVersioning' },
+  { method: 'GET', level: 'bucket', when: ['versioning'], name: 'GetBucketVersioning' },
+  { method: 'GET', level: 'bucket', when: ['versions'], name: 'ListObjectVersions' },
+  { method: 'POST', level: 'bucket', when: ['worm'], name: 'InitiateBucketWorm' },
+  { method: 'DELETE', level: 'bucket', when: ['worm'], name: 'AbortBucketWorm' },
+  { method: 'POST', level: 'bucket', when: ['wormId'], name: 'CompleteBucketWorm' },
+  { method: 'POST', level: 'bucket', when: ['wormExtend'], name: 'ExtendBucketWorm' },
+  { method: 'GET', level: 'bucket', when: ['worm'], name: 'GetBucketWorm' },
+  { method: 'PUT', level: 'bucket', when: ['inventory'], name: 'PutBucketInventory' },
+  { method: 'GET', level: 'bucket', when: ['inventory', 'inventoryId'], name: 'GetBucketInventory' },
+  { method: 'GET', level: 'bucket', when: ['inventory'], name: 'ListBucketInventory' },
+  { method: 'DELETE', level: 'bucket', when: ['inventory'], name: 'DeleteBucketInventory' },
+  { method: 'POST', level: 'bucket', when: ['replication', 'comp=add'], name: 'PutBucketReplication' },
+  { method: 'POST', level: 'bucket', when: ['replication', 'comp=delete'], name: 'DeleteBucketReplication' },
+  { method: 'GET', level: 'bucket', when: ['replication'], name: 'GetBucketReplication' },
+  { method: 'GET', level: 'bucket', when: ['replicationLocation'], name: 'GetBucketReplicationLocation' },
+  { method: 'GET', level: 'bucket', when: ['replicationProgress'], name: 'GetBucketReplicationProgress' },
+  { method: 'GET', level: 'object', when: ['x-oss-process'], name: 'GetObject with x-oss-process (image/video processing)' },
+  { method: 'POST', level: 'object', when: ['x-oss-process'], name: 'ProcessObject (x-oss-process)' },
+  { method: 'POST', level: 'object', when: ['x-oss-async-process'], name: 'AsyncProcessObject (x-oss-async-process)' },
+];
+
 export function detectOperation(method: string, bucket: string | undefined, key: string, query: QueryPairs): Detection {
   const level: Level = bucket === undefined ? 'service' : key === '' ? 'bucket' : 'object';
   const rule = rules.find((r) => r.method === method && r.level === level && r.when.every((c) => matches(query, c)));
+  const excluded = notImplemented.find((r) => r.method === method && r.level === level && r.when.every((c) => matches(query, c)));
+  if (excluded && (!rule || rule.when.length === 0)) return { unsupported: excluded.name };
   const allowed = (name: string) =>
     AUTH_PARAMETERS.has(name) || rule!.when.some((c) => conditionName(c) === name) || (rule!.accepts ?? []).includes(name);
   const stray = query.find(([name]) => isSubresource(name) && (rule === undefined || !allowed(name)))?.[0];

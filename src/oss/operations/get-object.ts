@@ -69,15 +69,37 @@ export function existingObject(ctx: OperationContext): ObjectRow {
   return row;
 }
 
-/** GetObject and HeadObject: the same headers, HEAD without the bytes. */
+/**
+ * The object a symlink points to, as OSS reads through one: NoSuchKey/SymlinkTargetNotExist when it is missing,
+ * InvalidTargetType when it is itself a symlink.
+ */
+export function symlinkTarget(ctx: OperationContext, link: ObjectRow): ObjectRow {
+  const target = ctx.services.store.getObject(link.bucket, link.symlinkTarget ?? '');
+  if (!target) throw ossErrors.symlinkTargetNotExist(link.symlinkTarget ?? '');
+  if (target.objectType === 'Symlink') throw ossErrors.invalidTargetType();
+  return target;
+}
+
+/**
+ * GetObject and HeadObject: the same headers, HEAD without the bytes. Through a symlink: the target's bytes, length
+ * and ETag with the symlink's own metadata, type (`Symlink`) and tags, as OSS answers.
+ */
 export const getObject: Operation = (ctx) => {
-  const row = existingObject(ctx);
+  const found = existingObject(ctx);
+  const link = found.objectType === 'Symlink' ? found : undefined;
+  const row = link ? symlinkTarget(ctx, link) : found;
   const now = ctx.services.clock.now();
   // An archived object is readable only once restored (HEAD still answers, with x-oss-restore).
   if (ctx.method === 'GET' && isArchived(row.storageClass) && restoreStatus(row, now) !== 'restored') throw ossErrors.invalidObjectState();
   const notModified = checkConditions(ctx.headers, row);
   if (notModified) return notModified;
   const headers = objectHeaders(row);
+  if (link) {
+    for (const name of Object.keys(headers)) if (name.startsWith('x-oss-meta-')) delete headers[name];
+    Object.assign(headers, link.headers, { 'content-type': link.contentType, 'x-oss-object-type': 'Symlink' });
+  }
+  const tagCount = (link ?? row).tags.length;
+  if (tagCount > 0) headers['x-oss-tagging-count'] = tagCount;
   const restore = isArchived(row.storageClass) ? restoreHeader(row, now) : undefined;
   if (restore) headers['x-oss-restore'] = restore;
   for (const name of OVERRIDES) {

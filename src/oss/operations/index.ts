@@ -38,6 +38,22 @@ import { putObject } from './put-object.js';
 import { putObjectAcl } from './put-object-acl.js';
 import { restoreObject } from './restore-object.js';
 import { uploadPart } from './upload-part.js';
+import { bucketEncryption, bucketLogging, bucketWebsite } from './bucket-documents.js';
+import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './bucket-policy.js';
+import { deleteBucketLifecycle } from './delete-bucket-lifecycle.js';
+import { deleteBucketTags } from './delete-bucket-tags.js';
+import { deleteObjectTagging } from './delete-object-tagging.js';
+import { getBucketLifecycle } from './get-bucket-lifecycle.js';
+import { getBucketReferer } from './get-bucket-referer.js';
+import { getBucketTags } from './get-bucket-tags.js';
+import { getObjectTagging } from './get-object-tagging.js';
+import { getSymlink } from './get-symlink.js';
+import { postObject } from './post-object.js';
+import { putBucketLifecycle } from './put-bucket-lifecycle.js';
+import { putBucketReferer } from './put-bucket-referer.js';
+import { putBucketTags } from './put-bucket-tags.js';
+import { putObjectTagging } from './put-object-tagging.js';
+import { putSymlink } from './put-symlink.js';
 
 /** Operation name -> handler: the one table the pipeline dispatches through. One file per operation. */
 export const operations: Record<OperationName, Operation> = {
@@ -80,4 +96,30 @@ export const operations: Record<OperationName, Operation> = {
   PutBucketCors: putBucketCors,
   GetBucketCors: getBucketCors,
   DeleteBucketCors: deleteBucketCors,
+  PutBucketReferer: putBucketReferer,
+  GetBucketReferer: getBucketReferer,
+  PutBucketLifecycle: putBucketLifecycle,
+  GetBucketLifecycle: getBucketLifecycle,
+  DeleteBucketLifecycle: deleteBucketLifecycle,
+  PutBucketTags: putBucketTags,
+  GetBucketTags: getBucketTags,
+  DeleteBucketTags: deleteBucketTags,
+  PutBucketEncryption: bucketEncryption.put,
+  GetBucketEncryption: bucketEncryption.get,
+  DeleteBucketEncryption: bucketEncryption.delete,
+  PutBucketPolicy: putBucketPolicy,
+  GetBucketPolicy: getBucketPolicy,
+  DeleteBucketPolicy: deleteBucketPolicy,
+  PutBucketLogging: bucketLogging.put,
+  GetBucketLogging: bucketLogging.get,
+  DeleteBucketLogging: bucketLogging.delete,
+  PutBucketWebsite: bucketWebsite.put,
+  GetBucketWebsite: bucketWebsite.get,
+  DeleteBucketWebsite: bucketWebsite.delete,
+  PutObjectTagging: putObjectTagging,
+  GetObjectTagging: getObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
+  PutSymlink: putSymlink,
+  GetSymlink: getSymlink,
+  PostObject: postObject,
 };

@@ -3,6 +3,7 @@ import { requireBucket, type Operation } from '../operation.js';
 import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './object-metadata.js';
 import { storageClassOf } from '../objects/storage-class.js';
 import { copyObject } from './copy-object.js';
+import { parseTaggingHeader } from '../tagging/tagging.js';
 
 export const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
 
@@ -13,6 +14,7 @@ export const putObject: Operation = async (ctx) => {
   const acl = parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined);
   const storageClass = storageClassOf(ctx.headers, bucket.storageClass);
   const md5 = expectedMd5(ctx.headers);
+  const tags = parseTaggingHeader(ctx.headers);
   const forbidOverwrite = String(ctx.headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
   // Checked before the body is read (cheap refusal), and again inside the commit transaction (the race).
   if (forbidOverwrite && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
@@ -33,6 +35,7 @@ export const putObject: Operation = async (ctx) => {
       headers: storedHeaders(ctx.headers),
       lastModifiedMs: clock.now(),
       storageClass,
+      tags,
     },
     md5 && ((written) => (written.equals(md5) ? undefined : ossErrors.badDigest())),
     guard,

@@ -174,7 +174,10 @@ export const ossErrors = {
   badRequest: (message: string) => new OssError(400, 'BadRequest', message),
   symlinkTargetNotExist: (target: string) =>
     new OssError(404, 'SymlinkTargetNotExist', 'The symlink target object does not exist.', [['SymlinkTarget', target]]),
+  notSymlink: () => new OssError(400, 'NotSymlink', 'The specified object is not a symlink.'),
   invalidTargetType: () => new OssError(400, 'InvalidTargetType', 'The symlink target object type is not supported.'),
+  invalidTargetBucketForLogging: (target: string) =>
+    new OssError(400, 'InvalidTargetBucketForLogging', 'The target bucket for logging does not exist.', [['TargetBucket', target]]),
   invalidPolicyDocument: (message: string) => new OssError(400, 'InvalidPolicyDocument', message),
   callbackFailed: (message: string) => new OssError(203, 'CallbackFailed', message),
 } as const;

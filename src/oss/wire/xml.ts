@@ -133,3 +133,13 @@ export function childTexts(node: XmlNode, name: string): string[] {
     return c;
   });
 }
+
+/** A parsed element back into render form (stored-only documents returned as put; repeated names stay together). */
+export function xmlNodeChildren(node: XmlNode): XmlValue {
+  if (typeof node === 'string') return node;
+  const out: XmlChild[] = [];
+  for (const [name, value] of Object.entries(node)) {
+    for (const item of Array.isArray(value) ? value : [value]) out.push([name, xmlNodeChildren(item)]);
+  }
+  return out;
+}
