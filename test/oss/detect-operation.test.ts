@@ -19,7 +19,17 @@ describe('detectOperation', () => {
     expect(detectOperation('PUT', 'b', '', q('resourceGroup'))).toHaveProperty('unsupported');
     expect(detectOperation('GET', 'b', 'k', q('x-oss-process=image/resize,w_10'))).toHaveProperty('unsupported');
     expect(detectOperation('GET', 'b', 'k', q('live', 'comp=unknown'))).toHaveProperty('unsupported');
-    expect(detectOperation('DELETE', 'b', 'k', q('tagging'))).toHaveProperty('unsupported');
+    expect(detectOperation('DELETE', 'b', 'k', q('qos'))).toHaveProperty('unsupported');
+  });
+
+  it('names the operations left out on purpose, and routes the bucket-rule and tagging sub-resources', () => {
+    expect(detectOperation('PUT', 'b', '', q('versioning'))).toEqual({ unsupported: 'PutBucketVersioning' });
+    expect(detectOperation('GET', 'b', '', q('inventory', 'inventoryId=x'))).toEqual({ unsupported: 'GetBucketInventory' });
+    expect(detectOperation('DELETE', 'b', 'k', q('tagging'))).toEqual({ operation: 'DeleteObjectTagging' });
+    expect(detectOperation('DELETE', 'b', '', q('tagging'))).toEqual({ operation: 'DeleteBucketTags' });
+    expect(detectOperation('PUT', 'b', 'k', q('symlink'))).toEqual({ operation: 'PutSymlink' });
+    expect(detectOperation('GET', 'b', '', q('lifecycle'))).toEqual({ operation: 'GetBucketLifecycle' });
+    expect(detectOperation('POST', 'b', '', q())).toEqual({ operation: 'PostObject' });
   });
 
   it('lets listed sub-resources, authentication parameters and ordinary parameters through', () => {
