@@ -195,6 +195,8 @@ export class Store {
       objectsBefore: p(`SELECT * FROM objects WHERE bucket = ? AND key >= ? AND key > ? AND last_modified_ms < ?
                         ORDER BY key LIMIT ?`),
       objectRestore: p('UPDATE objects SET restore = ? WHERE bucket = ? AND key = ?'),
+      objectAppended: p(`UPDATE objects SET size = @size, etag = @etag, crc64 = @crc64, extents = @extents, last_modified_ms = @lastModifiedMs
+                         WHERE bucket = @bucket AND key = @key`),
       objectMeta: p(`UPDATE objects SET content_type = @contentType, acl = @acl, headers = @headers, storage_class = @storageClass,
                        last_modified_ms = @lastModifiedMs WHERE bucket = @bucket AND key = @key`),
       extentsOf: p('SELECT file, size FROM object_extents WHERE bucket = ? AND key = ? ORDER BY seq'),
@@ -489,6 +491,25 @@ export class Store {
       const old = this.getObject(bucket, key);
       if (old && old.objectType !== 'Appendable') return { refused: 'not-appendable' as const, size: old.size };
       if ((old?.size ?? 0) !== position) return { refused: 'position' as const, size: old?.size ?? 0 };
+      if (old && old.size > 0 && written.size > 0) {
+        // The common case, one more file at the end: only the new extent row is written (O(1) per append).
+        const { etag, crc64 } = bytesOf(old);
+        if (old.extents === 0) this.q.extentInsert.run(bucket, key, 0, old.file, old.size);
+        const seq = Math.max(old.extents, 1);
+        this.q.extentInsert.run(bucket, key, seq, written.file, written.size);
+        this.q.objectAppended.run({
+          bucket,
+          key,
+          size: position + written.size,
+          etag,
+          crc64: crc64 ?? null,
+          extents: seq + 1,
+          lastModifiedMs: meta.lastModifiedMs,
+        });
+        const row = this.getObject(bucket, key)!;
+        this.objectChanged({ kind: 'written', row });
+        return { row, drop: [] as string[] };
+      }
       const previous = old ? this.extentsOf(old).filter((e) => e.size > 0) : [];
       const extents = written.size > 0 || previous.length === 0 ? [...previous, { file: written.file, size: written.size }] : previous;
       const { etag, crc64 } = bytesOf(old);

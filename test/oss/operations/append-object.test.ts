@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../src/emulator.js';
 import { crc64Of } from '../../../src/store/crc64.js';
@@ -78,5 +81,29 @@ describe('AppendObject', () => {
     const got = ((await client.get('race')).content as Buffer).toString();
     expect(got.length).toBe(50_001);
     expect(/^0(A+|B+)$/.test(got)).toBe(true);
+  });
+
+  it('keeps one file per append on disk and leaves none behind once the object is deleted', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'emu-append-files-'));
+    const disk = await startTestEmulator({ inMemory: false, dataDir });
+    try {
+      const c = ossClient(disk, 'files');
+      await c.putBucket('files');
+      const files = () => readdirSync(join(dataDir, 'objects')).flatMap((shard) => readdirSync(join(dataDir, 'objects', shard)));
+      let position = 0;
+      for (const size of [10, 0, 20, 30]) {
+        await c.append('a.log', randomBytes(size), { position: String(position) } as never);
+        position += size;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(files()).toHaveLength(3);
+      expect(((await c.get('a.log')).content as Buffer).length).toBe(60);
+      await c.delete('a.log');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(files()).toHaveLength(0);
+    } finally {
+      await disk.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
