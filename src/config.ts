@@ -13,6 +13,11 @@ export interface Config {
   rtmpPort: number | false;
   /** host[:port] written into PublishUrls/PlayUrls; undefined = the request's Host. */
   publicHost: string | undefined;
+  /**
+   * PublishUrls/PlayUrls: 'playable' (default) = path style wherever a bucket label cannot resolve (an IP endpoint), so the
+   * URL plays as given; 'oss' = always `<bucket>.<host>` as OSS writes them, for suites that compare them string by string.
+   */
+  urlStyle: 'playable' | 'oss';
   dataDir: string;
   inMemory: boolean;
   credentials: Credential[];
@@ -58,6 +63,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   httpPort: 8080,
   rtmpPort: 1935,
   publicHost: undefined,
+  urlStyle: 'playable',
   dataDir: './.oss-emulator',
   inMemory: false,
   credentials: [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }],
@@ -132,6 +138,16 @@ export const flagSpecs: readonly FlagSpec[] = [
   { flag: '--http-port', env: 'OSS_EMULATOR_HTTP_PORT', value: 'PORT', help: 'OSS REST API port, also accepts RTMP (default 8080; 0 = any free port)', apply: (c, v) => (c.httpPort = port('--http-port', v)) },
   { flag: '--rtmp-port', env: 'OSS_EMULATOR_RTMP_PORT', value: 'PORT', help: 'dedicated RTMP port (default 1935; 0 disables it)', apply: (c, v) => (c.rtmpPort = port('--rtmp-port', v) || false) },
   { flag: '--public-host', env: 'OSS_EMULATOR_PUBLIC_HOST', value: 'HOST[:PORT]', help: "host written into PublishUrls/PlayUrls (default: the request's Host)", apply: (c, v) => (c.publicHost = v || undefined) },
+  {
+    flag: '--url-style',
+    env: 'OSS_EMULATOR_URL_STYLE',
+    value: 'playable|oss',
+    help: "PublishUrls/PlayUrls: playable (default; path style for IP endpoints) or oss (<bucket>.<host> as OSS writes them)",
+    apply: (c, v) => {
+      if (v !== 'playable' && v !== 'oss') throw new ConfigError(`--url-style must be playable or oss, got "${v}"`);
+      c.urlStyle = v;
+    },
+  },
   { flag: '--data-dir', env: 'OSS_EMULATOR_DATA_DIR', value: 'DIR', help: 'SQLite file and object bytes (default ./.oss-emulator)', apply: (c, v) => (c.dataDir = v) },
   { flag: '--in-memory', env: 'OSS_EMULATOR_IN_MEMORY', help: 'throwaway state: SQLite in memory, objects in a temp dir removed on exit', apply: (c, v) => (c.inMemory = boolEnv(v)) },
   { flag: '--access-key-id', env: 'OSS_EMULATOR_ACCESS_KEY_ID', value: 'ID', help: `AccessKeyId accepted (default ${DEFAULT_ACCESS_KEY_ID})`, apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeyId: v }]) },

@@ -98,14 +98,17 @@ export function createPipeline(
 }
 
 /**
- * host[:port] for the URLs we hand out. ali-oss with an IP endpoint rewrites Host to `<bucket>.oss-<region>.aliyuncs.com`,
- * which leads nowhere here: use the address the request actually reached instead.
+ * host[:port] for the URLs we hand out: the configured public host, else the request's Host. Except ali-oss with an IP
+ * endpoint: it sends `Host: <bucket>.oss-<region>.aliyuncs.com` (from its region setting, never with a port) while connecting
+ * to the IP, so that Host leads nowhere; use the address the request actually reached. A client that really addressed
+ * that name (a user mapping the domain to the emulator) sends the port with it, unless the emulator listens on 80.
  */
 function publicHostFor(request: FastifyRequest, configured: string | undefined): string {
   if (configured) return configured;
   const host = request.headers.host ?? '';
-  if (host && !/\.aliyuncs\.com(:\d+)?$/i.test(host)) return host;
   const socket = request.raw.socket;
+  const ipMode = /\.aliyuncs\.com$/i.test(host) && socket.localPort !== 80;
+  if (host && !ipMode) return host;
   const address = socket.localAddress ?? '127.0.0.1';
   const hostPart = address.includes(':') ? `[${address}]` : address;
   return `${hostPart}:${socket.localPort}`;

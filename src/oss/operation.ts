@@ -16,6 +16,8 @@ import { ossErrors } from './wire/errors.js';
 export interface OperationConfig {
   /** host[:port] written into PublishUrls/PlayUrls; undefined = the request's Host. */
   publicHost: string | undefined;
+  /** 'oss': PublishUrls/PlayUrls always `<bucket>.<host>`, even for an IP host (see Config.urlStyle). */
+  urlStyle: 'playable' | 'oss';
   /** Delay before a live publisher is disconnected after its channel is disabled. */
   disableGraceMs: number;
   /** Signatures checked (false with --no-auth). */

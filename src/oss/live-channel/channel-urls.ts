@@ -22,15 +22,17 @@ const isIpHost = (host: string): boolean => isIP(hostnameOf(host).replace(/^\[|\
 
 /**
  * The URL base for a request: its addressing style, except that an IP endpoint cannot take a bucket label and so is
- * always path style (ali-oss with an IP endpoint is virtual-hosted by its Host header, yet must be sent to the IP).
+ * path style (ali-oss with an IP endpoint is virtual-hosted by its Host header, yet must be sent to the IP), unless
+ * urlStyle 'oss' asks for OSS's own form, `<bucket>.<host>`, whether or not it resolves.
  */
 export function urlBaseOf(
-  ctx: { publicHost: string; pathStyle: boolean; services: { config: Pick<OperationConfig, 'publicHost'> } },
+  ctx: { publicHost: string; pathStyle: boolean; services: { config: Pick<OperationConfig, 'publicHost' | 'urlStyle'> } },
   bucket: string,
 ): UrlBase {
   // Unless configured, a virtual-hosted request's public host is its own Host header, `<bucket>.<endpoint>`.
   const hostNamesBucket = ctx.services.config.publicHost === undefined && !ctx.pathStyle && hostnameOf(ctx.publicHost).startsWith(`${bucket}.`);
   const endpointHost = hostNamesBucket ? ctx.publicHost.slice(bucket.length + 1) : ctx.publicHost;
+  if (ctx.services.config.urlStyle === 'oss') return { endpointHost, pathStyle: false };
   return { endpointHost, pathStyle: ctx.pathStyle || isIpHost(endpointHost) };
 }
 

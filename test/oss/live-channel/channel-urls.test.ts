@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { channelUrls, urlBaseOf } from '../../../src/oss/live-channel/channel-urls.js';
 
-const request = (publicHost: string, pathStyle: boolean, configured?: string) => ({
+const request = (publicHost: string, pathStyle: boolean, configured?: string, urlStyle: 'playable' | 'oss' = 'playable') => ({
   publicHost: configured ?? publicHost,
   pathStyle,
-  services: { config: { publicHost: configured } },
+  services: { config: { publicHost: configured, urlStyle } },
 });
 
 const urls = (ctx: ReturnType<typeof request>, bucket = 'bkt', channel = 'ch', playlist = 'playlist.m3u8') =>
@@ -39,6 +39,17 @@ describe('channel URLs', () => {
     expect(urls(request('h:1', true), 'bkt', '直播 #1', 'a+b.m3u8')).toEqual({
       publishUrl: 'rtmp://h:1/bkt/live/%E7%9B%B4%E6%92%AD%20%231',
       playUrl: 'http://h:1/bkt/%E7%9B%B4%E6%92%AD%20%231/a%2Bb.m3u8',
+    });
+  });
+
+  it("writes OSS's own form with urlStyle 'oss': <bucket>.<host> even for an IP endpoint", () => {
+    expect(urls(request('127.0.0.1:8080', true, undefined, 'oss'))).toEqual({
+      publishUrl: 'rtmp://bkt.127.0.0.1:8080/live/ch',
+      playUrl: 'http://bkt.127.0.0.1:8080/ch/playlist.m3u8',
+    });
+    expect(urls(request('bkt.localhost:8080', false, undefined, 'oss'))).toEqual({
+      publishUrl: 'rtmp://bkt.localhost:8080/live/ch',
+      playUrl: 'http://bkt.localhost:8080/ch/playlist.m3u8',
     });
   });
 });
