@@ -136,7 +136,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     events.clearRetained();
     events.emit('state-reset', {});
   };
-  const app = buildHttpApp({ services, admin: services, testControls: services, faults, config, credentials, operations, logger: log, reset });
+  const app = buildHttpApp({
+    services,
+    admin: services,
+    testControls: services,
+    faults,
+    config,
+    credentials,
+    operations,
+    logger: log,
+    reset,
+    ports: () => ({ http: httpPort ?? config.httpPort, rtmp: rtmpPort || httpPort || config.httpPort }),
+  });
   await app.ready();
 
   const sockets = new Set<Socket>();

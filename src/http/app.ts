@@ -12,6 +12,9 @@ import { applyPermissiveCors, createPreflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline, type PipelineConfig } from './pipeline.js';
 import { RequestLog } from './request-log.js';
+import { registerConsoleApi } from './admin/console-api.js';
+import { isConsoleNavigation, registerConsoleRoutes, sendConsolePage } from './console/console-routes.js';
+import { resolveTarget } from '../oss/wire/request-target.js';
 
 /**
  * x-oss-request-id: 24 upper-case hex characters, as OSS sends (the Java SDK's tests check the length): a random
@@ -49,6 +52,8 @@ export interface HttpAppOptions {
   reset(): Promise<void>;
   /** Where answered OSS requests are kept for the console (one is made when not given). */
   requestLog?: RequestLog;
+  /** The ports actually bound, for the URLs the console hands out (known once listening). */
+  ports?(): { http: number; rtmp: number };
 }
 
 /** Builds the Fastify app (not listening: the emulator owns the sockets and hands HTTP connections over). */
@@ -107,7 +112,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   installAdminGuard(app, { extraHosts: [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase()) });
   const requestLog = options.requestLog ?? new RequestLog();
   app.addHook('onResponse', (request, reply, done) => {
-    if (isAdminRequest(request)) {
+    if (isAdminRequest(request) || reply.getHeader('content-type')?.toString().startsWith('text/html')) {
       request.log.debug({ requestId: request.id, method: request.method, url: request.url, status: reply.statusCode }, 'admin request');
       return done();
     }
@@ -142,12 +147,21 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
 
   registerAdminRoutes(app, options.admin, options.reset);
   registerTestControlRoutes(app, { services: options.testControls });
+  registerConsoleRoutes(app);
+  registerConsoleApi(app, { services: options.services, operations: options.operations, requestLog, ports: options.ports ?? (() => ({ http: 0, rtmp: 0 })) });
   const handle = createPipeline(options.services, options.config, options.credentials, options.operations, options.faults);
   const preflight = createPreflight({ store: options.services.store, config: options.config });
+  const { store } = options.services;
+  const resolveOptions = { baseDomains: options.config.baseDomains, bucketExists: (name: string) => store.getBucket(name) !== undefined };
+  // A browser opening http://127.0.0.1:8080/ gets the web console; every SDK request to `/` stays ListBuckets.
+  const handleRoot = (request: Parameters<typeof handle>[0], reply: Parameters<typeof handle>[1]) =>
+    isConsoleNavigation(request, resolveTarget(request.headers.host ?? '', '/', resolveOptions).bucket !== undefined)
+      ? sendConsolePage(reply)
+      : handle(request, reply);
   app.options('/*', preflight);
   app.options('/', preflight);
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler: handle, exposeHeadRoute: false });
-  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler: handle, exposeHeadRoute: false });
+  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler: handleRoot, exposeHeadRoute: false });
   app.setNotFoundHandler(async (request, reply) => sendError(ossErrors.methodNotAllowed(request.method), request, reply));
   return app;
 }

@@ -31,6 +31,7 @@ describe('README.md', () => {
     const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual([
       'Quick start',
+      'Web console',
       'Point OBS at it',
       'Use it from a test suite',
       'Docker and docker-compose in CI',
