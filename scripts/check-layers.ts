@@ -40,6 +40,8 @@ export const LAYERS: readonly Layer[] = [
   { path: 'events', rank: 0 },
   { path: 'faults', rank: 0 },
   { path: 'shared', rank: 0 },
+  // Browser code of the web console: bundled by http/console with esbuild (by path), imported by no server code.
+  { path: 'web-console', rank: 0, importableOnlyBy: [] },
   { path: 'clock.ts', rank: 0 },
   { path: 'logger.ts', rank: 0 },
 ];

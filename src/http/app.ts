@@ -11,7 +11,7 @@ import type { FaultRules } from '../faults/fault-rules.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline, type PipelineConfig } from './pipeline.js';
-import { RequestLog } from './request-log.js';
+import { RequestLog } from './admin/request-log.js';
 import { registerConsoleApi } from './admin/console-api.js';
 import { isConsoleNavigation, registerConsoleRoutes, sendConsolePage } from './console/console-routes.js';
 import { resolveTarget } from '../oss/wire/request-target.js';

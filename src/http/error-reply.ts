@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OssError, ossErrors } from '../oss/wire/errors.js';
 import { renderXml, type XmlChild } from '../oss/wire/xml.js';
-import { noteRequest } from './request-log.js';
+import { noteRequest } from './admin/request-log.js';
 
 /** Maps anything thrown to an OssError; internals never leak into a response. */
 export function toOssError(err: unknown): OssError {

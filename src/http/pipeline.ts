@@ -11,7 +11,7 @@ import { enforceReferer } from '../oss/referer/referer-rules.js';
 import { readBody } from './read-body.js';
 import { injectHttpFault, sendTruncated } from './fault-injection.js';
 import type { FaultRules } from '../faults/fault-rules.js';
-import { noteRequest } from './request-log.js';
+import { noteRequest } from './admin/request-log.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
 import { renderXml } from '../oss/wire/xml.js';
 

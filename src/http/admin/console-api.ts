@@ -8,7 +8,7 @@ import type { Operation, OperationContext, OperationServices, OssReply } from '.
 import { OssError, ossErrors } from '../../oss/wire/errors.js';
 import { renderXml, type XmlChild } from '../../oss/wire/xml.js';
 import type { BucketAcl } from '../../store/rows.js';
-import type { RequestLog } from '../request-log.js';
+import type { RequestLog } from './request-log.js';
 import { AdminError, adminScope, invalidArgument, notFound, queryObject, readJsonBody } from './admin-json.js';
 
 export interface ConsoleApiDeps {

@@ -4,14 +4,17 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /** The browser code's entry (TypeScript, from a source checkout) and the bundle `npm run build` writes next to dist/. */
-const SOURCE_ENTRY = fileURLToPath(new URL('../../web-console/main.ts', import.meta.url));
+const SOURCE_ENTRY = [
+  fileURLToPath(new URL('../../web-console/main.ts', import.meta.url)), // running src/ with tsx
+  fileURLToPath(new URL('../../../src/web-console/main.ts', import.meta.url)), // dist/ of a clone (npm run build)
+].find((path) => existsSync(path));
 const BUILT_BUNDLE = fileURLToPath(new URL('../../console/app.js', import.meta.url));
 
 /** Bundles the console's browser code with esbuild (a devDependency: present in a clone, absent from an install). */
 export async function bundleConsole(options: { minify?: boolean; outfile?: string } = {}): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [SOURCE_ENTRY],
+    entryPoints: [SOURCE_ENTRY ?? 'src/web-console/main.ts'],
     bundle: true,
     format: 'iife',
     target: 'es2020',
