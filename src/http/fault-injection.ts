@@ -5,7 +5,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { OssReply } from '../oss/operation.js';
 import { OssError } from '../oss/wire/errors.js';
 import { renderXml } from '../oss/wire/xml.js';
-import { noteRequest } from './request-log.js';
+import { noteRequest } from './admin/request-log.js';
 
 export interface FaultFacts {
   operation: string;
