@@ -74,7 +74,10 @@ export function createIngest(services: IngestServices, credentials: Credentials,
     const earlierEnd = store.channelSegmentsEnd(target.bucket, target.channel.name);
     const mediaStartMs = earlierEnd + 1 - connectedMs <= MAX_NAME_LEAD_MS ? Math.max(connectedMs, earlierEnd + 1) : connectedMs;
     const snapshot = target.channel.snapshot;
+    // OBS Stop -> Start: the previous publish may still be writing its last segment; this one queues behind it.
+    const previous = live.get(target.bucket, target.channel.name);
     const session = new LiveSession({
+      after: previous?.flushing ? previous.done : undefined,
       services,
       log: sessionLog,
       target,
@@ -88,7 +91,7 @@ export function createIngest(services: IngestServices, credentials: Credentials,
       onSegmentVisible: options.onSegmentVisible,
       snapshots: snapshot && snapshots.forChannel({ bucket: target.bucket, channel: target.channel.name, config: snapshot, wallStartMs: mediaStartMs, log: sessionLog }),
     });
-    // decidePublish checked the channel is free and nothing ran since, so the claim holds.
+    // decidePublish checked nobody publishes there and nothing ran since, so the claim holds (replacing a flushing one).
     live.claim(session);
     sessions.add(session);
     void session.done.then(() => sessions.delete(session));

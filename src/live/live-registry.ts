@@ -17,10 +17,19 @@ export class LiveRegistry implements LivePublishes {
     return this.byChannel.has(keyOf(bucket, channel));
   }
 
-  /** Claims the channel; false when somebody already publishes to it. */
+  /** Somebody is sending to the channel (a publish whose publisher left and only flushes does not count). */
+  isPublishing(bucket: string, channel: string): boolean {
+    const current = this.byChannel.get(keyOf(bucket, channel));
+    return current !== undefined && current.flushing !== true;
+  }
+
+  /**
+   * Claims the channel; false when somebody already publishes to it. A publish that only flushes its last segment is
+   * replaced (OBS Stop -> Start): the channel stays live throughout, and its release() then leaves the new one alone.
+   */
   claim(publish: LivePublish): boolean {
     const key = keyOf(publish.bucket, publish.channel);
-    if (this.byChannel.has(key)) return false;
+    if (this.isPublishing(publish.bucket, publish.channel)) return false;
     this.byChannel.set(key, publish);
     return true;
   }

@@ -48,6 +48,8 @@ export interface LiveSessionOptions {
   /** Flow control on the RTMP socket while cut segments wait for storage. */
   pauseConnection?(): void;
   resumeConnection?(): void;
+  /** The channel's previous publish, still flushing: this one's writes wait for it (its ENDLIST playlist comes first). */
+  after?: Promise<void>;
   /** Told, per committed segment, how long after its closing keyframe arrived it became visible. */
   onSegmentVisible?(delayMs: number): void;
   /** The channel's Snapshot config at work: gets the video packets; the record closes once its snapshots are stored. */
@@ -72,7 +74,7 @@ export class LiveSession implements MediaSink, LivePublish {
   private readonly writer: SegmentWriter;
   private readonly video: BandwidthMeter;
   private readonly audio: BandwidthMeter;
-  private commits: Promise<void> = Promise.resolve();
+  private commits: Promise<void>;
   /** Maps media time to emulator time: a segment starting at media time m is named wallMs + (m - mediaMs). */
   private anchor: { wallMs: number; mediaMs: number } | undefined;
   /** Jumps of the emulator clock (set/advance) since the last segment began, applied at the next one. */
@@ -89,6 +91,7 @@ export class LiveSession implements MediaSink, LivePublish {
   private resolveDone!: () => void;
 
   constructor(private readonly opts: LiveSessionOptions) {
+    this.commits = (opts.after ?? Promise.resolve()).catch(() => undefined);
     const { target, services } = opts;
     this.bucket = target.bucket;
     this.channel = target.channel.name;
@@ -127,6 +130,10 @@ export class LiveSession implements MediaSink, LivePublish {
     }
     this.apply(events, now);
     if (p.type === 'video') this.opts.snapshots?.packet(p);
+  }
+
+  get flushing(): boolean {
+    return this.ended;
   }
 
   end(reason: MediaEndReason): void {

@@ -29,7 +29,7 @@ export interface PublishPolicyServices {
   store: Pick<Store, 'getBucket' | 'getChannel' | 'allChannels'>;
   clock: Clock;
   config: PublishPolicyConfig;
-  live: Pick<LiveRegistry, 'isLive'>;
+  live: Pick<LiveRegistry, 'isPublishing'>;
 }
 
 export type PolicyVerdict = { allow: true; target: PublishTarget } | { allow: false; code: string; description: string };
@@ -122,7 +122,7 @@ export function decidePublish(req: PublishRequest, services: PublishPolicyServic
     accessKeyId = verdict.accessKeyId;
   }
   if (channelRow.status === 'disabled') return refuse('NetStream.Publish.Rejected', 'Live channel is disabled by owner.');
-  if (live.isLive(bucket, channel)) return refuse('NetStream.Publish.BadName', 'The live channel is already being published to; only one publisher at a time.');
+  if (live.isPublishing(bucket, channel)) return refuse('NetStream.Publish.BadName', 'The live channel is already being published to; only one publisher at a time.');
   const playlistName = queryValue(params, 'playlistName') || channelRow.playlistName;
   // The same rule PutLiveChannel applies to PlaylistName: a channel it accepted can always be pushed to.
   if (livePlaylistNameProblem(playlistName)) {

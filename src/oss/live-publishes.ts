@@ -31,6 +31,10 @@ export interface LivePublish {
   readonly channel: string;
   readonly publishId: number;
   stat(): LiveStat;
+  /** The publisher left; only its last segment and playlist are still being written (a new publish may start). */
+  readonly flushing?: boolean;
+  /** Resolves once everything the publish produced is written and its record closed. */
+  readonly done?: Promise<void>;
   /** Ends the publish from the server side (channel disabled, emulator closing); `as` is what events report. */
   kick(reason: string, as?: PublishEndReason): void;
 }
