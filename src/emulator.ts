@@ -13,7 +13,9 @@ import { createLogger, type PinoLogger } from './shared/logger.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
 import { runLifecycle } from './oss/lifecycle/lifecycle-runner.js';
 import { operations } from './oss/operations/index.js';
+import type { CheckpointInfo } from './store/checkpoints.js';
 import { Store } from './store/store.js';
+import type { CheckpointControl, CheckpointView } from './http/admin/snapshot-routes.js';
 
 /**
  * The composition: everything the emulator is made of, built once by startEmulator(). Each part is handed only the
@@ -27,6 +29,8 @@ export interface Services {
   events: EventBus;
   /** Injected faults (POST /-/faults): the HTTP pipeline and live sessions ask before acting. */
   faults: FaultRules;
+  /** Named checkpoints of the whole state (POST /-/snapshot, /-/restore). */
+  checkpoints: CheckpointControl;
 }
 
 export interface EmulatorOptions extends Partial<Omit<Config, 'clock'>> {
@@ -63,6 +67,10 @@ export interface Emulator {
   events: EmulatorEvents;
   /** Injected faults, as POST|GET|DELETE /-/faults and POST /-/channels/{bucket}/{channel}/kick. */
   faults: EmulatorFaults;
+  /** Saves the whole state (buckets, objects, channels, history) as a named checkpoint, as POST /-/snapshot. */
+  checkpoint(name: string): CheckpointView;
+  /** Puts a checkpoint back, as POST /-/restore: live publishes are ended first (as reset does), retained events cleared. */
+  restore(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,7 +122,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       : events.emit('object-deleted', { bucket: change.bucket, key: change.key });
   clock.onChange((change) => events.emit('clock-changed', change));
   const faults = new FaultRules(clock);
-  const services: Services = { store, clock, config, live, events, faults };
+  const view = (info: CheckpointInfo): CheckpointView => ({ name: info.name, createdAt: new Date(info.createdMs).toISOString(), files: info.files });
+  const checkpoints: CheckpointControl = {
+    save(name) {
+      const info = store.saveCheckpoint(name, clock.now());
+      events.emit('checkpoint-saved', { name });
+      return view(info);
+    },
+    async restore(name) {
+      store.checkpoints.assertExists(name);
+      const endedPublishes = live.all().length;
+      // As /-/reset: publishes finish writing before the state changes under them.
+      await ingest.endAll('checkpoint restore');
+      await store.restoreCheckpoint(name);
+      // Retained events describe state that was replaced: waitFor counts from the restore on.
+      events.clearRetained();
+      events.emit('checkpoint-restored', { name });
+      return { endedPublishes };
+    },
+    list: () => store.checkpoints.list().map(view),
+    delete: (name) => store.checkpoints.delete(name),
+  };
+  const services: Services = { store, clock, config, live, events, faults, checkpoints };
   const credentials = new Credentials(config.credentials);
 
   let httpPort: number | undefined;
@@ -209,6 +238,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       cursor: () => events.cursor(),
       recent: (filter: EventFilter = {}, since = 0, limit?: number) => events.recent(filter, since, limit),
     }),
+    checkpoint: (name) => checkpoints.save(name),
+    restore: async (name) => {
+      await checkpoints.restore(name);
+    },
     faults: {
       add: (spec) => faults.add(spec),
       list: () => faults.list(),

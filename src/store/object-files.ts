@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
@@ -25,6 +25,7 @@ export interface WrittenFile {
 export class ObjectFiles {
   private readonly root: string;
   private readonly tmp: string;
+  private readonly removing = new Set<Promise<void>>();
   /** Shard directories known to exist (made on first use: creating all 256 up front slows startup). */
   private readonly shards = new Set<string>();
 
@@ -180,7 +181,14 @@ export class ObjectFiles {
    * an orphan that the next start sweeps away.
    */
   remove(file: string): void {
-    unlink(this.path(file)).catch(() => undefined);
+    const pending = unlink(this.path(file)).catch(() => undefined);
+    this.removing.add(pending);
+    void pending.then(() => this.removing.delete(pending));
+  }
+
+  /** Resolves once every removal issued so far is done (a checkpoint restore must not race an unlink of a path it relinks). */
+  async removalsSettled(): Promise<void> {
+    await Promise.all([...this.removing]);
   }
 
   /** Startup repair: drops half-written temp files and files no row refers to (a crash between rename and commit). */
@@ -191,6 +199,12 @@ export class ObjectFiles {
       rmSync(join(this.tmp, name), { force: true, recursive: true });
       temps++;
     }
+    orphans = this.sweepObjects(isReferenced).orphans;
+    return { temps, orphans };
+  }
+
+  private sweepObjects(isReferenced: (file: string) => boolean): { orphans: number } {
+    let orphans = 0;
     for (const shard of readdirSync(this.root)) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
       for (const name of readdirSync(join(this.root, shard))) {
@@ -201,7 +215,43 @@ export class ObjectFiles {
         }
       }
     }
-    return { temps, orphans };
+    return { orphans };
+  }
+
+  /** Hard-links every stored file into dir (same layout): a checkpoint costs no byte copy. Files are never changed in place. */
+  linkAllInto(dir: string): number {
+    let n = 0;
+    for (const shard of readdirSync(this.root)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      mkdirSync(join(dir, shard), { recursive: true });
+      for (const name of readdirSync(join(this.root, shard))) {
+        if (!/^[0-9a-f]{32}$/.test(name)) continue;
+        linkSync(join(this.root, shard, name), join(dir, shard, name));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Makes the stored files those a checkpoint holds: links back what is missing, removes what the restored rows do not
+   * reference. Returns how many files were linked back and removed.
+   */
+  restoreFrom(dir: string, isReferenced: (file: string) => boolean): { linked: number; removed: number } {
+    let linked = 0;
+    for (const shard of readdirSync(dir)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      mkdirSync(join(this.root, shard), { recursive: true });
+      this.shards.add(shard);
+      for (const name of readdirSync(join(dir, shard))) {
+        const target = join(this.root, shard, name);
+        if (!/^[0-9a-f]{32}$/.test(name) || existsSync(target) || !isReferenced(`${shard}/${name}`)) continue;
+        linkSync(join(dir, shard, name), target);
+        linked++;
+      }
+    }
+    const { orphans } = this.sweepObjects(isReferenced);
+    return { linked, removed: orphans };
   }
 
   /** Removes every stored byte (admin reset). */

@@ -8,6 +8,7 @@ import { BucketConfigs } from './bucket-configs.js';
 import { openDatabase, type Db } from './database.js';
 import { lockDataDir, sweepDeadTempDirs, type DataDirLock } from './data-dir-lock.js';
 import { pageListing } from './listing-pages.js';
+import { Checkpoints, type CheckpointInfo } from './checkpoints.js';
 import { ObjectFiles, type WrittenFile } from './object-files.js';
 import { openExtents, type ByteSpan } from './object-reader.js';
 import type {
@@ -166,10 +167,14 @@ export class Store {
   /** Told about every object written or deleted, after the change is committed (the event bus listens). */
   onObjectChange: ((change: ObjectChange) => void) | undefined;
 
-  private constructor(db: Db, files: ObjectFiles, ownedTempDir: string | undefined) {
+  /** Named checkpoints of the whole store (POST /-/snapshot, /-/restore). */
+  readonly checkpoints: Checkpoints;
+
+  private constructor(db: Db, files: ObjectFiles, ownedTempDir: string | undefined, checkpointsDir: string) {
     this.db = db;
     this.files = files;
     this.ownedTempDir = ownedTempDir;
+    this.checkpoints = new Checkpoints(db, files, checkpointsDir);
     this.uploads = new Uploads(db, files, this);
     this.bucketConfigs = new BucketConfigs(db);
     const p = (sql: string) => db.prepare(sql);
@@ -239,7 +244,7 @@ export class Store {
       const dir = mkdtempSync(join(tmpdir(), TEMP_DIR_PREFIX));
       const lock = lockDataDir(dir);
       // In memory nothing survives the process anyway: no fsync.
-      const store = new Store(openDatabase(':memory:'), new ObjectFiles(dir, false), dir);
+      const store = new Store(openDatabase(':memory:'), new ObjectFiles(dir, false), dir, join(dir, 'checkpoints'));
       store.lock = lock;
       return store;
     }
@@ -247,7 +252,7 @@ export class Store {
     mkdirSync(dataDir, { recursive: true });
     const lock = lockDataDir(dataDir);
     try {
-      const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir, true), undefined);
+      const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir, true), undefined, join(dataDir, 'checkpoints'));
       store.lock = lock;
       store.files.sweep((file) => store.isFileReferenced(file));
       return store;
@@ -291,6 +296,18 @@ export class Store {
   }
 
   /** Wipes every row and every stored byte. */
+  /** Saves the whole state as a named checkpoint (replacing one of the same name). */
+  saveCheckpoint(name: string, nowMs: number): CheckpointInfo {
+    return this.checkpoints.save(name, nowMs);
+  }
+
+  /** Puts the whole state back as a checkpoint saved it (callers end live publishes first). */
+  async restoreCheckpoint(name: string): Promise<void> {
+    this.checkpoints.assertExists(name);
+    await this.files.removalsSettled();
+    this.checkpoints.restore(name, (file) => this.isFileReferenced(file));
+  }
+
   reset(): void {
     this.db.exec(`DELETE FROM segments; DELETE FROM publishes; DELETE FROM channels; DELETE FROM object_extents; DELETE FROM objects;
                   DELETE FROM upload_parts; DELETE FROM uploads; DELETE FROM buckets;`);

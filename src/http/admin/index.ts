@@ -8,6 +8,7 @@ import { registerClockRoutes } from './clock-routes.js';
 import { registerEventRoutes } from './events-routes.js';
 import { registerFaultRoutes } from './faults-routes.js';
 import { registerKickRoutes } from './kick-routes.js';
+import { registerSnapshotRoutes, type CheckpointControl } from './snapshot-routes.js';
 
 /** What the test-control routes use (add a field when a route needs one). */
 export interface TestControlServices {
@@ -15,6 +16,7 @@ export interface TestControlServices {
   events: EventBus;
   faults: FaultRules;
   live: LivePublishes;
+  checkpoints: CheckpointControl;
 }
 
 export interface TestControlDeps {
@@ -28,5 +30,6 @@ export function registerTestControlRoutes(app: FastifyInstance, deps: TestContro
     registerEventRoutes(scope, deps.services.events);
     registerFaultRoutes(scope, deps.services.faults);
     registerKickRoutes(scope, deps.services);
+    registerSnapshotRoutes(scope, deps.services.checkpoints);
   });
 }
