@@ -1,5 +1,5 @@
 // README.md stays in step with the CLI and the files it points to.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { flagSpecs } from '../../src/config.js';
 import { readRepoFile, repoPath } from '../helpers/repo-files.js';
@@ -66,5 +66,17 @@ describe('README.md', () => {
 
   it('names the admin API routes of INTERFACE.md', () => {
     for (const route of ['GET /-/health', 'POST /-/reset', 'GET /-/channels']) expect(readme).toContain(route);
+  });
+
+  it('draws every folder and root file of src/ in "How it is built", and names only paths that exist', () => {
+    const built = section('How it is built');
+    const named = [...built.matchAll(/`((?:src|test|scripts)\/[^`\s]*)`/g)].map((m) => m[1]!).filter((p) => !p.includes('<'));
+    expect(named.length).toBeGreaterThan(10);
+    for (const path of named) expect(existsSync(repoPath(path)), path).toBe(true);
+    for (const entry of readdirSync(repoPath('src'), { withFileTypes: true })) {
+      const path = entry.isDirectory() ? `src/${entry.name}/` : `src/${entry.name}`;
+      if (entry.name.endsWith('.d.ts')) continue;
+      expect(built, `${path} missing from "How it is built"`).toContain(`\`${path}\``);
+    }
   });
 });
