@@ -179,5 +179,7 @@ export const ossErrors = {
   invalidTargetBucketForLogging: (target: string) =>
     new OssError(400, 'InvalidTargetBucketForLogging', 'The target bucket for logging does not exist.', [['TargetBucket', target]]),
   invalidPolicyDocument: (message: string) => new OssError(400, 'InvalidPolicyDocument', message),
+  postEntityTooSmall: (min: number) =>
+    new OssError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size.', [['MinSizeAllowed', String(min)]]),
   callbackFailed: (message: string) => new OssError(203, 'CallbackFailed', message),
 } as const;
