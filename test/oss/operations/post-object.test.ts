@@ -29,6 +29,7 @@ async function post(fields: Record<string, string>, file: Buffer | string, filen
   const res = await fetch(`${emu.endpoint}/${target}`, { method: 'POST', body: form, redirect: 'manual' });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
+const err = (res: { status: number; text: string }) => errorOf({ status: res.status, headers: {}, text: res.text });
 const signed = (policy: object) => client.calculatePostSignature(policy) as unknown as Record<string, string>;
 
 describe('PostObject', () => {
@@ -57,19 +58,19 @@ describe('PostObject', () => {
   it('refuses a wrong signature, an expired policy, a failed condition and sizes outside content-length-range', async () => {
     const sig = signed(policyOf([['starts-with', '$key', 'ok/'], ['content-length-range', 2, 5]]));
     const wrong = await post({ key: 'ok/x', ...sig, Signature: 'AAAA' + sig.Signature!.slice(4) }, 'abc');
-    expect(errorOf(wrong)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(err(wrong)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
     const expired = await post({ key: 'ok/x', ...signed(policyOf([], new Date(Date.now() - 1000).toISOString())) }, 'abc');
-    expect(errorOf(expired)).toMatchObject({ status: 403, code: 'AccessDenied', message: 'Invalid according to Policy: Policy expired.' });
+    expect(err(expired)).toMatchObject({ status: 403, code: 'AccessDenied', message: 'Invalid according to Policy: Policy expired.' });
     const condition = await post({ key: 'elsewhere/x', ...sig }, 'abc');
-    expect(errorOf(condition)).toMatchObject({ status: 403, code: 'AccessDenied' });
-    expect(errorOf(condition).message).toMatch(/^Invalid according to Policy: Policy Condition failed/);
-    expect(errorOf(await post({ key: 'ok/big', ...sig }, 'too long'))).toMatchObject({ status: 400, code: 'EntityTooLarge' });
-    expect(errorOf(await post({ key: 'ok/small', ...sig }, 'a'))).toMatchObject({ status: 400, code: 'EntityTooSmall' });
+    expect(err(condition)).toMatchObject({ status: 403, code: 'AccessDenied' });
+    expect(err(condition).message).toMatch(/^Invalid according to Policy: Policy Condition failed/);
+    expect(err(await post({ key: 'ok/big', ...sig }, 'too long'))).toMatchObject({ status: 400, code: 'EntityTooLarge' });
+    expect(err(await post({ key: 'ok/small', ...sig }, 'a'))).toMatchObject({ status: 400, code: 'EntityTooSmall' });
     for (const key of ['ok/x', 'ok/big', 'ok/small', 'elsewhere/x']) expect(emu.services.store.getObject(bucket, key)).toBeUndefined();
   });
 
   it('is anonymous only on a public-read-write bucket', async () => {
-    expect(errorOf(await post({ key: 'anon.txt' }, 'x'))).toMatchObject({ status: 403, code: 'AccessDenied' });
+    expect(err(await post({ key: 'anon.txt' }, 'x'))).toMatchObject({ status: 403, code: 'AccessDenied' });
     const open = uniqueBucket('formopen');
     await client.putBucket(open, { acl: 'public-read-write' });
     expect((await post({ key: 'anon.txt' }, 'x', 'f', open)).status).toBe(204);
@@ -90,7 +91,7 @@ describe('PostObject', () => {
       'x-oss-signature': signature,
     };
     expect((await post(fields, 'v4')).status).toBe(204);
-    expect(errorOf(await post({ ...fields, 'x-oss-signature': '0'.repeat(64) }, 'v4'))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(err(await post({ ...fields, 'x-oss-signature': '0'.repeat(64) }, 'v4'))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
   });
 
   it('refuses a form without a file field', async () => {
