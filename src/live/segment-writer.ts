@@ -76,6 +76,8 @@ export class SegmentWriter {
     const { bucket, channel, fragCount, publishId } = this.opts;
     const name = `${pending.startWallMs}.ts`;
     const key = `${channel}/${name}`;
+    // A segment enters the playlist only once it is durable: on a failed write (ENOSPC) the window is put back.
+    const saved = { window: [...this.window], firstInWindow: this.firstInWindow, dropped: this.discontinuitiesDropped, sequence: this.sequence };
     const sequence = this.sequence++;
     this.window.push(pending.discontinuity ? { uri: name, durationSec: pending.durationSec, discontinuity: true } : { uri: name, durationSec: pending.durationSec });
     if (this.window.length > fragCount) {
@@ -83,11 +85,19 @@ export class SegmentWriter {
       this.firstInWindow++;
     }
     const durationMs = Math.round(pending.durationSec * 1000);
-    await this.store.commitSegment(
-      { publishId, bucket, channel, key, sequence, startMs: pending.startWallMs, durationMs, chunks: pending.chunks, md5: pending.md5, contentType: TS_CONTENT_TYPE },
-      { key: this.playlistKey, text: this.playlistText(false), contentType: M3U8_CONTENT_TYPE },
-      this.clock.now(),
-    );
+    try {
+      await this.store.commitSegment(
+        { publishId, bucket, channel, key, sequence, startMs: pending.startWallMs, durationMs, chunks: pending.chunks, md5: pending.md5, contentType: TS_CONTENT_TYPE },
+        { key: this.playlistKey, text: this.playlistText(false), contentType: M3U8_CONTENT_TYPE },
+        this.clock.now(),
+      );
+    } catch (err) {
+      this.window.splice(0, this.window.length, ...saved.window);
+      this.firstInWindow = saved.firstInWindow;
+      this.discontinuitiesDropped = saved.dropped;
+      this.sequence = saved.sequence;
+      throw err;
+    }
     return { key, sequence, startWallMs: pending.startWallMs, durationMs };
   }
 

@@ -582,7 +582,13 @@ export class Store {
     const { chunks, md5, contentType, ...row } = segment;
     const ts = await this.files.writeBuffersAsync(chunks, md5);
     const text = Buffer.from(playlist.text);
-    const list = await this.files.writeBuffersAsync([text], md5Of([text]));
+    let list: WrittenFile;
+    try {
+      list = await this.files.writeBuffersAsync([text], md5Of([text]));
+    } catch (err) {
+      this.files.remove(ts.file); // nothing half-written stays behind (disk full between the two files)
+      throw err;
+    }
     const replaced = this.transaction(() => {
       const recorded = this.recordObject(row.bucket, row.key, ts, { contentType, lastModifiedMs });
       this.addSegment(row);
