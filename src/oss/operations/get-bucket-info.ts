@@ -15,7 +15,7 @@ export const getBucketInfo: Operation = (ctx) => {
             ['CreationDate', isoSeconds(b.createdMs)],
             ['CrossRegionReplication', 'Disabled'],
             ['DataRedundancyType', 'LRS'],
-            ...endpoints(ctx),
+            ...endpoints(ctx, b.name),
             ['Location', LOCATION],
             ['Name', b.name],
             ['ResourceGroupId', 'rg-default'],

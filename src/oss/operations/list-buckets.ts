@@ -28,7 +28,7 @@ export const listBuckets: Operation = (ctx) => {
             'Bucket',
             [
               ['CreationDate', isoSeconds(b.createdMs)],
-              ...endpoints(ctx),
+              ...endpoints(ctx, b.name),
               ['Location', LOCATION],
               ['Name', b.name],
               ['Region', REGION],
