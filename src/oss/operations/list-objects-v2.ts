@@ -32,7 +32,7 @@ export const listObjectsV2: Operation = (ctx) => {
         ['IsTruncated', page.isTruncated],
         page.nextMarker !== undefined && ['NextContinuationToken', tokenOf(page.nextMarker)],
         ['KeyCount', page.objects.length + page.commonPrefixes.length],
-        ...page.objects.map((o) => contents(o, p.encode, fetchOwner)),
+        ...page.objects.map((o) => contents(o, p.encode, fetchOwner, ctx.services.clock.now())),
         ...prefixes(page.commonPrefixes, p.encode),
       ],
     },

@@ -19,7 +19,7 @@ export const listObjects: Operation = (ctx) => {
         p.urlEncoded && ['EncodingType', 'url'],
         ['IsTruncated', page.isTruncated],
         page.nextMarker !== undefined && ['NextMarker', p.encode(page.nextMarker)],
-        ...page.objects.map((o) => contents(o, p.encode, true)),
+        ...page.objects.map((o) => contents(o, p.encode, true, ctx.services.clock.now())),
         ...prefixes(page.commonPrefixes, p.encode),
       ],
     },

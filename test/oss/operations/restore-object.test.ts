@@ -56,10 +56,14 @@ describe('RestoreObject', () => {
     await expect(client.restore('frozen.bin')).rejects.toMatchObject({ status: 409, code: 'RestoreAlreadyInProgress' });
     await expect(client.get('frozen.bin')).rejects.toMatchObject({ status: 403, code: 'InvalidObjectState' });
 
+    const listedOngoing = await client.list({ prefix: 'frozen.bin' } as never, {});
+    expect((listedOngoing.objects[0] as unknown as { restoreInfo?: { ongoingRequest: boolean } }).restoreInfo).toEqual({ ongoingRequest: true });
     emu.clock.advance(60_000);
     const restored = headersOf((await client.head('frozen.bin')).res)['x-oss-restore'];
     expect(restored).toMatch(/^ongoing-request="false", expiry-date="[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT"$/);
     expect(((await client.get('frozen.bin')).content as Buffer).toString()).toBe('archived bytes');
+    const listedDone = await client.list({ prefix: 'frozen.bin' } as never, {});
+    expect((listedDone.objects[0] as unknown as { restoreInfo?: { ongoingRequest: boolean } }).restoreInfo?.ongoingRequest).toBe(false);
     const again = await signedRequest(emu, {
       method: 'POST',
       bucket,
