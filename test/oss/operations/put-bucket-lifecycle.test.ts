@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../src/emulator.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 import { waitFor } from '../../helpers/live.js';
-import { untyped, type UntypedOss } from '../../helpers/ali-oss-untyped.js';
+import { untyped } from '../../helpers/ali-oss-untyped.js';
 import { errorOf, signedRequest } from '../../helpers/signed-request.js';
 
 let emu: Emulator;
