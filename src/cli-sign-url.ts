@@ -2,6 +2,7 @@ import { signRtmpUrl } from './auth/rtmp-signature.js';
 import { ensureChannel, type CreatedAcl } from './cli-oss-requests.js';
 import { ConfigError, fromFlagsAndEnv } from './config.js';
 import { plainObjectUrl, signedPlaylistUrl } from './oss/live-channel/signed-play-url.js';
+import { connectHost, hostPort } from './net/host.js';
 
 const HELP = `oss-live-emulator sign-url — a signed RTMP publish URL, ready for ffmpeg and OBS
 
@@ -54,7 +55,7 @@ export async function runSignUrl(argv: string[]): Promise<number> {
     if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError('--expires must be a positive whole number of seconds');
     const acl = (own['--acl'] ?? 'public-read') as CreatedAcl;
     if (!ACLS.includes(acl)) throw new ConfigError(`--acl must be one of ${ACLS.join(', ')}, got "${acl}"`);
-    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const host = connectHost(config.host);
     const rtmpBase = own['--rtmp-base'];
     const base = (rtmpBase ?? `rtmp://${host}:${config.rtmpPort === false ? config.httpPort : config.rtmpPort}`).replace(/\/+$/, '');
     const expires = Math.floor(Date.now() / 1000) + ttl;
@@ -62,7 +63,7 @@ export async function runSignUrl(argv: string[]): Promise<number> {
     const credential = config.credentials[0]!;
     // Behind --rtmp-base (a remapped or remote host) the player reaches the same host on the HTTP port.
     const baseHost = rtmpBase ? new URL(base.replace(/^rtmp:/i, 'http:')).hostname : host;
-    const endpoint = (own['--endpoint'] ?? `http://${baseHost.includes(':') ? `[${baseHost}]` : baseHost}:${config.httpPort}`).replace(/\/+$/, '');
+    const endpoint = (own['--endpoint'] ?? `http://${hostPort(baseHost, config.httpPort)}`).replace(/\/+$/, '');
     const ensured = create ? await ensureChannel(endpoint, credential, bucket, channel, acl) : undefined;
     const playlistKey = `${channel}/${playlist ?? 'playlist.m3u8'}`;
     const playUrl = plainObjectUrl(endpoint, bucket, playlistKey);

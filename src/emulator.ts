@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { Credentials } from './auth/credentials.js';
 import { ControlledClock, parseClockSetting, systemClock, type Clock } from './shared/clock.js';
 import { defaultConfig, type Config } from './config.js';
@@ -10,6 +10,8 @@ import { EventBus, type WaitOptions } from './events/event-bus.js';
 import { FaultRules, type FaultRule, type FaultRuleSpec } from './faults/fault-rules.js';
 import type { EmulatorEvent, EventFilter } from './events/event-types.js';
 import { createLogger, type PinoLogger } from './shared/logger.js';
+import { connectHost } from './net/host.js';
+import { listen } from './net/listen.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
 import { runLifecycle } from './oss/lifecycle/lifecycle-runner.js';
 import { operations } from './oss/operations/index.js';
@@ -92,19 +94,6 @@ export interface EmulatorEvents {
   recent(filter?: EventFilter, since?: number, limit?: number): EmulatorEvent[];
 }
 
-/** Tracks open sockets so close() ends keep-alive connections instead of waiting for them. */
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolvePort(typeof address === 'object' && address ? address.port : port);
-    });
-  });
-}
-
-const urlHost = (host: string): string => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
 
 /** The composition root: opens the store, starts HTTP (which also accepts RTMP) and the RTMP listener. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -154,7 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs,
     maxPendingConnections: config.rtmpMaxPendingConnections,
     log: log.child({ component: 'rtmp' }),
-    httpEndpoint: () => (httpPort === undefined ? undefined : `http://${urlHost(config.host)}:${httpPort}`),
+    httpEndpoint: () => (httpPort === undefined ? undefined : `http://${connectHost(config.host)}:${httpPort}`),
   });
   const reset = async () => {
     // Publishes finish writing before the wipe, so nothing they write survives it.
@@ -220,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }, config.lifecycleIntervalMs).unref()
       : undefined;
 
-  const host = urlHost(config.host);
+  const host = connectHost(config.host);
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${httpPort}`,

@@ -6,7 +6,7 @@ import { AUTH_EC, invalidAuthorization, missingDate, withEc, type SignedRequest 
 import { queryValue } from '../oss/wire/request-target.js';
 import { constantTimeEqual } from './verify.js';
 
-/** `Authorization: OSS <AccessKeyId>:<Signature>` (spec §3.1). Returns the AccessKeyId or throws OssError. */
+/** `Authorization: OSS <AccessKeyId>:<Signature>` (OSS V1 header signature). Returns the AccessKeyId or throws OssError. */
 /** skewNowMs: the time a request's Date is compared with (the clients' clock; see authenticate). */
 export function verifyV1Header(req: SignedRequest, authorization: string, credentials: Credentials, skewNowMs: number): string {
   const rest = authorization.slice('OSS '.length);
@@ -41,7 +41,7 @@ export function verifyV1Header(req: SignedRequest, authorization: string, creden
 
 const PRESIGN_MISSING = 'Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters';
 
-/** `?OSSAccessKeyId=…&Expires=…&Signature=…` (spec §3.2): expiry is checked before the signature, as OSS does. */
+/** `?OSSAccessKeyId=…&Expires=…&Signature=…` (V1 presigned URL): expiry is checked before the signature, as OSS does. */
 export function verifyV1Presigned(req: SignedRequest, credentials: Credentials, nowMs: number): string {
   const accessKeyId = queryValue(req.query, 'OSSAccessKeyId');
   const expires = queryValue(req.query, 'Expires');

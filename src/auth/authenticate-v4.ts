@@ -17,7 +17,7 @@ import { queryValue } from '../oss/wire/request-target.js';
 import { isV1Subresource } from './subresources.js';
 import { constantTimeEqual } from './verify.js';
 
-/** `Authorization: OSS4-HMAC-SHA256 Credential=…,Signature=…` (spec §3.4). Any region is accepted. */
+/** `Authorization: OSS4-HMAC-SHA256 Credential=…,Signature=…` (OSS V4 signature docs). Any region is accepted. */
 /** skewNowMs: the time a request's x-oss-date is compared with (the clients' clock; see authenticate). */
 export function verifyV4Header(req: SignedRequest, authorization: string, credentials: Credentials, skewNowMs: number): string {
   const parsed = parseV4Authorization(authorization);

@@ -29,7 +29,7 @@ const V4_QUERY_AUTH = ['x-oss-signature-version', 'x-oss-credential', 'x-oss-sig
 
 /**
  * Who signed this request: V1, V2 or V4, each as a header or a presigned URL; no credentials at all
- * means anonymous (the ACL decision is the caller's). Throws OssError for every failure (spec §3).
+ * means anonymous (the ACL decision is the caller's). Throws OssError for every failure.
  */
 /**
  * nowMs (the emulator clock) decides expiry of presigned URLs; skewNowMs, the 15-minute window of header-signed requests.

@@ -1,4 +1,4 @@
-/** OSS rejects header-signed requests whose time is more than 15 minutes from the server's (spec §3.1). */
+/** OSS rejects header-signed requests whose time is more than 15 minutes from the server's (RequestTimeTooSkewed). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 const RFC1123 = /^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;

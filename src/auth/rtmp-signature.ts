@@ -1,7 +1,7 @@
 import { hmacSha1Base64 } from './signature-v1.js';
 import { uriEncode } from './signature-v4.js';
 
-/** Query names that carry the signature itself and never enter the RTMP StringToSign (spec §6.2). */
+/** Query names that carry the signature itself and never enter the RTMP StringToSign. */
 export const RTMP_AUTH_PARAMS: ReadonlySet<string> = new Set(['OSSAccessKeyId', 'Expires', 'Signature', 'SecurityToken']);
 
 export interface RtmpStringToSignInput {

@@ -17,7 +17,7 @@ export type RtmpVerdict =
   | { ok: false; reason: string; stringToSign?: string };
 
 /**
- * Checks a signed RTMP publish URL (spec §6.2). Expires is checked first and only here, at connect time:
+ * Checks a signed RTMP publish URL (OSS docs: "Add signatures to RTMP URLs"). Expires is checked first and only here, at connect time:
  * an established push outlives it. Callers decide whether a signature is required at all (public-read-write).
  */
 export function verifyRtmpSignature(input: RtmpSignatureInput, credentials: Credentials, nowMs: number): RtmpVerdict {
@@ -36,7 +36,7 @@ export function verifyRtmpSignature(input: RtmpSignatureInput, credentials: Cred
   }
 
   // oss2 and Java sign `security-token`; Go v1 sends it but excludes it (its excluded name is
-  // "security-token"). Verify as signed first, then as excluded (spec §6.2 recommendation).
+  // "security-token"). Verify as signed first, then as excluded.
   const signed = rtmpStringToSign({ expires, params: input.params, bucket: input.bucket, channel: input.channel });
   if (constantTimeEqual(hmacSha1Base64(secret, signed), provided)) return { ok: true, accessKeyId };
   if (input.params.some(([k]) => k === 'security-token')) {

@@ -14,6 +14,7 @@ import type { FaultRules } from '../faults/fault-rules.js';
 import { noteRequest } from './admin/request-log.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
 import { renderXml } from '../oss/wire/xml.js';
+import { hostPort } from '../net/host.js';
 
 /** The settings the pipeline reads besides the operations' own (a slice of the emulator's Config). */
 export interface PipelineConfig {
@@ -110,8 +111,7 @@ function publicHostFor(request: FastifyRequest, configured: string | undefined):
   const ipMode = /\.aliyuncs\.com$/i.test(host) && socket.localPort !== 80;
   if (host && !ipMode) return host;
   const address = socket.localAddress ?? '127.0.0.1';
-  const hostPart = address.includes(':') ? `[${address}]` : address;
-  return `${hostPart}:${socket.localPort}`;
+  return hostPort(address, socket.localPort ?? 0);
 }
 
 function send(reply: FastifyReply, result: OssReply): FastifyReply {

@@ -10,6 +10,7 @@ import { decidePublish, locate, type PublishPolicyConfig } from './publish-polic
 import { endedPlaylistOf } from './segment-writer.js';
 import { SnapshotService } from './snapshot.js';
 import type { PublishDecision, PublishRequest, RtmpHooks } from './rtmp/types.js';
+import { remoteAddrOf } from '../net/host.js';
 
 export interface Ingest {
   hooks: RtmpHooks;
@@ -37,12 +38,6 @@ export interface IngestOptions {
 
 /** How far ahead of the clock an earlier publish's names may push a new publish's (a fast push runs ahead). */
 const MAX_NAME_LEAD_MS = 60 * 60 * 1000;
-
-/** `::ffff:127.0.0.1` -> `127.0.0.1`; IPv6 in brackets so `ip:port` stays readable. */
-export const remoteAddrOf = (address: string, port: number): string => {
-  const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-};
 
 /** RTMP publish decisions and live sessions: the data flow socket -> policy -> session -> segments -> store. */
 export function createIngest(services: IngestServices, credentials: Credentials, log: Logger, options: IngestOptions = {}): Ingest {

@@ -45,7 +45,7 @@ const decode = (s: string): string | undefined => {
 };
 
 /**
- * Bucket and channel from the shapes SDKs and OBS produce (spec §6.3): `live` is the fixed app segment, the channel
+ * Bucket and channel from the shapes SDKs and OBS produce: `live` is the fixed app segment, the channel
  * is the publish name, the bucket is the other path segment, else the tcUrl host's first label
  * (`rtmp://bucket.localhost/live/ch`), else the configured default bucket, else the one bucket holding that channel.
  */
@@ -115,7 +115,7 @@ export function decidePublish(req: PublishRequest, services: PublishPolicyServic
     return refuse('NetStream.Publish.BadName', 'The publish URL query is not valid percent-encoding.');
   }
   let accessKeyId: string | undefined;
-  // A public-read-write bucket needs no signature (spec §6.2); whether OSS still checks one given there is unconfirmed.
+  // A public-read-write bucket needs no signature (OSS: RTMP pushes to a public-read-write bucket are unsigned); whether OSS still checks one given there is unconfirmed.
   if (config.auth && bucketRow.acl !== 'public-read-write') {
     const verdict = verifyRtmpSignature({ bucket, channel, params }, credentials, clock.now());
     if (!verdict.ok) return refuse('NetStream.Publish.Unauthorized', verdict.reason);

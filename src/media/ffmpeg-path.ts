@@ -27,7 +27,7 @@ export function ffmpegStaticPath(): string | undefined {
 const defaultDeps: FfmpegResolveDeps = { exists: existsSync, staticPath: ffmpegStaticPath };
 
 /**
- * Which ffmpeg to use (ingest-stack.md): the configured path (`--ffmpeg-path` / `FFMPEG_PATH`, read by config.ts)
+ * Which ffmpeg to use: the configured path (`--ffmpeg-path` / `FFMPEG_PATH`, read by config.ts)
  * as given, then ffmpeg-static's binary if that file exists, then `ffmpeg` on PATH. Nothing is run here: whether the
  * candidate really works is probeFfmpeg's job (a configured path that does not exist is kept, so the caller can say
  * which path failed).

@@ -5,6 +5,7 @@ import { parseFlv, type FlvTag } from '../media/flv.js';
 import { abortReason, RtmpClientConnection, type RtmpStatus } from './rtmp-client.js';
 import { RtmpPublishError } from './rtmp-publish-error.js';
 import { parseRtmpUrl, type RtmpTarget } from './rtmp-url.js';
+import { RTMP_MESSAGE } from '../media/rtmp-message-types.js';
 
 export interface PublishFlvOptions {
   /** rtmp://host[:port]/<app…>/<name>[?query] */
@@ -57,7 +58,7 @@ export interface Publisher {
 }
 
 /** RTMP message type ids of FLV tag types (the same numbers FLV uses). */
-const MESSAGE_TYPE: Readonly<Record<FlvTag['type'], number>> = { audio: 8, video: 9, script: 18 };
+const MESSAGE_TYPE: Readonly<Record<FlvTag['type'], number>> = { audio: RTMP_MESSAGE.AUDIO, video: RTMP_MESSAGE.VIDEO, script: RTMP_MESSAGE.DATA_AMF0 };
 const DEFAULT_SETUP_TIMEOUT_MS = 10_000;
 const SET_DATA_FRAME = encodeAmf0(['@setDataFrame']);
 

@@ -4,14 +4,17 @@ import net from 'node:net';
 import { decodeAmf0, encodeAmf0, type Amf0Value } from './amf0.js';
 import { encodeMessage, RtmpChunkDecoder, type RtmpMessage } from './rtmp-chunks.js';
 import { RtmpPublishError } from './rtmp-publish-error.js';
+import { RTMP_MESSAGE } from '../media/rtmp-message-types.js';
 
 const HANDSHAKE_SIZE = 1536;
-const MSG_SET_CHUNK_SIZE = 1;
-const MSG_ACKNOWLEDGEMENT = 3;
-const MSG_USER_CONTROL = 4;
-const MSG_WINDOW_ACK_SIZE = 5;
-const MSG_COMMAND_AMF3 = 17;
-const MSG_COMMAND_AMF0 = 20;
+const {
+  SET_CHUNK_SIZE: MSG_SET_CHUNK_SIZE,
+  ACKNOWLEDGEMENT: MSG_ACKNOWLEDGEMENT,
+  USER_CONTROL: MSG_USER_CONTROL,
+  WINDOW_ACK_SIZE: MSG_WINDOW_ACK_SIZE,
+  COMMAND_AMF3: MSG_COMMAND_AMF3,
+  COMMAND_AMF0: MSG_COMMAND_AMF0,
+} = RTMP_MESSAGE;
 const USER_CONTROL_PING_REQUEST = 6;
 const USER_CONTROL_PING_RESPONSE = 7;
 
@@ -142,7 +145,7 @@ export class RtmpClientConnection {
 
   /** Sends an FLV tag body as an RTMP message; false means the socket buffer is full (await drain()). */
   sendTag(type: number, streamId: number, timestamp: number, body: Buffer): boolean {
-    const chunkStreamId = type === 8 ? CSID_AUDIO : type === 9 ? CSID_VIDEO : CSID_DATA;
+    const chunkStreamId = type === RTMP_MESSAGE.AUDIO ? CSID_AUDIO : type === RTMP_MESSAGE.VIDEO ? CSID_VIDEO : CSID_DATA;
     return this.sendMessage({ chunkStreamId, timestamp, typeId: type, streamId, payload: body });
   }
 

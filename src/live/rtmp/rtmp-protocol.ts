@@ -4,6 +4,7 @@
 import NmsRtmp from 'node-media-server/src/protocol/rtmp.js';
 import NmsAmf from 'node-media-server/src/protocol/amf.js';
 import nmsLogger from 'node-media-server/src/core/logger.js';
+import { RTMP_MESSAGE } from '../../media/rtmp-message-types.js';
 
 // The library console.logs what hostile input triggers ("Unknown field", "Unknown command"): a client could flood
 // our stdout. We log one line per violation ourselves, so its (process-wide, otherwise unused) logger goes quiet.
@@ -11,17 +12,19 @@ nmsLogger.log = () => {};
 
 const HANDSHAKE_DONE = 3; // RTMP_HANDSHAKE_2 in rtmp.js: C0, C1 and C2 consumed
 
-const MSG_SET_CHUNK_SIZE = 1;
-const MSG_ABORT = 2;
-const MSG_ACKNOWLEDGEMENT = 3;
-const MSG_WINDOW_ACK_SIZE = 5;
-const MSG_SET_PEER_BANDWIDTH = 6;
-const MSG_AUDIO = 8;
-const MSG_VIDEO = 9;
-const MSG_DATA_AMF3 = 15;
-const MSG_COMMAND_AMF3 = 17;
-const MSG_DATA_AMF0 = 18;
-const MSG_AGGREGATE = 22;
+const {
+  SET_CHUNK_SIZE: MSG_SET_CHUNK_SIZE,
+  ABORT: MSG_ABORT,
+  ACKNOWLEDGEMENT: MSG_ACKNOWLEDGEMENT,
+  WINDOW_ACK_SIZE: MSG_WINDOW_ACK_SIZE,
+  SET_PEER_BANDWIDTH: MSG_SET_PEER_BANDWIDTH,
+  AUDIO: MSG_AUDIO,
+  VIDEO: MSG_VIDEO,
+  DATA_AMF3: MSG_DATA_AMF3,
+  COMMAND_AMF3: MSG_COMMAND_AMF3,
+  DATA_AMF0: MSG_DATA_AMF0,
+  AGGREGATE: MSG_AGGREGATE,
+} = RTMP_MESSAGE;
 
 /** Commands the library acts on; it only logs the others (releaseStream, FCPublish, FCUnpublish, ...) to stdout. */
 const HANDLED_COMMANDS = new Set(['connect', 'createStream', 'publish', 'play', 'deleteStream']);
@@ -158,7 +161,7 @@ class GuardedRtmp extends NmsRtmp {
   override controlHandler(): void {
     const { type, length } = this.parserPacket.header;
     const payload = this.parserPacket.payload;
-    const carriesUint32 = [MSG_SET_CHUNK_SIZE, MSG_ABORT, MSG_ACKNOWLEDGEMENT, MSG_WINDOW_ACK_SIZE, MSG_SET_PEER_BANDWIDTH];
+    const carriesUint32: readonly number[] = [MSG_SET_CHUNK_SIZE, MSG_ABORT, MSG_ACKNOWLEDGEMENT, MSG_WINDOW_ACK_SIZE, MSG_SET_PEER_BANDWIDTH];
     if (carriesUint32.includes(type) && length < 4) {
       // The library would read stale bytes of the reused payload buffer.
       throw new RtmpProtocolViolation(`control message type ${type} of ${length} bytes`);

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { listen } from '../../net/listen.js';
 import { handleRtmpSocket } from './rtmp-connection.js';
 import type { RtmpConnection, RtmpConnectionOptions, RtmpHooks, RtmpServer } from './types.js';
 
@@ -42,15 +43,7 @@ export function createRtmpServer(hooks: RtmpHooks, opts: RtmpConnectionOptions):
 
   return {
     handleSocket,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve((server.address() as net.AddressInfo).port);
-        });
-      });
-    },
+    listen: (port, host) => listen(server, port, host),
     async close() {
       const listenerClosed = server.listening
         ? new Promise<void>((resolve) => server.close(() => resolve()))

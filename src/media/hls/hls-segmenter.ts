@@ -28,9 +28,9 @@ export type SegmenterEvent =
   | { type: 'segment-end'; durationSec: number; endMs: number }
   | { type: 'warning'; message: string };
 
-/** OSS cuts anyway after max(2 x FragDuration, 60 s) without a keyframe (spec §7.2). */
+/** OSS cuts anyway after max(2 x FragDuration, 60 s) without a keyframe. */
 const FORCED_CUT_MIN_MS = 60_000;
-/** ~4 AAC frames per PES: 2 TS packets per 23 ms frame shrink to ~5 per 93 ms (see report). */
+/** ~4 AAC frames per PES: 2 TS packets per 23 ms frame shrink to ~5 per 93 ms (TS packets per second of audio: fewer, fuller packets). */
 const AUDIO_PES_MAX_SPAN_MS = 90;
 const AUDIO_PES_MAX_BYTES = 32 * 1024;
 /** How long audio may run ahead of video while we wait to learn which segment it belongs to. */

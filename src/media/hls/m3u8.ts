@@ -1,4 +1,4 @@
-/** HLS playlists as OSS writes them (spec §7.3 live, §7.4 VOD): pure string building. */
+/** HLS playlists as OSS writes them (live, and GetVodPlaylist/PostVodPlaylist VOD): pure string building. */
 
 /** Content-Type of every playlist object the emulator writes (live and VOD), as GetVodPlaylist answers. */
 export const M3U8_CONTENT_TYPE = 'application/x-mpegURL';

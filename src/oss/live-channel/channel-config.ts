@@ -7,10 +7,10 @@ import { livePlaylistNameProblem, PLAYLIST_NAME_MAX_CHARS, PLAYLIST_NAME_MIN_CHA
 /** What a LiveChannelConfiguration body sets: everything of a channel but its identity and time. */
 export type ChannelConfig = Pick<ChannelRow, 'description' | 'status' | 'type' | 'fragDuration' | 'fragCount' | 'playlistName' | 'snapshot'>;
 
-/** Defaults OSS fills in when the body leaves a field out (spec §5.1). */
+/** Defaults OSS fills in when the body leaves a field out (PutLiveChannel docs: FragDuration 5, FragCount 3, playlist.m3u8). */
 export const CHANNEL_DEFAULTS = { status: 'enabled', fragDuration: 5, fragCount: 3, playlistName: 'playlist.m3u8' } as const;
 
-// EC numbers of the 0044 family, spec §10.
+// EC numbers of the 0044 family (OSS error-code pages help/en/oss/support/0044-000000NN).
 const EC = {
   description: 1,
   status: 2,
@@ -30,7 +30,7 @@ const MAX_DESCRIPTION_BYTES = 128;
 
 const quoted = (value: string) => JSON.stringify(value);
 
-/** `enabled` | `disabled`, exactly (case-sensitive, spec §5.1 recommendation); shared with PutLiveChannelStatus. */
+/** `enabled` | `disabled`, exactly (case-sensitive, as the SDKs send them); shared with PutLiveChannelStatus. */
 export function parseChannelStatus(raw: string, argumentName: string): ChannelRow['status'] {
   if (raw === 'enabled' || raw === 'disabled') return raw;
   throw ossErrors.liveArgument(`The ${argumentName} must be "enabled" or "disabled", got ${quoted(raw)}.`, EC.status, argumentName, raw);
@@ -98,7 +98,7 @@ function validatePlaylistName(name: string): void {
   throw fail(`The value of Target/PlaylistName must end with "${PLAYLIST_SUFFIX}", got ${quoted(name)}.`, EC.playlistSuffix);
 }
 
-/** Snapshot is stored, never acted on: the emulator takes no snapshots. */
+/** Snapshot: stored with the channel; live/snapshot.ts takes the JPEGs (RoleName and NotifyTopic are kept, not acted on). */
 function parseSnapshot(root: XmlNode): SnapshotConfig | undefined {
   const raw = childNode(root, 'Snapshot');
   if (raw === undefined) return undefined;
@@ -138,7 +138,7 @@ export function parseChannelConfig(root: XmlNode): ChannelConfig {
   }
   const rawStatus = childText(root, 'Status');
   const status = rawStatus === undefined ? CHANNEL_DEFAULTS.status : parseChannelStatus(rawStatus, 'Status');
-  // A missing Target is a body that does not follow the schema (spec §5.1 recommendation).
+  // A missing Target is a body that does not follow the schema.
   const target = container(root, 'Target');
   if (target === undefined) throw ossErrors.malformedXml();
   return { description, status, ...parseTarget(target), snapshot: parseSnapshot(root) };

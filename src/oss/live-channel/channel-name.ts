@@ -4,7 +4,7 @@ const MAX_CHANNEL_NAME_BYTES = 64;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * OSS's channel-name rule (spec §1): UTF-8, 1-64 bytes, no `/` and no `\`, with the messages of OSS's 400 page.
+ * OSS's channel-name rule (PutLiveChannel docs): UTF-8, 1-64 bytes, no `/` and no `\`, with the messages of OSS's 400 page.
  * The page lists one slash message; a backslash gets it too.
  */
 export function validateChannelName(name: string): void {

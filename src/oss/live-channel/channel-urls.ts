@@ -15,7 +15,7 @@ export interface ChannelUrls {
   playUrl: string;
 }
 
-/** Percent-encodes like an object key in a URL, keeping `/` (spec §5.1 recommendation; ali-oss `_escape` does the same). */
+/** Percent-encodes like an object key in a URL, keeping `/` (ali-oss `_escape` does the same). */
 export const encodeKey = (key: string): string => encodeURIComponent(key).replace(/%2F/g, '/');
 
 const isIpHost = (host: string): boolean => isIP(hostnameOf(host).replace(/^\[|\]$/g, '')) !== 0;
@@ -49,7 +49,7 @@ export function channelUrls(base: UrlBase, bucket: string, channel: string, play
   };
 }
 
-/** `<PublishUrls><Url>…</Url></PublishUrls><PlayUrls><Url>…</Url></PlayUrls>`, exactly one Url each (spec §5.1). */
+/** `<PublishUrls><Url>…</Url></PublishUrls><PlayUrls><Url>…</Url></PlayUrls>`, exactly one Url each, as in OSS's PutLiveChannel response. */
 export const channelUrlsXml = (urls: ChannelUrls): XmlChild[] => [
   ['PublishUrls', [['Url', urls.publishUrl]]],
   ['PlayUrls', [['Url', urls.playUrl]]],

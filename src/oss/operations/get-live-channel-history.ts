@@ -8,7 +8,7 @@ const HISTORY_LIMIT = 10;
 /**
  * GetLiveChannelHistory: the 10 most recent finished publishes, listed oldest first. Every OSS sample lists ascending
  * StartTime (the issue's "newest first" is not what the samples show), so the newest 10 are taken and then reversed.
- * A publish still in progress is not listed: it has no EndTime yet (spec §5.7 recommendation).
+ * A publish still in progress is not listed: it has no EndTime yet.
  */
 export const getLiveChannelHistory: Operation = (ctx) => {
   const c = requireChannel(ctx, ctx.key);

@@ -1,7 +1,7 @@
 import { queryValue } from '../wire/request-target.js';
 import type { XmlChild } from '../wire/xml.js';
 import { ossErrors } from '../wire/errors.js';
-import { isoSeconds } from '../wire/formats.js';
+import { isoSeconds, parseMaxKeys } from '../wire/formats.js';
 import { channelUrls, channelUrlsXml, urlBaseOf } from '../live-channel/channel-urls.js';
 import { requireBucket, type Operation } from '../operation.js';
 
@@ -9,13 +9,9 @@ const DEFAULT_MAX_KEYS = 100;
 const MAX_MAX_KEYS = 1000;
 const MAX_PREFIX_BYTES = 1024;
 
-/** max-keys: integer in [1, 1000]; empty means unset (oss2 always sends `max-keys=`). EC 0044-00000101. */
-function parseMaxKeys(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_MAX_KEYS;
-  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (n >= 1 && n <= MAX_MAX_KEYS) return n;
-  throw ossErrors.liveArgument(`The max-keys must be an integer between 1 and ${MAX_MAX_KEYS}, got ${JSON.stringify(raw)}.`, 101, 'max-keys', raw);
-}
+/** ListLiveChannel's own max-keys error: EC 0044-00000101. */
+const invalidMaxKeys = (raw: string) =>
+  ossErrors.liveArgument(`The max-keys must be an integer between 1 and ${MAX_MAX_KEYS}, got ${JSON.stringify(raw)}.`, 101, 'max-keys', raw);
 
 /** ListLiveChannel: names in byte order strictly after marker, with prefix; NextMarker only when truncated. */
 export const listLiveChannel: Operation = (ctx) => {
@@ -25,7 +21,7 @@ export const listLiveChannel: Operation = (ctx) => {
   if (Buffer.byteLength(prefix, 'utf8') > MAX_PREFIX_BYTES) {
     throw ossErrors.liveArgument(`The prefix must be at most ${MAX_PREFIX_BYTES} bytes long.`, 102, 'prefix', prefix);
   }
-  const maxKeys = parseMaxKeys(queryValue(ctx.query, 'max-keys'));
+  const maxKeys = parseMaxKeys(queryValue(ctx.query, 'max-keys'), DEFAULT_MAX_KEYS, MAX_MAX_KEYS, 'max-keys', invalidMaxKeys);
   const rows = ctx.services.store.listChannels(bucket, prefix, marker, maxKeys);
   const isTruncated = rows.length > maxKeys;
   const urlBase = urlBaseOf(ctx, bucket);

@@ -1,7 +1,7 @@
 import { queryValue } from '../wire/request-target.js';
 import { ossErrors } from '../wire/errors.js';
 import { parseChannelStatus } from '../live-channel/channel-config.js';
-import { requireChannelName } from '../live-channel/channel-lookup.js';
+import { bucketOfChannelRequest } from '../live-channel/channel-lookup.js';
 import type { Operation, OperationServices } from '../operation.js';
 
 /**
@@ -24,7 +24,7 @@ function kickAfterGrace(services: OperationServices, bucket: string, channel: st
 /** PutLiveChannelStatus: enabled | disabled, also while live (the only change allowed then); updates LastModified. */
 export const putLiveChannelStatus: Operation = (ctx) => {
   const name = ctx.key;
-  const bucket = requireChannelName(ctx, name);
+  const bucket = bucketOfChannelRequest(ctx, name);
   const status = parseChannelStatus(queryValue(ctx.query, 'status') ?? '', 'status');
   const { store, live, clock } = ctx.services;
   if (!store.setChannelStatus(bucket, name, status, clock.now())) throw ossErrors.noSuchLiveChannel();

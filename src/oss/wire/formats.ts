@@ -1,6 +1,6 @@
 import type { XmlChild } from './xml.js';
 import type { BucketAcl } from '../../store/rows.js';
-import { ossErrors } from './errors.js';
+import { ossErrors, type OssError } from './errors.js';
 
 /** OSS timestamps: ISO 8601 with a literal `.000Z` (oss2's parser requires exactly that). */
 export const isoSeconds = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString();
@@ -23,11 +23,21 @@ export function parseBucketAcl(value: string | undefined, fallback: BucketAcl): 
   throw ossErrors.invalidArgument('no such bucket access control exists', [['ArgumentName', 'x-oss-acl'], ['ArgumentValue', value]]);
 }
 
-/** `max-keys`: integer in [1, limit], default when absent or empty. */
-export function parseMaxKeys(raw: string | undefined, defaultValue: number, limit: number, name = 'max-keys'): number {
+/**
+ * `max-keys` (and max-parts, max-uploads): integer in [1, limit], default when absent or empty (oss2 always sends
+ * `max-keys=`). `invalid` builds the error when the operation has its own (ListLiveChannel: EC 0044-00000101).
+ */
+export function parseMaxKeys(
+  raw: string | undefined,
+  defaultValue: number,
+  limit: number,
+  name = 'max-keys',
+  invalid?: (raw: string) => OssError,
+): number {
   if (raw === undefined || raw === '') return defaultValue;
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1 || n > limit) {
+    if (invalid) throw invalid(raw);
     throw ossErrors.invalidArgument(`Argument ${name} must be an integer between 1 and ${limit}.`, [['ArgumentName', name], ['ArgumentValue', raw]]);
   }
   return n;
