@@ -7,6 +7,7 @@ import type { Operation, OperationServices } from '../oss/operation.js';
 import { installAdminGuard, isAdminRequest } from './admin-guard.js';
 import { registerAdminRoutes, type AdminServices } from './admin-routes.js';
 import { registerTestControlRoutes, type TestControlServices } from './admin/index.js';
+import { collectAdminRoutes, registerOpenApiRoute } from './admin/openapi.js';
 import type { FaultRules } from '../faults/fault-rules.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
@@ -109,6 +110,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   // Before any route is registered: every route under /-/ (admin-routes.ts or any later file) is covered.
   const { publicHost, host } = options.config;
+  // Before any route: the OpenAPI test checks the document against every /-/ route registered after this.
+  collectAdminRoutes(app);
   installAdminGuard(app, { extraHosts: [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase()) });
   const requestLog = options.requestLog ?? new RequestLog();
   app.addHook('onResponse', (request, reply, done) => {
@@ -147,6 +150,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
 
   registerAdminRoutes(app, options.admin, options.reset);
   registerTestControlRoutes(app, { services: options.testControls });
+  registerOpenApiRoute(app, '1.0.0');
   registerConsoleRoutes(app);
   registerConsoleApi(app, { services: options.services, operations: options.operations, requestLog, ports: options.ports ?? (() => ({ http: 0, rtmp: 0 })) });
   const handle = createPipeline(options.services, options.config, options.credentials, options.operations, options.faults);
