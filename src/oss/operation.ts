@@ -26,6 +26,8 @@ export interface OperationConfig {
   credentials: readonly Credential[];
   /** How long RestoreObject takes before the object is readable. */
   restoreDelayMs: number;
+  /** Hosts upload callbacks may reach besides loopback (--callback-allow). */
+  callbackAllowHosts: readonly string[];
 }
 
 /**

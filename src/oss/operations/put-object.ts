@@ -4,6 +4,7 @@ import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './ob
 import { storageClassOf } from '../objects/storage-class.js';
 import { copyObject } from './copy-object.js';
 import { parseTaggingHeader } from '../tagging/tagging.js';
+import { parseUploadCallback, runUploadCallback } from '../callback/upload-callback.js';
 
 export const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
 
@@ -15,6 +16,7 @@ export const putObject: Operation = async (ctx) => {
   const storageClass = storageClassOf(ctx.headers, bucket.storageClass);
   const md5 = expectedMd5(ctx.headers);
   const tags = parseTaggingHeader(ctx.headers);
+  const callback = parseUploadCallback(ctx.headers);
   const forbidOverwrite = String(ctx.headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
   // Checked before the body is read (cheap refusal), and again inside the commit transaction (the race).
   if (forbidOverwrite && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
@@ -40,5 +42,6 @@ export const putObject: Operation = async (ctx) => {
     md5 && ((written) => (written.equals(md5) ? undefined : ossErrors.badDigest())),
     guard,
   );
+  if (callback) return runUploadCallback(callback, bucket.name, row, ctx.services.config.callbackAllowHosts);
   return { headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) } };
 };
