@@ -1,3 +1,4 @@
+import { createGzip } from 'node:zlib';
 import { responseHeaderValue } from '../objects/response-header-value.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { queryValue } from '../wire/request-target.js';
@@ -116,5 +117,28 @@ export const getObject: Operation = (ctx) => {
   const status = range ? 206 : 200;
   if (ctx.method === 'HEAD' || row.size === 0) return { status, headers, body: ctx.method === 'HEAD' ? undefined : Buffer.alloc(0) };
   // Opened now: a concurrent overwrite unlinks the old file, and an open descriptor still reads it whole.
-  return { status, headers, body: ctx.services.store.openObject(row, { start, end }) };
+  const body = ctx.services.store.openObject(row, { start, end });
+  if (!range && wantsGzip(ctx.headers['accept-encoding'], String(headers['content-type'] ?? ''), row.size, headers['content-encoding'])) {
+    // Compressed as it streams: the length is unknown (chunked), the ETag stays the stored object's.
+    delete headers['content-length'];
+    headers['content-encoding'] = 'gzip';
+    return { status, headers, body: body.pipe(createGzip()) };
+  }
+  return { status, headers, body };
 };
+
+/** GetObject's documented gzip: Accept-Encoding names gzip, the object is ≥ 1 KB and of one of these types. */
+const GZIP_TYPES = new Set([
+  'text/cache-manifest', 'text/xml', 'text/plain', 'text/css', 'application/javascript', 'application/x-javascript',
+  'application/rss+xml', 'application/json', 'text/json',
+]);
+const GZIP_MIN_BYTES = 1024;
+
+function wantsGzip(acceptEncoding: string | undefined, contentType: string, size: number, storedEncoding: unknown): boolean {
+  if (size < GZIP_MIN_BYTES || storedEncoding !== undefined) return false;
+  if (!GZIP_TYPES.has(contentType.split(';')[0]!.trim().toLowerCase())) return false;
+  return (acceptEncoding ?? '').split(',').some((e) => {
+    const [name, ...params] = e.split(';').map((p) => p.trim().toLowerCase());
+    return name === 'gzip' && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
+}
