@@ -53,8 +53,9 @@ function producedPaths(stage: Stage): string[] {
 }
 
 describe('Dockerfile', () => {
-  it('has a build stage and a runtime stage, both on node:20-bookworm-slim, and only known instructions', () => {
-    expect(file.stages.map((s) => s.base)).toEqual(['node:20-bookworm-slim', 'node:20-bookworm-slim']);
+  it('has a build stage and a runtime stage, both on node:${NODE_VERSION}-bookworm-slim (22 by default), and only known instructions', () => {
+    expect(file.stages.map((s) => s.base)).toEqual(['node:${NODE_VERSION}-bookworm-slim', 'node:${NODE_VERSION}-bookworm-slim']);
+    expect(readRepoFile('Dockerfile')).toMatch(/^ARG NODE_VERSION=22$/m);
     for (const stage of file.stages) {
       for (const i of stage.instructions) expect(KNOWN_INSTRUCTIONS.has(i.keyword), `line ${i.line}: ${i.keyword}`).toBe(true);
     }
@@ -130,10 +131,10 @@ describe('Dockerfile', () => {
     expect(exposed).toEqual(expect.arrayContaining(['8080', '1935']));
   });
 
-  it('runtime stage: the entrypoint is the package bin, the default command is serve', () => {
+  it('runtime stage: the entrypoint is the package bin by absolute path (docker run -w works), the default command is serve', () => {
     const [entrypoint] = instructionsOf(runtime, 'ENTRYPOINT');
     const [cmd] = instructionsOf(runtime, 'CMD');
-    expect(entrypoint?.exec).toEqual(['node', packageJson().bin['oss-live-emulator']]);
+    expect(entrypoint?.exec).toEqual(['node', `/app/${packageJson().bin['oss-live-emulator']}`]);
     expect(cmd?.exec).toEqual(['serve']);
   });
 

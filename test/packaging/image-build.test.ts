@@ -102,7 +102,8 @@ afterAll(() => {
 
 const runtimeWorkdir = () => inFs(runtimeFs, workdirAt(runtime, runtime.instructions.at(-1)!));
 const imageEnv = (): Record<string, string> => Object.assign({}, ...instructionsOf(runtime, 'ENV').map(envPairs));
-const entrypoint = () => instructionsOf(runtime, 'ENTRYPOINT')[0]!.exec!;
+// The image's WORKDIR is /app: its absolute paths map to the replayed runtime layout.
+const entrypoint = () => instructionsOf(runtime, 'ENTRYPOINT')[0]!.exec!.map((a) => a.replace(/^\/app\//, ''));
 const defaultCmd = () => instructionsOf(runtime, 'CMD')[0]!.exec!;
 
 describe('the Docker build, replayed without Docker', () => {

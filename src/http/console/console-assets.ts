@@ -3,38 +3,29 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** The browser code's entry (TypeScript, from a source checkout) and the bundle `npm run build` writes next to dist/. */
-const SOURCE_ENTRY = [
-  fileURLToPath(new URL('../../web-console/main.ts', import.meta.url)), // running src/ with tsx
-  fileURLToPath(new URL('../../../src/web-console/main.ts', import.meta.url)), // dist/ of a clone (npm run build)
-].find((path) => existsSync(path));
+/** The bundle `npm run build` writes next to dist/ (dist/console/app.js). */
 const BUILT_BUNDLE = fileURLToPath(new URL('../../console/app.js', import.meta.url));
 
-/** Bundles the console's browser code with esbuild (a devDependency: present in a clone, absent from an install). */
-export async function bundleConsole(options: { minify?: boolean; outfile?: string } = {}): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [SOURCE_ENTRY ?? 'src/web-console/main.ts'],
-    bundle: true,
-    format: 'iife',
-    target: 'es2020',
-    minify: options.minify ?? true,
-    write: options.outfile !== undefined,
-    outfile: options.outfile ?? 'app.js',
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  return options.outfile !== undefined ? await readFile(options.outfile, 'utf8') : result.outputFiles![0]!.text;
+/** From a source checkout (tsx), the bundler module is there; an install has the built bundle instead. */
+async function bundleFromSource(): Promise<string> {
+  try {
+    // A variable specifier: tsc must not pull the build-time bundler (and esbuild, a devDependency) into dist/.
+    const bundler = './bundle-console.js';
+    const { bundleConsole } = (await import(bundler)) as { bundleConsole(): Promise<string> };
+    return await bundleConsole();
+  } catch (err) {
+    throw new Error(`the web console bundle is missing (${BUILT_BUNDLE}) and cannot be built here: run npm run build (${String(err)})`);
+  }
 }
 
 let script: Promise<string> | undefined;
 
 /**
  * The console's JavaScript: the bundle `npm run build` wrote (dist/console/app.js), or, running from source
- * (`npm start` via tsx), bundled in memory on first request.
+ * (`npm start` via tsx), bundled in memory with esbuild on first request.
  */
 export function consoleScript(): Promise<string> {
-  script ??= (existsSync(BUILT_BUNDLE) ? readFile(BUILT_BUNDLE, 'utf8') : bundleConsole()).catch((err: unknown) => {
+  script ??= (existsSync(BUILT_BUNDLE) ? readFile(BUILT_BUNDLE, 'utf8') : bundleFromSource()).catch((err: unknown) => {
     script = undefined;
     throw err;
   });
