@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { avccToAnnexB, NAL_TYPE, parseAvcDecoderConfig, parseVideoTag, splitAvccNalUnits, type AvcDecoderConfig } from '../media/avc.js';
-import { probeFfmpeg, resolveFfmpegPath } from '../media/ffmpeg-path.js';
+import { probeFfmpeg, resolveFfmpegPath } from './ffmpeg-path.js';
 import type { SnapshotConfig } from '../store/rows.js';
 import type { Store } from '../store/store.js';
 import type { MediaPacket } from './rtmp/types.js';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
 import type { MediaPacket } from '../../src/live/rtmp/types.js';
 import { encodeJpeg, NO_FFMPEG_WARNING, SnapshotService, type JpegEncoder } from '../../src/live/snapshot.js';
-import { resolveFfmpegPath } from '../../src/media/ffmpeg-path.js';
+import { resolveFfmpegPath } from '../../src/live/ffmpeg-path.js';
 import type { SnapshotConfig } from '../../src/store/rows.js';
 import { Store } from '../../src/store/store.js';
 
