@@ -15,7 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'emu-lock-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs the CLI to completion (it is expected to refuse to start). */
-function runCli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stderr: string }> {
+function runCli(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--http-port', '0', '--rtmp-port', '0', ...args], {
       cwd: join(import.meta.dirname, '../..'),
@@ -66,7 +66,7 @@ describe('data directory lock', () => {
       next.process.kill('SIGTERM');
       await exited(next.process);
     }
-  }, 90_000);
+  }, 240_000);
 
   it('two emulators in one process on one directory: the second is refused, and can start after the first closes', async () => {
     const dataDir = join(scratch, 'in-process');
@@ -119,5 +119,5 @@ describe('--in-memory temp directories', () => {
       alive.process.kill('SIGTERM');
       await exited(alive.process);
     }
-  }, 90_000);
+  }, 240_000);
 });
