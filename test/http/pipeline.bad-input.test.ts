@@ -48,7 +48,7 @@ describe('bad input gets an OSS error and never disturbs the server', () => {
     ['a channel name with ../', () => ({ method: 'PUT', bucket, key: '../x', rawKey: '..%2Fx', query: [['live', '']], body: '<LiveChannelConfiguration><Target><Type>HLS</Type></Target></LiveChannelConfiguration>' }), 400, 'InvalidChannelName'],
     ['an absurd VOD span', () => ({ method: 'GET', bucket, key: 'nochannel', query: [['vod', ''], ['startTime', '1e30'], ['endTime', '-5']] }), 404, 'NoSuchLiveChannel'],
     ['a range far past the end', () => ({ method: 'GET', bucket, key: 'present.txt', headers: { range: 'bytes=99999999999999999999-' } }), 416, 'InvalidRange'],
-    ['an unimplemented sub-resource', () => ({ method: 'GET', bucket, query: [['lifecycle', '']] }), 501, 'NotImplemented'],
+    ['an unimplemented sub-resource', () => ({ method: 'GET', bucket, query: [['accessmonitor', '']] }), 501, 'NotImplemented'],
   ];
 
   for (const [what, build, status, code] of cases) {
