@@ -1,4 +1,4 @@
-// npm run bench [-- <rest|remux|ingest|startup>...] [flags]: see --help. Each benchmark prints its figures and a
+// npm run bench [-- <rest|remux|ingest|startup|multipart|test-controls>...] [flags]: see --help. Each benchmark prints its figures and a
 // ratio against a baseline measured in the same run; the default run takes about 8 minutes.
 import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,11 +10,12 @@ import { runMultipart } from './multipart.js';
 import { runRemux } from './remux.js';
 import { runRest } from './rest.js';
 import { runStartup } from './startup.js';
+import { runTestControls } from './test-controls.js';
 
-const BENCHES = ['rest', 'remux', 'ingest', 'startup', 'multipart'] as const;
+const BENCHES = ['rest', 'remux', 'ingest', 'startup', 'multipart', 'test-controls'] as const;
 type BenchName = (typeof BENCHES)[number];
 
-const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multipart] [flags]]   (no names = all five)
+const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multipart] [test-controls] [flags]]   (no names = all six)
 
   --duration S           ingest: seconds of streaming at each N (default 60)
   --ns LIST              ingest: publisher counts (default 10,50,100,200)
@@ -29,6 +30,7 @@ const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multi
   --part-mb N            multipart: part size in MB (default 10)
   --multipart-parallel N multipart: parts in flight (default 4)
   --multipart-repeats N  multipart: interleaved PutObject/multipart runs, best of each reported (default 2)
+  --test-controls-repeats N  test-controls: runs of each scenario (default 3; each bounded to 60 s)
   --markdown FILE        also write the report (markdown) to FILE
   --json FILE            also write the raw reports as JSON
   --check                exit 1 when a target is not met (default: report only)
@@ -53,6 +55,7 @@ const { values, positionals } = parseArgs({
     'part-mb': { type: 'string', default: '10' },
     'multipart-parallel': { type: 'string', default: '4' },
     'multipart-repeats': { type: 'string', default: '2' },
+    'test-controls-repeats': { type: 'string', default: '3' },
     markdown: { type: 'string' },
     json: { type: 'string' },
     check: { type: 'boolean', default: false },
@@ -111,6 +114,7 @@ for (const name of selected) {
         parallel: num('multipart-parallel'),
         repeats: num('multipart-repeats'),
       });
+    else if (name === 'test-controls') report = await runTestControls(ctx, { repeats: num('test-controls-repeats') });
     else report = await runStartup(ctx, { repeats: num('startup-repeats') });
     reports.push(report);
     process.stdout.write(`\n${renderReport(report)}`);
