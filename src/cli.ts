@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, flagSpecs, fromFlagsAndEnv } from './config.js';
-import { startEmulator } from './emulator.js';
+import { InitFileError, startEmulator } from './emulator.js';
 import { DataDirInUseError } from './store/data-dir-lock.js';
 
 const USAGE = `oss-live-emulator — local Alibaba Cloud OSS LiveChannel emulator (OSS REST API + RTMP ingest to HLS)
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     emulator = await startEmulator(parsed.config);
   } catch (err) {
-    if (err instanceof DataDirInUseError) {
+    if (err instanceof DataDirInUseError || err instanceof InitFileError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -53,6 +53,8 @@ export interface Config {
   lifecycleIntervalMs: number;
   /** Hosts (name or address, optionally :port) upload callbacks may be sent to, besides loopback. */
   callbackAllowHosts: string[];
+  /** A seed (JSON or YAML) applied at startup, idempotently: buckets with ACL/CORS, LiveChannels, objects. */
+  initFile: string | undefined;
 }
 
 export const DEFAULT_ACCESS_KEY_ID = 'LTAI5tOssEmulatorKey';
@@ -80,6 +82,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   cors: 'rules',
   lifecycleIntervalMs: 60_000,
   callbackAllowHosts: [],
+  initFile: undefined,
   restoreDelayMs: 1000,
   segmentMaxBytes: 32 * 1024 * 1024,
   rtmpMaxPendingConnections: 64,
@@ -227,6 +230,13 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'HOST[,HOST]',
     help: 'hosts upload callbacks (x-oss-callback) may reach besides loopback, e.g. app:3000 in docker-compose',
     apply: (c, v) => (c.callbackAllowHosts = [...new Set([...c.callbackAllowHosts, ...v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)])]),
+  },
+  {
+    flag: '--init',
+    env: 'OSS_EMULATOR_INIT',
+    value: 'FILE',
+    help: 'seed buckets (ACL, CORS), LiveChannels and objects from a JSON or YAML file at startup; idempotent',
+    apply: (c, v) => (c.initFile = v || undefined),
   },
   { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
 ];

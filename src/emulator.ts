@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { Credentials } from './auth/credentials.js';
 import { ControlledClock, parseClockSetting, systemClock, type Clock } from './shared/clock.js';
 import { defaultConfig, type Config } from './config.js';
@@ -15,6 +18,8 @@ import { listen } from './net/listen.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
 import { runLifecycle } from './oss/lifecycle/lifecycle-runner.js';
 import { operations } from './oss/operations/index.js';
+import { applySeed } from './oss/seed/apply-seed.js';
+import { parseSeedText, SeedError } from './oss/seed/seed-spec.js';
 import type { CheckpointInfo } from './store/checkpoints.js';
 import { Store } from './store/store.js';
 import type { CheckpointControl, CheckpointView } from './http/admin/snapshot-routes.js';
@@ -95,6 +100,35 @@ export interface EmulatorEvents {
 }
 
 
+/** The error of a refused `--init` file: names the file and the entry. */
+export class InitFileError extends Error {}
+
+/** `--init FILE`: the seed applied through the OSS operations, object files read relative to the file's directory. */
+async function applyInitFile(file: string, services: Services, log: PinoLogger): Promise<void> {
+  try {
+    const seed = parseSeedText(file, readFileSync(file, 'utf8'), parseYaml);
+    const base = dirname(resolve(file));
+    const report = await applySeed({ services, operations, readFile: (path) => readFileSync(resolve(base, path)) }, seed);
+    const count = (list: { result: string }[], result: string) => list.filter((r) => r.result === result).length;
+    log.info(
+      {
+        initFile: file,
+        buckets: report.buckets.length,
+        channels: report.channels.length,
+        objects: report.objects.length,
+        written: count(report.buckets, 'created') + count(report.channels, 'created') + count(report.channels, 'updated') + count(report.objects, 'written'),
+        skippedLive: count(report.channels, 'skipped-live'),
+      },
+      'init file applied',
+    );
+  } catch (err) {
+    if (err instanceof SeedError) throw new InitFileError(`init file ${file}: ${err.message}`);
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new InitFileError(`cannot read init file ${file}: ${e.message}`);
+    throw err;
+  }
+}
+
 /** The composition root: opens the store, starts HTTP (which also accepts RTMP) and the RTMP listener. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const { clock: clockOption, logger, ...overrides } = options;
@@ -138,6 +172,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let httpPort: number | undefined;
   const ingest = createIngest(services, credentials, log.child({ component: 'ingest' }), options.ingest);
   ingest.recover();
+  if (config.initFile !== undefined) {
+    try {
+      await applyInitFile(config.initFile, services, log);
+    } catch (err) {
+      await ingest.close();
+      clock.close();
+      await store.close();
+      throw err;
+    }
+  }
   const rtmp = createRtmpServer(ingest.hooks, {
     idleTimeoutMs: config.rtmpIdleTimeoutMs,
     handshakeTimeoutMs: config.rtmpHandshakeTimeoutMs,

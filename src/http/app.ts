@@ -14,6 +14,7 @@ import { errorXml, sendError } from './error-reply.js';
 import { createPipeline, type PipelineConfig } from './pipeline.js';
 import { RequestLog } from './admin/request-log.js';
 import { registerConsoleApi } from './admin/console-api.js';
+import { registerInitRoutes } from './admin/init-routes.js';
 import { isConsoleNavigation, registerConsoleRoutes, sendConsolePage } from './console/console-routes.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
 
@@ -152,6 +153,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   registerTestControlRoutes(app, { services: options.testControls });
   registerOpenApiRoute(app, '1.0.0');
   registerConsoleRoutes(app);
+  registerInitRoutes(app, { services: options.services, operations: options.operations });
   registerConsoleApi(app, { services: options.services, operations: options.operations, requestLog, ports: options.ports ?? (() => ({ http: 0, rtmp: 0 })) });
   const handle = createPipeline(options.services, options.config, options.credentials, options.operations, options.faults);
   const preflight = createPreflight({ store: options.services.store, config: options.config });

@@ -19,13 +19,13 @@ export const notFound = (message: string): AdminError => new AdminError(404, 'No
 const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 
 /** The JSON object a request carries (`{}` for none). Admin bodies are small: larger ones are refused. */
-export async function readJsonBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+export async function readJsonBody(request: FastifyRequest, maxBytes = MAX_ADMIN_BODY_BYTES): Promise<Record<string, unknown>> {
   const stream = (request.body as Readable | undefined) ?? request.raw;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     size += (chunk as Buffer).length;
-    if (size > MAX_ADMIN_BODY_BYTES) throw new AdminError(413, 'EntityTooLarge', `admin request bodies are limited to ${MAX_ADMIN_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw new AdminError(413, 'EntityTooLarge', `this admin request body is limited to ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

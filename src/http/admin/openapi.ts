@@ -86,6 +86,17 @@ const OPERATIONS: Record<string, Record<string, Op>> = {
   '/-/restore': {
     post: { tag: 'snapshots', summary: 'Put a checkpoint back (live publishes are ended first, as reset)', body: { name: 'a saved checkpoint' } },
   },
+  '/-/init': {
+    post: {
+      tag: 'emulator',
+      summary: 'Apply a seed, as --init FILE does, idempotently; answers per entry created|updated|unchanged|written|skipped-live',
+      body: {
+        buckets:
+          '[{name, acl?, cors?: [{allowedOrigins, allowedMethods, allowedHeaders, exposeHeaders, maxAgeSeconds}], ' +
+          'channels?: [{name, description, status, type, fragDuration, fragCount, playlistName, snapshot}], objects?: [{key, content | contentBase64, contentType}]}]',
+      },
+    },
+  },
   '/-/openapi.json': { get: { tag: 'emulator', summary: 'This document' } },
   '/-/console': { get: { tag: 'console', summary: 'The web console (HTML)', produces: 'text/html' } },
   '/-/console/app.js': { get: { tag: 'console', summary: 'The console script', produces: 'text/javascript' } },

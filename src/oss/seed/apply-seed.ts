@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { OperationName } from '../detect-operation.js';
+import { parseChannelConfig } from '../live-channel/channel-config.js';
+import type { Operation, OperationContext, OperationServices } from '../operation.js';
+import { OssError, ossErrors } from '../wire/errors.js';
+import { parseXmlBody, renderXml, type XmlChild } from '../wire/xml.js';
+import { SeedError, type Seed, type SeedChannel, type SeedCorsRule, type SeedObject } from './seed-spec.js';
+
+/** What applying a seed did, entry by entry (`unchanged` on a second run with the same seed). */
+export interface SeedReport {
+  buckets: { name: string; result: 'created' | 'unchanged' | 'updated' }[];
+  channels: { bucket: string; name: string; result: 'created' | 'unchanged' | 'updated' | 'skipped-live' }[];
+  objects: { bucket: string; key: string; result: 'written' | 'unchanged' }[];
+}
+
+export interface SeedTarget {
+  services: OperationServices;
+  operations: Record<OperationName, Operation>;
+  /** The bytes of an object's `file` (resolved by the caller against the init file's directory). */
+  readFile?: (file: string) => Buffer;
+}
+
+interface Call {
+  method: string;
+  bucket: string;
+  key?: string;
+  query?: [string, string][];
+  headers?: Record<string, string>;
+  body?: Buffer;
+}
+
+const channelXml = (c: SeedChannel, bucket: string): Buffer =>
+  Buffer.from(
+    renderXml('LiveChannelConfiguration', [
+      c.description !== undefined && ['Description', c.description],
+      ['Status', c.status ?? 'enabled'],
+      [
+        'Target',
+        [
+          ['Type', c.type ?? 'HLS'],
+          c.fragDuration !== undefined && ['FragDuration', String(c.fragDuration)],
+          c.fragCount !== undefined && ['FragCount', String(c.fragCount)],
+          c.playlistName !== undefined && ['PlaylistName', c.playlistName],
+        ],
+      ],
+      c.snapshot !== undefined && [
+        'Snapshot',
+        [
+          ['RoleName', c.snapshot.roleName],
+          ['DestBucket', c.snapshot.destBucket || bucket],
+          ['NotifyTopic', c.snapshot.notifyTopic],
+          ['Interval', String(c.snapshot.interval)],
+        ],
+      ],
+    ]),
+    'utf8',
+  );
+
+const corsXml = (rules: SeedCorsRule[]): Buffer =>
+  Buffer.from(
+    renderXml(
+      'CORSConfiguration',
+      rules.map((r): XmlChild => [
+        'CORSRule',
+        [
+          ...r.allowedOrigins.map((o): XmlChild => ['AllowedOrigin', o]),
+          ...r.allowedMethods.map((m): XmlChild => ['AllowedMethod', m]),
+          ...r.allowedHeaders.map((h): XmlChild => ['AllowedHeader', h]),
+          ...r.exposeHeaders.map((h): XmlChild => ['ExposeHeader', h]),
+          r.maxAgeSeconds !== undefined && ['MaxAgeSeconds', String(r.maxAgeSeconds)],
+        ],
+      ]),
+    ),
+    'utf8',
+  );
+
+/**
+ * Applies a seed through the OSS operations, as the account owner: the same validation and effects as SDK requests.
+ * Idempotent: an existing bucket keeps its objects (its ACL and CORS rules are set to the seed's), a channel whose
+ * config already matches is left alone and a live one is skipped, an object with the same bytes and type is not
+ * rewritten. Stops at the first refused entry with a SeedError naming it (entries before it stay applied).
+ */
+export async function applySeed(target: SeedTarget, seed: Seed): Promise<SeedReport> {
+  const { services, operations } = target;
+  const { store, live } = services;
+  const principal = { kind: 'user' as const, accessKeyId: services.config.credentials[0]!.accessKeyId };
+  const report: SeedReport = { buckets: [], channels: [], objects: [] };
+
+  async function invoke(entry: string, operation: OperationName, call: Call): Promise<void> {
+    const body = call.body ?? Buffer.alloc(0);
+    const ctx: OperationContext = {
+      operation,
+      method: call.method,
+      bucket: call.bucket,
+      key: call.key ?? '',
+      query: call.query ?? [],
+      headers: { 'content-length': String(body.length), ...call.headers },
+      principal,
+      pathStyle: true,
+      publicHost: services.config.publicHost ?? '127.0.0.1',
+      services,
+      readBody: async (maxBytes) => {
+        if (body.length > maxBytes) throw ossErrors.entityTooLarge(maxBytes);
+        return body;
+      },
+      bodyStream: Readable.from([body]),
+    };
+    try {
+      await operations[operation](ctx);
+    } catch (err) {
+      if (err instanceof OssError) throw new SeedError(entry, `${operation} refused it: ${err.code}: ${err.message}`, err.status, err.code);
+      throw err;
+    }
+  }
+
+  for (const [i, b] of seed.buckets.entries()) {
+    const entry = `buckets[${i}] (${b.name})`;
+    const existing = store.getBucket(b.name);
+    if (!existing) {
+      await invoke(entry, 'PutBucket', { method: 'PUT', bucket: b.name, headers: b.acl ? { 'x-oss-acl': b.acl } : {} });
+      report.buckets.push({ name: b.name, result: 'created' });
+    } else if (b.acl !== undefined && b.acl !== existing.acl) {
+      await invoke(entry, 'PutBucketAcl', { method: 'PUT', bucket: b.name, query: [['acl', '']], headers: { 'x-oss-acl': b.acl } });
+      report.buckets.push({ name: b.name, result: 'updated' });
+    } else {
+      report.buckets.push({ name: b.name, result: 'unchanged' });
+    }
+    if (b.cors) {
+      const body = corsXml(b.cors);
+      await invoke(`${entry}.cors`, 'PutBucketCors', { method: 'PUT', bucket: b.name, query: [['cors', '']], headers: { 'content-type': 'application/xml' }, body });
+    }
+
+    for (const [j, c] of b.channels.entries()) {
+      const channelEntry = `${entry}.channels[${j}] (${c.name})`;
+      const body = channelXml(c, b.name);
+      const row = store.getChannel(b.name, c.name);
+      if (row) {
+        let wanted;
+        try {
+          wanted = parseChannelConfig(parseXmlBody(body, 'LiveChannelConfiguration'));
+        } catch (err) {
+          if (err instanceof OssError) throw new SeedError(channelEntry, `PutLiveChannel refused it: ${err.code}: ${err.message}`, err.status, err.code);
+          throw err;
+        }
+        const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every((k) => JSON.stringify(wanted[k]) === JSON.stringify(row[k]));
+        if (same) {
+          report.channels.push({ bucket: b.name, name: c.name, result: 'unchanged' });
+          continue;
+        }
+        if (live.isLive(b.name, c.name)) {
+          report.channels.push({ bucket: b.name, name: c.name, result: 'skipped-live' });
+          continue;
+        }
+      }
+      await invoke(channelEntry, 'PutLiveChannel', {
+        method: 'PUT',
+        bucket: b.name,
+        key: c.name,
+        query: [['live', '']],
+        headers: { 'content-type': 'application/xml' },
+        body,
+      });
+      report.channels.push({ bucket: b.name, name: c.name, result: row ? 'updated' : 'created' });
+    }
+
+    for (const [j, o] of b.objects.entries()) {
+      const objectEntry = `${entry}.objects[${j}] (${o.key})`;
+      const bytes = objectBytes(o, objectEntry, target.readFile);
+      const current = store.getObject(b.name, o.key);
+      const etag = `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
+      if (current && current.etag.toUpperCase() === etag && (o.contentType === undefined || current.contentType === o.contentType)) {
+        report.objects.push({ bucket: b.name, key: o.key, result: 'unchanged' });
+        continue;
+      }
+      await invoke(objectEntry, 'PutObject', {
+        method: 'PUT',
+        bucket: b.name,
+        key: o.key,
+        headers: o.contentType ? { 'content-type': o.contentType } : {},
+        body: bytes,
+      });
+      report.objects.push({ bucket: b.name, key: o.key, result: 'written' });
+    }
+  }
+  return report;
+}
+
+function objectBytes(o: SeedObject, entry: string, readFile: SeedTarget['readFile']): Buffer {
+  if (o.content !== undefined) return Buffer.from(o.content, 'utf8');
+  if (o.contentBase64 !== undefined) return Buffer.from(o.contentBase64, 'base64');
+  if (!readFile) throw new SeedError(entry, 'file is read only from an --init file; send the bytes as content or contentBase64');
+  try {
+    return readFile(o.file!);
+  } catch (err) {
+    throw new SeedError(entry, `cannot read file ${o.file}: ${(err as Error).message}`);
+  }
+}
