@@ -7,6 +7,20 @@ export interface BucketRow {
   acl: BucketAcl;
   storageClass: string;
   createdMs: number;
+  /** `LRS` or `ZRS`, given at PutBucket. */
+  dataRedundancyType: string;
+  /** Empty unless set (OSS has no public API that sets it). */
+  comment: string;
+}
+
+/** What PutBucket gives; the rest takes the column defaults. */
+export type NewBucket = Omit<BucketRow, 'dataRedundancyType' | 'comment'> & Partial<Pick<BucketRow, 'dataRedundancyType' | 'comment'>>;
+
+/** Bytes and object count of one storage class in a bucket; `billedBytes` counts each object as at least 64 KB. */
+export interface StorageClassStat {
+  objects: number;
+  bytes: number;
+  billedBytes: number;
 }
 
 export interface ObjectRow {

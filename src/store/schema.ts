@@ -98,4 +98,7 @@ export const migrations: readonly string[] = [
    ) WITHOUT ROWID;
    ALTER TABLE objects ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
    ALTER TABLE objects ADD COLUMN symlink_target TEXT;`,
+  // PutBucket's CreateBucketConfiguration DataRedundancyType (LRS|ZRS) and the bucket's Comment (GetBucketInfo).
+  `ALTER TABLE buckets ADD COLUMN data_redundancy_type TEXT NOT NULL DEFAULT 'LRS';
+   ALTER TABLE buckets ADD COLUMN comment TEXT NOT NULL DEFAULT '';`,
 ];

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { BucketConfigs } from './bucket-configs.js';
+import { BucketConfigs, type BucketConfigKind } from './bucket-configs.js';
 import { openDatabase, type Db } from './database.js';
 import { lockDataDir, sweepDeadTempDirs, type DataDirLock } from './data-dir-lock.js';
 import { pageListing } from './listing-pages.js';
@@ -12,7 +12,8 @@ import { Checkpoints, type CheckpointInfo } from './checkpoints.js';
 import { ObjectFiles, type WrittenFile } from './object-files.js';
 import { openExtents, type ByteSpan } from './object-reader.js';
 import type {
-  BucketAcl, BucketRow, ChannelRow, Extent, ObjectAcl, ObjectRow, ObjectTags, ObjectType, PublishRow, RestoreState, SegmentRow, SnapshotConfig,
+  BucketAcl, BucketRow, ChannelRow, NewBucket, StorageClassStat,
+  Extent, ObjectAcl, ObjectRow, ObjectTags, ObjectType, PublishRow, RestoreState, SegmentRow, SnapshotConfig,
 } from './rows.js';
 import { Uploads } from './uploads.js';
 
@@ -90,6 +91,8 @@ const toBucket = (r: Raw): BucketRow => ({
   acl: r.acl as BucketAcl,
   storageClass: r.storage_class as string,
   createdMs: r.created_ms as number,
+  dataRedundancyType: r.data_redundancy_type as string,
+  comment: r.comment as string,
 });
 
 const toObject = (r: Raw): ObjectRow => ({
@@ -180,7 +183,8 @@ export class Store {
     const p = (sql: string) => db.prepare(sql);
     this.q = {
       bucketGet: p('SELECT * FROM buckets WHERE name = ?'),
-      bucketInsert: p('INSERT OR IGNORE INTO buckets (name, acl, storage_class, created_ms) VALUES (?, ?, ?, ?)'),
+      bucketInsert: p(`INSERT OR IGNORE INTO buckets (name, acl, storage_class, created_ms, data_redundancy_type, comment)
+                       VALUES (?, ?, ?, ?, ?, ?)`),
       bucketList: p('SELECT * FROM buckets WHERE name > ? ORDER BY name'),
       bucketDelete: p('DELETE FROM buckets WHERE name = ?'),
       bucketAcl: p('UPDATE buckets SET acl = ? WHERE name = ?'),
@@ -212,6 +216,8 @@ export class Store {
       objectScan: p('SELECT * FROM objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key'),
       objectFileKnown: p(`SELECT 1 FROM objects WHERE file = @f UNION ALL SELECT 1 FROM object_extents WHERE file = @f
                           UNION ALL SELECT 1 FROM upload_parts WHERE file = @f LIMIT 1`),
+      objectClassStats: p(`SELECT storage_class, count(*) AS n, coalesce(sum(size), 0) AS bytes,
+                             coalesce(sum(max(size, 65536)), 0) AS billed FROM objects WHERE bucket = ? GROUP BY storage_class`),
       objectCount: p('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM objects WHERE bucket = ?'),
       channelGet: p('SELECT * FROM channels WHERE bucket = ? AND name = ?'),
       channelUpsert: p(`INSERT INTO channels (bucket, name, description, status, type, frag_duration, frag_count, playlist_name, snapshot, last_modified_ms)
@@ -322,9 +328,14 @@ export class Store {
     return r && toBucket(r);
   }
 
-  /** False when the bucket already exists. */
-  createBucket(row: BucketRow): boolean {
-    return this.q.bucketInsert.run(row.name, row.acl, row.storageClass, row.createdMs).changes === 1;
+  /** False when the bucket already exists. `configs`: documents written with it, in the same transaction. */
+  createBucket(row: NewBucket, configs: Partial<Record<BucketConfigKind, string>> = {}): boolean {
+    return this.transaction(() => {
+      const created = this.q.bucketInsert.run(row.name, row.acl, row.storageClass, row.createdMs, row.dataRedundancyType ?? 'LRS', row.comment ?? '');
+      if (created.changes !== 1) return false;
+      for (const [kind, doc] of Object.entries(configs)) this.bucketConfigs.put(row.name, kind as BucketConfigKind, doc);
+      return true;
+    });
   }
 
   listBuckets(after = ''): BucketRow[] {
@@ -339,6 +350,12 @@ export class Store {
     const o = this.q.objectCount.get(name) as { n: number; bytes: number };
     const c = this.q.channelCount.get(name) as { n: number };
     return { objects: o.n, bytes: o.bytes, channels: c.n };
+  }
+
+  /** Per storage class (`Standard`, `IA`, …) object count, bytes and billed bytes (64 KB minimum per object). */
+  bucketStorageClassStats(name: string): Map<string, StorageClassStat> {
+    const rows = this.q.objectClassStats.all(name) as Array<{ storage_class: string; n: number; bytes: number; billed: number }>;
+    return new Map(rows.map((r) => [r.storage_class, { objects: r.n, bytes: r.bytes, billedBytes: r.billed }]));
   }
 
   deleteBucket(name: string): void {

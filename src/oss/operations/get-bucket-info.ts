@@ -1,6 +1,26 @@
 import { LOCATION, isoSeconds, ownerXml } from '../wire/formats.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { endpoints } from './bucket-endpoints.js';
+import { readBucketConfig } from '../bucket-config-docs.js';
+import { type XmlChild } from '../wire/xml.js';
+
+interface EncryptionDefault {
+  ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string; KMSDataEncryption?: string };
+}
+
+/** The bucket's default encryption (PutBucket's SSE headers or PutBucketEncryption), `None` without one. */
+function encryptionRule(ctx: Parameters<Operation>[0], bucket: string): XmlChild {
+  const rule = readBucketConfig<EncryptionDefault>(ctx.services.store, bucket, 'encryption')?.ApplyServerSideEncryptionByDefault;
+  if (rule?.SSEAlgorithm === undefined) return ['ServerSideEncryptionRule', [['SSEAlgorithm', 'None']]];
+  return [
+    'ServerSideEncryptionRule',
+    [
+      ['SSEAlgorithm', rule.SSEAlgorithm],
+      rule.SSEAlgorithm === 'KMS' && ['KMSMasterKeyID', rule.KMSMasterKeyID ?? ''],
+      rule.KMSDataEncryption !== undefined && ['KMSDataEncryption', rule.KMSDataEncryption],
+    ],
+  ];
+}
 
 export const getBucketInfo: Operation = (ctx) => {
   const b = requireBucket(ctx);
@@ -14,7 +34,7 @@ export const getBucketInfo: Operation = (ctx) => {
             ['AccessMonitor', 'Disabled'],
             ['CreationDate', isoSeconds(b.createdMs)],
             ['CrossRegionReplication', 'Disabled'],
-            ['DataRedundancyType', 'LRS'],
+            ['DataRedundancyType', b.dataRedundancyType],
             ...endpoints(ctx, b.name),
             ['Location', LOCATION],
             ['Name', b.name],
@@ -23,7 +43,8 @@ export const getBucketInfo: Operation = (ctx) => {
             ['TransferAcceleration', 'Disabled'],
             ownerXml,
             ['AccessControlList', [['Grant', b.acl]]],
-            ['ServerSideEncryptionRule', [['SSEAlgorithm', 'None']]],
+            ['Comment', b.comment],
+            encryptionRule(ctx, b.name),
             ['BucketPolicy', [['LogBucket', ''], ['LogPrefix', '']]],
           ],
         ],

@@ -1,16 +1,60 @@
 import { childText, parseXmlBody } from '../wire/xml.js';
-import type { BucketRow } from '../../store/rows.js';
+import type { NewBucket } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
 import { parseBucketAcl, validateBucketName } from '../wire/formats.js';
-import { type Operation } from '../operation.js';
+import { type Operation, type OperationContext } from '../operation.js';
 
 const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
+const DATA_REDUNDANCY_TYPES = ['LRS', 'ZRS'];
+const SSE_ALGORITHMS = ['AES256', 'KMS', 'SM4'];
+
+const header = (ctx: OperationContext, name: string): string | undefined => {
+  const value = ctx.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * The bucket's default encryption given with `x-oss-server-side-encryption` (+ `-key-id`, `x-oss-server-side-data-encryption`),
+ * stored as the same document PutBucketEncryption writes (GetBucketEncryption and GetBucketInfo read it back).
+ */
+function encryptionDocument(ctx: OperationContext): string | undefined {
+  const algorithm = header(ctx, 'x-oss-server-side-encryption');
+  const keyId = header(ctx, 'x-oss-server-side-encryption-key-id');
+  const dataEncryption = header(ctx, 'x-oss-server-side-data-encryption');
+  if (algorithm === undefined) {
+    if (keyId !== undefined || dataEncryption !== undefined) {
+      throw ossErrors.invalidArgument('x-oss-server-side-encryption is required with its key id or data encryption.',
+        [['ArgumentName', 'x-oss-server-side-encryption'], ['ArgumentValue', '']]);
+    }
+    return undefined;
+  }
+  if (!SSE_ALGORITHMS.includes(algorithm)) {
+    throw ossErrors.invalidArgument('Invalid Encryption Algorithms',
+      [['ArgumentName', 'x-oss-server-side-encryption'], ['ArgumentValue', algorithm]]);
+  }
+  if ((keyId !== undefined && keyId !== '') && algorithm !== 'KMS') {
+    throw ossErrors.invalidArgument('x-oss-server-side-encryption-key-id is allowed only with KMS.',
+      [['ArgumentName', 'x-oss-server-side-encryption-key-id'], ['ArgumentValue', keyId]]);
+  }
+  if (dataEncryption !== undefined && (algorithm !== 'KMS' || dataEncryption !== 'SM4')) {
+    throw ossErrors.invalidArgument('x-oss-server-side-data-encryption is SM4, allowed only with KMS.',
+      [['ArgumentName', 'x-oss-server-side-data-encryption'], ['ArgumentValue', dataEncryption]]);
+  }
+  return JSON.stringify({
+    ApplyServerSideEncryptionByDefault: {
+      SSEAlgorithm: algorithm,
+      ...(keyId !== undefined && { KMSMasterKeyID: keyId }),
+      ...(dataEncryption !== undefined && { KMSDataEncryption: dataEncryption }),
+    },
+  });
+}
 
 export const putBucket: Operation = async (ctx) => {
   const name = ctx.bucket!;
   validateBucketName(name);
   const acl = parseBucketAcl(ctx.headers['x-oss-acl'] as string | undefined, 'private');
   let storageClass = 'Standard';
+  let dataRedundancyType = 'LRS';
   const body = await ctx.readBody(64 * 1024);
   if (body.length > 0) {
     const config = parseXmlBody(body, 'CreateBucketConfiguration');
@@ -19,8 +63,16 @@ export const putBucket: Operation = async (ctx) => {
       if (!STORAGE_CLASSES.includes(requested)) throw ossErrors.invalidArgument(`Unsupported storage class ${requested}.`);
       storageClass = requested;
     }
+    const redundancy = childText(config, 'DataRedundancyType');
+    if (redundancy !== undefined && redundancy !== '') {
+      if (!DATA_REDUNDANCY_TYPES.includes(redundancy)) {
+        throw ossErrors.invalidArgument('Invalid DataRedundancyType.', [['ArgumentName', 'DataRedundancyType'], ['ArgumentValue', redundancy]]);
+      }
+      dataRedundancyType = redundancy;
+    }
   }
-  const row: BucketRow = { name, acl, storageClass, createdMs: ctx.services.clock.now() };
-  if (!ctx.services.store.createBucket(row)) throw ossErrors.bucketAlreadyExists(name);
+  const encryption = encryptionDocument(ctx);
+  const row: NewBucket = { name, acl, storageClass, dataRedundancyType, createdMs: ctx.services.clock.now() };
+  if (!ctx.services.store.createBucket(row, encryption === undefined ? {} : { encryption })) throw ossErrors.bucketAlreadyExists(name);
   return { headers: { location: `/${name}` } };
 };
