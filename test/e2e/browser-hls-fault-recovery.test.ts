@@ -76,7 +76,9 @@ describe.skipIf(!haveChromium && !inCi)('hls.js recovers from an injected 404 se
 
     const before = await until((s) => s.firstPlayingAt !== null && s.currentTime > 1, 'hls.js to start playing');
     expect(before.fatal).toBeNull();
-    expect(before.errors).toEqual([]);
+    // No network error before the fault; hls.js may already have reported a non-fatal media note such as
+    // bufferSeekOverHole (it skips a sub-frame gap between the first audio and video samples), which is not ours.
+    expect(before.errors.filter((e) => e.fatal || e.type === 'networkError')).toEqual([]);
 
     // One segment GET (never the playlist: keySuffix .ts) answers 404 NoSuchKey, once.
     const since = emu.events.cursor();
