@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
 import { signRtmpUrl } from '../../auth/rtmp-signature.js';
 import { presignV1Query } from '../../auth/signature-v1.js';
 import type { OperationName } from '../../oss/detect-operation.js';
 import { plainObjectUrl, signedPlaylistUrl } from '../../oss/live-channel/signed-play-url.js';
-import type { Operation, OperationContext, OperationServices, OssReply } from '../../oss/operation.js';
-import { OssError, ossErrors } from '../../oss/wire/errors.js';
+import type { Operation, OperationServices, OssReply } from '../../oss/operation.js';
+import { invokeAsOwner } from '../../oss/owner-call.js';
+import { OssError } from '../../oss/wire/errors.js';
 import { renderXml, type XmlChild } from '../../oss/wire/xml.js';
 import type { BucketAcl } from '../../store/rows.js';
 import type { RequestLog } from './request-log.js';
@@ -58,26 +58,11 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
     operation: OperationName,
     target: { method: string; bucket: string; key?: string; query?: ReadonlyArray<readonly [string, string]>; headers?: Record<string, string>; body?: string },
   ): Promise<OssReply> {
-    const body = Buffer.from(target.body ?? '', 'utf8');
-    const ctx: OperationContext = {
-      operation,
-      method: target.method,
-      bucket: target.bucket,
-      key: target.key ?? '',
-      query: target.query ?? [],
-      headers: { ...target.headers, ...(target.body !== undefined ? { 'content-type': 'application/xml' } : {}) },
-      principal: { kind: 'user', accessKeyId: credential.accessKeyId },
-      pathStyle: true,
-      publicHost: request.headers.host ?? `127.0.0.1:${deps.ports().http}`,
-      services,
-      readBody: async (maxBytes) => {
-        if (body.length > maxBytes) throw ossErrors.entityTooLarge(maxBytes);
-        return body;
-      },
-      bodyStream: Readable.from([body]),
-    };
+    const body = target.body === undefined ? undefined : Buffer.from(target.body, 'utf8');
+    const headers = { ...target.headers, ...(body !== undefined ? { 'content-type': 'application/xml' } : {}) };
+    const publicHost = request.headers.host ?? `127.0.0.1:${deps.ports().http}`;
     try {
-      return await operations[operation](ctx);
+      return await invokeAsOwner(operations, services, operation, { ...target, headers, body }, publicHost);
     } catch (err) {
       throw asAdminError(err);
     }

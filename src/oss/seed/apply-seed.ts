@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { OperationName } from '../detect-operation.js';
 import { parseChannelConfig } from '../live-channel/channel-config.js';
-import type { Operation, OperationContext, OperationServices } from '../operation.js';
-import { OssError, ossErrors } from '../wire/errors.js';
+import type { Operation, OperationServices } from '../operation.js';
+import { invokeAsOwner, type OwnerCall } from '../owner-call.js';
+import { OssError } from '../wire/errors.js';
 import { parseXmlBody, renderXml, type XmlChild } from '../wire/xml.js';
 import { SeedError, type Seed, type SeedChannel, type SeedCorsRule, type SeedObject } from './seed-spec.js';
 
@@ -19,15 +19,6 @@ export interface SeedTarget {
   operations: Record<OperationName, Operation>;
   /** The bytes of an object's `file` (resolved by the caller against the init file's directory). */
   readFile?: (file: string) => Buffer;
-}
-
-interface Call {
-  method: string;
-  bucket: string;
-  key?: string;
-  query?: [string, string][];
-  headers?: Record<string, string>;
-  body?: Buffer;
 }
 
 const channelXml = (c: SeedChannel, bucket: string): Buffer =>
@@ -84,30 +75,11 @@ const corsXml = (rules: SeedCorsRule[]): Buffer =>
 export async function applySeed(target: SeedTarget, seed: Seed): Promise<SeedReport> {
   const { services, operations } = target;
   const { store, live } = services;
-  const principal = { kind: 'user' as const, accessKeyId: services.config.credentials[0]!.accessKeyId };
   const report: SeedReport = { buckets: [], channels: [], objects: [] };
 
-  async function invoke(entry: string, operation: OperationName, call: Call): Promise<void> {
-    const body = call.body ?? Buffer.alloc(0);
-    const ctx: OperationContext = {
-      operation,
-      method: call.method,
-      bucket: call.bucket,
-      key: call.key ?? '',
-      query: call.query ?? [],
-      headers: { 'content-length': String(body.length), ...call.headers },
-      principal,
-      pathStyle: true,
-      publicHost: services.config.publicHost ?? '127.0.0.1',
-      services,
-      readBody: async (maxBytes) => {
-        if (body.length > maxBytes) throw ossErrors.entityTooLarge(maxBytes);
-        return body;
-      },
-      bodyStream: Readable.from([body]),
-    };
+  async function invoke(entry: string, operation: OperationName, call: OwnerCall): Promise<void> {
     try {
-      await operations[operation](ctx);
+      await invokeAsOwner(operations, services, operation, call, services.config.publicHost ?? '127.0.0.1');
     } catch (err) {
       if (err instanceof OssError) throw new SeedError(entry, `${operation} refused it: ${err.code}: ${err.message}`, err.status, err.code);
       throw err;
