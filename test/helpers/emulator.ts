@@ -1,4 +1,9 @@
 import OSS from 'ali-oss';
+import type { FastifyInstance } from 'fastify';
+import { Credentials } from '../../src/auth/credentials.js';
+import { buildHttpApp } from '../../src/http/app.js';
+import { operations } from '../../src/oss/operations/index.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
 
 /** A throwaway emulator on free ports, quiet unless TEST_LOG_LEVEL says otherwise. */
@@ -41,4 +46,19 @@ export function presignedUrl(emu: Emulator, bucket: string, key: string, options
     sldEnable: true,
   } as OSS.Options);
   return client.signatureUrl(key, options as OSS.SignatureUrlOptions);
+}
+
+/** A second HTTP app built from a running emulator's services, as emulator.ts builds its own (not listening). */
+export function buildTestHttpApp(emu: Emulator): FastifyInstance {
+  return buildHttpApp({
+    services: emu.services,
+    admin: emu.services,
+    testControls: emu.services,
+    faults: emu.services.faults,
+    config: emu.config,
+    credentials: new Credentials(emu.config.credentials),
+    operations,
+    logger: createLogger('silent'),
+    reset: async () => {},
+  });
 }

@@ -1,11 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Credentials } from '../../src/auth/credentials.js';
 import type { Emulator } from '../../src/emulator.js';
-import { buildHttpApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { operations } from '../../src/oss/operations/index.js';
-import { ossClient, startTestEmulator } from '../helpers/emulator.js';
+import { buildTestHttpApp, ossClient, startTestEmulator } from '../helpers/emulator.js';
 
 interface RawResponse {
   status: number;
@@ -112,17 +108,7 @@ describe('admin API guard (/-/)', () => {
   });
 
   it('covers admin routes that other code registers later, automatically', async () => {
-    const app = buildHttpApp({
-      services: emu.services,
-      admin: emu.services,
-      testControls: emu.services,
-      faults: emu.services.faults,
-      config: emu.config,
-      credentials: new Credentials(emu.config.credentials),
-      operations,
-      logger: createLogger('silent'),
-      reset: async () => {},
-    });
+    const app = buildTestHttpApp(emu);
     let ran = 0;
     app.post('/-/added-later', async () => ({ ran: ++ran }));
     await app.register(async (child) => {

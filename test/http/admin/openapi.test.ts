@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Credentials } from '../../../src/auth/credentials.js';
 import type { Emulator } from '../../../src/emulator.js';
-import { buildHttpApp } from '../../../src/http/app.js';
 import { registeredAdminRoutes } from '../../../src/http/admin/openapi.js';
-import { operations } from '../../../src/oss/operations/index.js';
-import { createLogger } from '../../../src/shared/logger.js';
-import { startTestEmulator } from '../../helpers/emulator.js';
+import { buildTestHttpApp, startTestEmulator } from '../../helpers/emulator.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -29,17 +25,7 @@ describe('GET /-/openapi.json', () => {
       .sort();
 
     // The same app the emulator builds, with the route collector watching every registration.
-    const app = buildHttpApp({
-      services: emu.services,
-      admin: emu.services,
-      testControls: emu.services,
-      faults: emu.services.faults,
-      config: emu.config,
-      credentials: new Credentials(emu.config.credentials),
-      operations,
-      logger: createLogger('silent'),
-      reset: async () => {},
-    });
+    const app = buildTestHttpApp(emu);
     await app.ready();
     const registered = [...new Set(registeredAdminRoutes(app).map((r) => `${r.method.toUpperCase()} ${r.path}`))].sort();
     await app.close();
