@@ -1,18 +1,15 @@
 // hls.js recovers from an injected 404 on one live segment (issue 13, injected faults): a fault rule posted to
 // /-/faults answers ONE segment GET with 404 NoSuchKey; the player reports a non-fatal fragLoadError for it, retries
 // that fragment (hls.js's fragLoadPolicy retries 404s), gets it on the second try and keeps playing past it. Same harness as browser-hls-playback.test.ts (Debian Chromium via playwright-core).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { startPublisher, type Publisher } from '../../src/push/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, HLS_JS_PATH, playerPage, type PlayerState } from '../helpers/player-page.js';
+import { startPlayerHarness, type PlayerHarness } from '../helpers/player-harness.js';
+import { CHROMIUM_PATH, type PlayerState } from '../helpers/player-page.js';
 
 const inCi = !!process.env.CI && process.env.CI !== 'false';
 const haveChromium = existsSync(CHROMIUM_PATH);
@@ -21,10 +18,9 @@ const CHANNEL = 'cam';
 describe.skipIf(!haveChromium && !inCi)('hls.js recovers from an injected 404 segment', () => {
   let emu: Emulator;
   let publisher: Publisher | undefined;
-  let pageServer: Server | undefined;
+  let harness: PlayerHarness | undefined;
   let pageOrigin: string;
   let context: BrowserContext | undefined;
-  let profileDir: string | undefined;
   let bucket: string;
 
   beforeAll(async () => {
@@ -33,33 +29,16 @@ describe.skipIf(!haveChromium && !inCi)('hls.js recovers from an injected 404 se
     bucket = uniqueBucket('fault');
     await createChannel(emu, bucket, CHANNEL, { fragDuration: 2, fragCount: 3, acl: 'public-read' });
     publisher = startPublisher({ url: publishUrl(emu, bucket, CHANNEL, { expiresIn: 600 }), flv: FIXTURE_360P, speed: 1, loop: true });
-    const hlsJs = readFileSync(HLS_JS_PATH);
-    pageServer = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://page');
-      if (url.pathname === '/hls.min.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
-      else if (url.pathname === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(playerPage(url.searchParams.get('src') ?? ''));
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => pageServer!.listen(0, '127.0.0.1', resolve));
-    pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-    profileDir = mkdtempSync(join(tmpdir(), 'emu-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 640, height: 360 },
-      timeout: 15_000,
-    });
+    harness = await startPlayerHarness();
+    pageOrigin = harness.origin;
+    context = harness.context;
     await ossClient(emu, bucket).putBucketCORS(bucket, [{ allowedOrigin: pageOrigin, allowedMethod: ['GET', 'HEAD'] }] as never);
     await publisher.started;
     await waitFor(() => (emu.services.store.allSegments().some((s) => s.bucket === bucket) ? true : undefined), 10_000, 'a first segment');
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-    pageServer?.closeAllConnections();
-    await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+    await harness?.close();
     await publisher?.stop().catch(() => {});
     await emu?.close();
   });

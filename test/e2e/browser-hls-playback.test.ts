@@ -2,18 +2,17 @@
 // `http://127.0.0.1:<emu>/<bucket>/<channel>/playlist.m3u8` from a page on another origin while a looping publisher
 // pushes in real time. Needs /usr/bin/chromium (`apt-get install -y --no-install-recommends chromium`, as .ci/run does):
 // without it the test fails in CI and is skipped, with a warning, elsewhere.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { startPublisher, type Publisher } from '../../src/push/index.js';
 import { ossClient, presignedUrl, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, HLS_JS_PATH, playerPage, type PlayerState } from '../helpers/player-page.js';
+import { startPlayerHarness, type PlayerHarness } from '../helpers/player-harness.js';
+import { CHROMIUM_PATH, type PlayerState } from '../helpers/player-page.js';
 
 const inCi = !!process.env.CI && process.env.CI !== 'false';
 const haveChromium = existsSync(CHROMIUM_PATH);
@@ -53,10 +52,9 @@ interface Player {
 describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a live channel', () => {
   let emu: Emulator;
   const publishers: Publisher[] = [];
-  let pageServer: Server | undefined;
+  let harness: PlayerHarness | undefined;
   let pageOrigin: string;
   let context: BrowserContext | undefined;
-  let profileDir: string | undefined;
   let publicBucket: string;
   let privateBucket: string;
 
@@ -71,26 +69,9 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
     }
 
     // The page's own origin: another port than the emulator's, so every playlist and segment request is cross-origin.
-    const hlsJs = readFileSync(HLS_JS_PATH);
-    pageServer = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://page');
-      if (url.pathname === '/hls.min.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
-      else if (url.pathname === '/') {
-        const html = playerPage(url.searchParams.get('src') ?? '', { signEachRequest: url.searchParams.has('sign') });
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-      } else res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => pageServer!.listen(0, '127.0.0.1', resolve));
-    pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-
-    profileDir = mkdtempSync(join(tmpdir(), 'emu-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 640, height: 360 },
-      timeout: 15_000,
-    });
+    harness = await startPlayerHarness();
+    pageOrigin = harness.origin;
+    context = harness.context;
 
     // A private bucket played with presigned URLs needs a CORS rule as much as a public one (the sign-url --create rule).
     await ossClient(emu, privateBucket).putBucketCORS(privateBucket, [{ allowedOrigin: '*', allowedMethod: ['GET', 'HEAD'], allowedHeader: '*' }] as never);
@@ -103,10 +84,7 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-    pageServer?.closeAllConnections();
-    await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+    await harness?.close();
     await Promise.all(publishers.map((p) => p.stop().catch(() => {})));
     await emu?.close();
   });
