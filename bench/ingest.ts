@@ -68,19 +68,21 @@ interface PusherFleet {
 async function startPushers(ctx: BenchContext, label: string, urls: string[], opts: IngestOptions, seconds: number): Promise<PusherFleet> {
   const groups: string[][] = [];
   for (let i = 0; i < urls.length; i += opts.publishersPerProcess) groups.push(urls.slice(i, i + opts.publishersPerProcess));
-  const children = groups.map((_, i) => new TsChild(childScript('rtmp-pushers'), { logFile: join(ctx.workDir, `${label}-pushers-${i}.log`) }));
+  const children = groups.map(
+    (_, i) => new TsChild(childScript('rtmp-pushers'), { logFile: join(ctx.workDir, `${label}-pushers-${i}.log`) }),
+  );
   await Promise.all(children.map((c) => c.next('ready', 30_000)));
   // Interleave the groups' start times so the fleet as a whole is spread evenly over the stagger window.
   groups.forEach((group, i) =>
     children[i]!.send({ type: 'start', urls: group, fixture: FIXTURE_360P, durationMs: seconds * 1000, staggerMs: opts.staggerMs }),
   );
   const startTimeout = opts.staggerMs + 60_000;
-  const started = Promise.all(children.map((c) => c.next<ChildMessage & { ok: number; failed: Array<{ url: string; error: string }> }>('started', startTimeout))).then(
-    (all) => ({ ok: all.reduce((n, s) => n + s.ok, 0), failed: all.flatMap((s) => s.failed) }),
-  );
-  const done = Promise.all(children.map((c) => c.next<ChildMessage & { publishers: PublisherOutcome[] }>('done', startTimeout + seconds * 1000 + 60_000))).then((all) =>
-    all.flatMap((d) => d.publishers),
-  );
+  const started = Promise.all(
+    children.map((c) => c.next<ChildMessage & { ok: number; failed: Array<{ url: string; error: string }> }>('started', startTimeout)),
+  ).then((all) => ({ ok: all.reduce((n, s) => n + s.ok, 0), failed: all.flatMap((s) => s.failed) }));
+  const done = Promise.all(
+    children.map((c) => c.next<ChildMessage & { publishers: PublisherOutcome[] }>('done', startTimeout + seconds * 1000 + 60_000)),
+  ).then((all) => all.flatMap((d) => d.publishers));
   started.catch(() => {});
   done.catch(() => {});
   return { children, started, done };
@@ -154,7 +156,8 @@ async function runOurs(ctx: BenchContext, n: number, opts: IngestOptions, expect
     const endpoint: OssEndpoint = emulator.endpoint;
     await createBucket(endpoint, BUCKET);
     const channels = Array.from({ length: n }, (_, i) => `ch${String(i).padStart(3, '0')}`);
-    for (let i = 0; i < channels.length; i += 10) await Promise.all(channels.slice(i, i + 10).map((c) => createChannel(endpoint, BUCKET, c)));
+    for (let i = 0; i < channels.length; i += 10)
+      await Promise.all(channels.slice(i, i + 10).map((c) => createChannel(endpoint, BUCKET, c)));
     const urls = channels.map((c) => publishUrl(endpoint, BUCKET, c));
 
     const fleet = await startPushers(ctx, `ingest-${n}`, urls, opts, opts.seconds);
@@ -167,7 +170,7 @@ async function runOurs(ctx: BenchContext, n: number, opts: IngestOptions, expect
 
     // Every publish has ended; wait until the emulator has committed their last segments and closed them.
     let stats = await emulator.child.request<ServerStats>({ type: 'stats' }, 'stats');
-    for (const deadline = performance.now() + 30_000; stats.livePublishes > 0 && performance.now() < deadline; ) {
+    for (const deadline = performance.now() + 30_000; stats.livePublishes > 0 && performance.now() < deadline;) {
       await sleep(200);
       stats = await emulator.child.request<ServerStats>({ type: 'stats' }, 'stats');
     }
@@ -205,7 +208,11 @@ async function runOurs(ctx: BenchContext, n: number, opts: IngestOptions, expect
   }
 }
 
-async function runSink(ctx: BenchContext, n: number, opts: IngestOptions): Promise<{ sinkCpu: number; pusherCpu: number; noise: MachineNoise; failed: number }> {
+async function runSink(
+  ctx: BenchContext,
+  n: number,
+  opts: IngestOptions,
+): Promise<{ sinkCpu: number; pusherCpu: number; noise: MachineNoise; failed: number }> {
   ctx.progress(`ingest: N=${n}, bare RTMP sink for ${opts.baselineSeconds} s`);
   const sink = new TsChild(childScript('rtmp-sink'), { logFile: join(ctx.workDir, `ingest-${n}-sink.log`) });
   try {
@@ -262,10 +269,10 @@ export async function runIngest(ctx: BenchContext, opts: IngestOptions): Promise
   notes.unshift(
     `Each publisher replays fixtures/640x360-25fps-h264-aac.flv (~1 Mbps, 2 s GOP) in real time, looped, for ${opts.seconds} s of stream time; channels have FragDuration ${DEFAULT_CHANNEL.fragDuration}, so ${expectedPerChannel} segments are expected per channel. Publishers start spread over ${opts.staggerMs} ms, ${opts.publishersPerProcess} per pusher process.`,
     'CPU % is of one core, user+system of all threads, from /proc/<pid>/stat, over the window from "every publisher live" to the first one finishing. RSS from /proc/<pid>/status: at the end of that window / peak sampled every 500 ms.',
-    'Delay = the emulator\'s onSegmentVisible: from the arrival of the keyframe that closes a segment to that segment and the playlist being committed (all segments of all channels).',
+    "Delay = the emulator's onSegmentVisible: from the arrival of the keyframe that closes a segment to that segment and the playlist being committed (all segments of all channels).",
     `Baseline: the same N publishers for ${opts.baselineSeconds} s against a bare RTMP sink (handshake + publish answers, then read-and-discard).`,
-    'event-loop delay = how late the emulator\'s timers fired (perf_hooks.monitorEventLoopDelay) over the window: a blocked loop delays every connection. Max pacing lag = how much longer than its stream time a publisher took, close handshake included (the publisher waits up to 2 s for the server to close).',
-    'other procs CPU % = machine busy time minus ours (other people\'s work shares the machine); CPU / IO pressure % = share of the window in which some task waited for a CPU / for I/O (Linux PSI).',
+    "event-loop delay = how late the emulator's timers fired (perf_hooks.monitorEventLoopDelay) over the window: a blocked loop delays every connection. Max pacing lag = how much longer than its stream time a publisher took, close handshake included (the publisher waits up to 2 s for the server to close).",
+    "other procs CPU % = machine busy time minus ours (other people's work shares the machine); CPU / IO pressure % = share of the window in which some task waited for a CPU / for I/O (Linux PSI).",
   );
   return {
     name: 'ingest',
@@ -273,8 +280,22 @@ export async function runIngest(ctx: BenchContext, opts: IngestOptions): Promise
       {
         title: `ingest: N publishers x ${opts.seconds} s, each ~1 Mbps real time`,
         columns: [
-          'N', 'failed', 'server CPU %', 'CPU % per publisher', 'bare sink CPU %', 'x sink', 'RSS MiB end / peak', 'delay p50 ms', 'delay p99 ms', 'delay max ms', 'event-loop delay p99 / max ms',
-          'segments committed / expected', 'lost', 'pushers CPU %', 'max pacing lag ms', 'other procs CPU % / CPU pressure % / IO pressure %',
+          'N',
+          'failed',
+          'server CPU %',
+          'CPU % per publisher',
+          'bare sink CPU %',
+          'x sink',
+          'RSS MiB end / peak',
+          'delay p50 ms',
+          'delay p99 ms',
+          'delay max ms',
+          'event-loop delay p99 / max ms',
+          'segments committed / expected',
+          'lost',
+          'pushers CPU %',
+          'max pacing lag ms',
+          'other procs CPU % / CPU pressure % / IO pressure %',
         ],
         rows,
       },

@@ -26,7 +26,13 @@ const BUCKET = 'bench-multipart';
 const RSS_TARGET = 200 * 1024 * 1024;
 
 /** A signed request whose body is `size` bytes taken cyclically from `pattern`, written with backpressure. */
-function streamRequest(endpoint: OssEndpoint, req: OssRequest, pattern: Buffer, offset: number, size: number): Promise<http.IncomingMessage & { text: string }> {
+function streamRequest(
+  endpoint: OssEndpoint,
+  req: OssRequest,
+  pattern: Buffer,
+  offset: number,
+  size: number,
+): Promise<http.IncomingMessage & { text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
@@ -104,7 +110,15 @@ export async function runMultipart(ctx: BenchContext, opts: MultipartOptions): P
           const offset = (n - 1) * partSize;
           const res = await streamRequest(
             endpoint,
-            { method: 'PUT', bucket: BUCKET, key, query: [['partNumber', String(n)], ['uploadId', uploadId]] },
+            {
+              method: 'PUT',
+              bucket: BUCKET,
+              key,
+              query: [
+                ['partNumber', String(n)],
+                ['uploadId', uploadId],
+              ],
+            },
             pattern,
             offset,
             Math.min(partSize, size - offset),
@@ -117,7 +131,14 @@ export async function runMultipart(ctx: BenchContext, opts: MultipartOptions): P
       const xml = `<CompleteMultipartUpload>${etags
         .map((etag, n) => (etag ? `<Part><PartNumber>${n}</PartNumber><ETag>${etag}</ETag></Part>` : ''))
         .join('')}</CompleteMultipartUpload>`;
-      const done = await ossOk(endpoint, { method: 'POST', bucket: BUCKET, key, query: [['uploadId', uploadId]], body: xml, contentType: 'application/xml' });
+      const done = await ossOk(endpoint, {
+        method: 'POST',
+        bucket: BUCKET,
+        key,
+        query: [['uploadId', uploadId]],
+        body: xml,
+        contentType: 'application/xml',
+      });
       return (/<ETag>([^<]+)<\/ETag>/.exec(done.body.toString())?.[1] ?? '').replace(/&quot;/g, '"');
     };
     const remove = (key: string) => ossOk(endpoint, { method: 'DELETE', bucket: BUCKET, key }).catch(() => undefined);
@@ -134,7 +155,8 @@ export async function runMultipart(ctx: BenchContext, opts: MultipartOptions): P
       multiparts.push({ seconds: mp.seconds, peakRss: mp.peakRss, etag: mp.result });
       // The object is really there, whole: size and a range across a part boundary.
       const head = await ossOk(endpoint, { method: 'HEAD', bucket: BUCKET, key: 'multipart.bin' });
-      if (Number(head.headers['content-length']) !== size) throw new Error(`multipart object has ${head.headers['content-length']} bytes, not ${size}`);
+      if (Number(head.headers['content-length']) !== size)
+        throw new Error(`multipart object has ${head.headers['content-length']} bytes, not ${size}`);
       await remove('multipart.bin');
     }
     const bestPut = puts.reduce((a, b) => (b.seconds < a.seconds ? b : a));
@@ -149,7 +171,13 @@ export async function runMultipart(ctx: BenchContext, opts: MultipartOptions): P
           title: `${opts.sizeMiB} MiB object, data on disk (fsync before commit), one emulator process; best of ${opts.repeats} interleaved runs`,
           columns: ['case', 'seconds', 'MB/s', 'peak server RSS MiB', 'ratio vs PutObject'],
           rows: [
-            [`baseline: one PutObject of ${opts.sizeMiB} MiB`, fmt(bestPut.seconds, 2), fmt(mbps(bestPut.seconds), 0), mib(Math.max(...puts.map((p) => p.peakRss))), '1 (baseline)'],
+            [
+              `baseline: one PutObject of ${opts.sizeMiB} MiB`,
+              fmt(bestPut.seconds, 2),
+              fmt(mbps(bestPut.seconds), 0),
+              mib(Math.max(...puts.map((p) => p.peakRss))),
+              '1 (baseline)',
+            ],
             [
               `multipart: ${partCount} × ${opts.partMB} MB parts, ${opts.parallel} in flight, Initiate→Complete`,
               fmt(bestMp.seconds, 2),
@@ -161,12 +189,16 @@ export async function runMultipart(ctx: BenchContext, opts: MultipartOptions): P
         },
       ],
       checks: [
-        { target: 'server RSS < 200 MB during the multipart upload', measured: `${mib(peakMp)} MiB peak (idle ${mib(idleRss)} MiB)`, met: peakMp < RSS_TARGET },
+        {
+          target: 'server RSS < 200 MB during the multipart upload',
+          measured: `${mib(peakMp)} MiB peak (idle ${mib(idleRss)} MiB)`,
+          met: peakMp < RSS_TARGET,
+        },
         { target: 'multipart throughput ≥ 0.5 × PutObject of the same size', measured: fmt(ratio, 2), met: ratio >= 0.5 },
       ],
       notes: [
         `Complete copies no byte: the part files become the object's extents in one SQLite transaction (ETag ${bestMp.etag}).`,
-        'Parts and the PutObject body are MD5- and CRC64-hashed as they arrive and fsync\'d before their row commits.',
+        "Parts and the PutObject body are MD5- and CRC64-hashed as they arrive and fsync'd before their row commits.",
       ],
     };
   } finally {

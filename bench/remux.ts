@@ -29,9 +29,13 @@ interface OursResult {
 function ffmpegOnce(file: string): Promise<{ seconds: number; loopSeconds: number; outputBytes: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(FFMPEG, ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', '-benchmark', '-i', file, '-c', 'copy', '-f', 'mpegts', 'pipe:1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      FFMPEG,
+      ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', '-benchmark', '-i', file, '-c', 'copy', '-f', 'mpegts', 'pipe:1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let outputBytes = 0;
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (outputBytes += c.length));
@@ -54,7 +58,8 @@ export async function runRemux(ctx: BenchContext, opts: RemuxOptions): Promise<B
     logFile: join(ctx.workDir, 'remux.log'),
   });
   const noiseOurs = new MachineNoiseMeter(() => [child.pid]);
-  const ours = (await child.next<ChildMessage & { files: OursResult[] }>('result', (opts.seconds + opts.warmupSeconds) * 4000 + 60_000)).files;
+  const ours = (await child.next<ChildMessage & { files: OursResult[] }>('result', (opts.seconds + opts.warmupSeconds) * 4000 + 60_000))
+    .files;
   const oursNoise = noiseOurs.read();
   await child.stop();
 
@@ -100,7 +105,20 @@ export async function runRemux(ctx: BenchContext, opts: RemuxOptions): Promise<B
     tables: [
       {
         title: `remux: MB/s of FLV input (1 MB = 10^6 B), ~${opts.seconds} s of repeats each after ${opts.warmupSeconds} s warm-up`,
-        columns: ['fixture', 'FLV MB', 'remuxFlvToTs MB/s', 'ours: runs', 'ours CPU %', 'ours TS MB', 'ffmpeg MB/s', 'ffmpeg: runs', 'ffmpeg TS MB', 'ffmpeg loop-only MB/s', 'ratio ours/ffmpeg', 'ratio ours/ffmpeg loop-only'],
+        columns: [
+          'fixture',
+          'FLV MB',
+          'remuxFlvToTs MB/s',
+          'ours: runs',
+          'ours CPU %',
+          'ours TS MB',
+          'ffmpeg MB/s',
+          'ffmpeg: runs',
+          'ffmpeg TS MB',
+          'ffmpeg loop-only MB/s',
+          'ratio ours/ffmpeg',
+          'ratio ours/ffmpeg loop-only',
+        ],
         rows,
       },
     ],

@@ -57,7 +57,16 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
 
     // One Date for the whole run: the signature stays valid for 15 minutes of skew, and the server verifies it anew each time.
     const date = new Date().toUTCString();
-    const statRequest = { method: 'GET', bucket: BUCKET, key: CHANNEL, query: [['live', ''], ['comp', 'stat']] as const, date };
+    const statRequest = {
+      method: 'GET',
+      bucket: BUCKET,
+      key: CHANNEL,
+      query: [
+        ['live', ''],
+        ['comp', 'stat'],
+      ] as const,
+      date,
+    };
     const objectRequest = { method: 'GET', bucket: BUCKET, key: OBJECT_KEY, date };
     const stat = await ossOk(endpoint, statRequest);
     const object = await ossOk(endpoint, objectRequest);
@@ -102,7 +111,10 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
     const baseObject = await runCase('bare Fastify, 1 MB file', bareReady.port, bare.pid, withPath(objectRaw, '/object'));
     const oursObject = await runCase('GetObject 1 MB', endpoint.httpPort, emulator.child.pid, objectRaw);
 
-    const ok = (r: LoadResult) => Object.entries(r.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+    const ok = (r: LoadResult) =>
+      Object.entries(r.statuses)
+        .filter(([s]) => s.startsWith('2'))
+        .reduce((n, [, c]) => n + c, 0);
     const bad = (r: LoadResult) => r.requests - ok(r) + r.errors;
     const row = (label: string, r: CaseResult, ratioXml: number | undefined, ratioSized: number | undefined) => [
       label,
@@ -125,29 +137,49 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
       tables: [
         {
           title: `REST: ${opts.connections} connections, ${opts.warmupSeconds} s warm-up + ${opts.seconds} s measured per row; server and load generator each in their own process`,
-          columns: ['case', 'req/s', 'p50 ms', 'p99 ms', 'body MB/s', 'non-2xx+errors', 'server CPU %', 'loadgen CPU %', 'other procs CPU % / CPU pressure %', 'ratio vs constant XML', 'ratio vs bare 1 MB'],
+          columns: [
+            'case',
+            'req/s',
+            'p50 ms',
+            'p99 ms',
+            'body MB/s',
+            'non-2xx+errors',
+            'server CPU %',
+            'loadgen CPU %',
+            'other procs CPU % / CPU pressure %',
+            'ratio vs constant XML',
+            'ratio vs bare 1 MB',
+          ],
           rows: [
             row(`baseline: bare Fastify, constant XML (${stat.body.length} B)`, baseXml, undefined, undefined),
             row('GetLiveChannelStat (signed V1 header)', oursStat, statRatio, undefined),
-            row(`baseline: bare Fastify, same 1 MB file streamed`, baseObject, baseObject.requestsPerSecond / baseXml.requestsPerSecond, undefined),
+            row(
+              `baseline: bare Fastify, same 1 MB file streamed`,
+              baseObject,
+              baseObject.requestsPerSecond / baseXml.requestsPerSecond,
+              undefined,
+            ),
             row(`GetObject ${OBJECT_BYTES} B (signed V1 header)`, oursObject, objectRatioXml, objectRatioSized),
           ],
         },
       ],
       checks: [
         { target: 'GetLiveChannelStat ≥ 0.5 × bare Fastify constant XML', measured: fmt(statRatio, 2), met: statRatio >= 0.5 },
-        { target: 'GetObject 1 MB ≥ 0.5 × bare Fastify (same 1 MB body)', measured: fmt(objectRatioSized, 2), met: objectRatioSized >= 0.5 },
+        {
+          target: 'GetObject 1 MB ≥ 0.5 × bare Fastify (same 1 MB body)',
+          measured: fmt(objectRatioSized, 2),
+          met: objectRatioSized >= 0.5,
+        },
         { target: 'no failed request', measured: String(bad(oursStat) + bad(oursObject)), met: bad(oursStat) + bad(oursObject) === 0 },
       ],
       notes: [
         `The constant-XML baseline body is the exact bytes of the emulator's GetLiveChannelStat answer (idle channel), sent with the same request headers.`,
         `GetObject is also compared with a bare Fastify route streaming the same file from disk: against a ~${stat.body.length} B body its ratio (${fmt(objectRatioXml, 2)}) only measures moving 1 MB over loopback.`,
         'server CPU % is of one core over the measured window; ~100 % means the server is the bottleneck, a loadgen near 100 % means the generator is.',
-        'other procs CPU % = machine busy time minus ours (other people\'s builds and tests share this 2-core machine); CPU pressure % = share of the window in which some task waited for a CPU (Linux PSI). Both high = a noisy row.',
+        "other procs CPU % = machine busy time minus ours (other people's builds and tests share this 2-core machine); CPU pressure % = share of the window in which some task waited for a CPU (Linux PSI). Both high = a noisy row.",
       ],
     };
   } finally {
     await Promise.all([load.stop(), bare?.stop(), emulator.child.stop()]);
   }
 }
-

@@ -88,7 +88,13 @@ const ns = String(values.ns)
   .filter((n) => Number.isInteger(n) && n > 0);
 
 const ctx = createBenchContext('bench');
-const header = [`# oss-live-emulator benchmarks`, '', ...describeMachine(FFMPEG).map((l) => `- ${l}`), `- command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(), ''];
+const header = [
+  `# oss-live-emulator benchmarks`,
+  '',
+  ...describeMachine(FFMPEG).map((l) => `- ${l}`),
+  `- command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
+  '',
+];
 process.stdout.write(`${header.join('\n')}\n`);
 
 const reports: BenchReport[] = [];
@@ -97,7 +103,8 @@ const started = performance.now();
 for (const name of selected) {
   try {
     let report: BenchReport;
-    if (name === 'rest') report = await runRest(ctx, { connections: num('connections'), warmupSeconds: num('rest-warmup'), seconds: num('rest-seconds') });
+    if (name === 'rest')
+      report = await runRest(ctx, { connections: num('connections'), warmupSeconds: num('rest-warmup'), seconds: num('rest-seconds') });
     else if (name === 'remux') report = await runRemux(ctx, { seconds: num('remux-seconds'), warmupSeconds: 1 });
     else if (name === 'ingest')
       report = await runIngest(ctx, {
@@ -135,7 +142,8 @@ const summary = [
 ].join('\n');
 process.stdout.write(summary);
 
-if (values.markdown) writeFileSync(values.markdown, `${header.join('\n')}\n${reports.map((r) => `\n${renderReport(r)}`).join('')}${summary}`);
+if (values.markdown)
+  writeFileSync(values.markdown, `${header.join('\n')}\n${reports.map((r) => `\n${renderReport(r)}`).join('')}${summary}`);
 if (values.json) writeFileSync(values.json, JSON.stringify({ header, reports }, null, 2));
 if (failures.length || values['keep-logs']) process.stderr.write(`child process logs kept in ${ctx.workDir}\n`);
 else rmSync(ctx.workDir, { recursive: true, force: true });

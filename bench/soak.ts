@@ -127,7 +127,9 @@ say(`before: ${before.fds} fds, RSS ${mib(before.rss)}, heap ${mib(before.memory
 // 1. Garbage connections.
 const connections = Number(values.connections);
 const garbage = await runGarbageConnections([endpoint.httpPort, endpoint.rtmpPort], connections, Number(values.concurrency), 5000);
-say(`garbage: ${garbage.connections} connections done; fds now ${fdCount(pid)}, server TCP states ${JSON.stringify(tcpStatesOnPorts([endpoint.httpPort, endpoint.rtmpPort]))}`);
+say(
+  `garbage: ${garbage.connections} connections done; fds now ${fdCount(pid)}, server TCP states ${JSON.stringify(tcpStatesOnPorts([endpoint.httpPort, endpoint.rtmpPort]))}`,
+);
 const settleStart = performance.now();
 while (performance.now() - settleStart < SETTLE_MS && fdCount(pid) > before.fds + FD_SLACK) await sleep(250);
 say(`fds back to ${fdCount(pid)} after ${((performance.now() - settleStart) / 1000).toFixed(1)} s`);
@@ -184,7 +186,9 @@ while (httpInputs < maxInputs && performance.now() < fuzzDeadline && !serverExit
     kindCounts[status] = (kindCounts[status] ?? 0) + 1;
     // 501 is OSS's NotImplemented (an operation the emulator does not offer), a deliberate answer; other 5xx are not.
     if (status >= 500 && status !== 501 && serverErrors.length < 5) {
-      serverErrors.push(`${input.kind}: ${JSON.stringify(input.bytes.toString('latin1', 0, 160))}… -> ${JSON.stringify(head.slice(0, 400))}`);
+      serverErrors.push(
+        `${input.kind}: ${JSON.stringify(input.bytes.toString('latin1', 0, 160))}… -> ${JSON.stringify(head.slice(0, 400))}`,
+      );
     }
   });
   httpInputs += n;
@@ -210,11 +214,16 @@ if (!serverExited) {
   );
   for (const p of hostile.publishers) if (p.error) failures.push(`hostile publisher ${p.name} was dropped: ${p.error}`);
   if (hostileRssPeak - beforeHostile.rss > HOSTILE_RSS_PEAK_BYTES) {
-    failures.push(`during the hostile publishers RSS peaked ${mib(hostileRssPeak - beforeHostile.rss)} above its level before them (threshold ${mib(HOSTILE_RSS_PEAK_BYTES)})`);
+    failures.push(
+      `during the hostile publishers RSS peaked ${mib(hostileRssPeak - beforeHostile.rss)} above its level before them (threshold ${mib(HOSTILE_RSS_PEAK_BYTES)})`,
+    );
   }
-  if (hostile.preAuth.refusedAtOnce === 0) failures.push('no bare pre-auth connection was refused: the unauthenticated-connection cap did not act');
+  if (hostile.preAuth.refusedAtOnce === 0)
+    failures.push('no bare pre-auth connection was refused: the unauthenticated-connection cap did not act');
   await healthAfterBatch('hostile publisher', hostile.publishers.length);
-  say(`hostile: ${hostile.publishers.map((p) => `${p.name} ${mib(p.bytesSent)}`).join(', ')}; bare ${JSON.stringify(hostile.preAuth)}; RSS peak +${mib(hostileRssPeak - beforeHostile.rss)}`);
+  say(
+    `hostile: ${hostile.publishers.map((p) => `${p.name} ${mib(p.bytesSent)}`).join(', ')}; bare ${JSON.stringify(hostile.preAuth)}; RSS peak +${mib(hostileRssPeak - beforeHostile.rss)}`,
+  );
 }
 
 // 4. Stop the legitimate traffic, settle, measure.

@@ -85,19 +85,42 @@ async function startOnce(variant: Variant): Promise<{ msToHealthy: number; idleR
 }
 
 export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promise<BenchReport> {
-  const emulatorArgs = (entry: string[]) => (rtmpPort: number) => [...entry, 'serve', '--in-memory', '--http-port', '0', '--rtmp-port', String(rtmpPort)];
+  const emulatorArgs = (entry: string[]) => (rtmpPort: number) => [
+    ...entry,
+    'serve',
+    '--in-memory',
+    '--http-port',
+    '0',
+    '--rtmp-port',
+    String(rtmpPort),
+  ];
   const variants: Variant[] = [
-    { label: 'node --import tsx src/cli.ts serve', args: emulatorArgs(['--import', 'tsx', 'src/cli.ts']), port: /OSS endpoint\s+http:\/\/[^:]+:(\d+)/, healthPath: '/-/health' },
+    {
+      label: 'node --import tsx src/cli.ts serve',
+      args: emulatorArgs(['--import', 'tsx', 'src/cli.ts']),
+      port: /OSS endpoint\s+http:\/\/[^:]+:(\d+)/,
+      healthPath: '/-/health',
+    },
   ];
   const dist = join(REPO_ROOT, 'dist/cli.js');
   const notes: string[] = [];
   if (existsSync(dist)) {
-    variants.push({ label: 'node dist/cli.js serve', args: emulatorArgs([dist]), port: /OSS endpoint\s+http:\/\/[^:]+:(\d+)/, healthPath: '/-/health' });
+    variants.push({
+      label: 'node dist/cli.js serve',
+      args: emulatorArgs([dist]),
+      port: /OSS endpoint\s+http:\/\/[^:]+:(\d+)/,
+      healthPath: '/-/health',
+    });
     notes.push(`dist/cli.js measured as built at ${statSync(dist).mtime.toISOString()} (run \`npm run build\` first to refresh it).`);
   } else {
     notes.push('dist/cli.js is absent: run `npm run build` first to include the compiled CLI.');
   }
-  variants.push({ label: 'baseline: node -e http.createServer(...)', args: () => ['-e', BASELINE_SCRIPT], port: /port (\d+)/, healthPath: '/' });
+  variants.push({
+    label: 'baseline: node -e http.createServer(...)',
+    args: () => ['-e', BASELINE_SCRIPT],
+    port: /port (\d+)/,
+    healthPath: '/',
+  });
 
   const rows = [];
   const checks = [];
@@ -116,8 +139,14 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
     const times = runs[variant.label]!.map((r) => r.msToHealthy);
     const ms = median(times);
     if (variant.label.startsWith('baseline')) baselineMs = ms;
-    rows.push([variant.label, fmt(ms, 0), `${fmt(Math.min(...times), 0)}–${fmt(Math.max(...times), 0)}`, mib(median(runs[variant.label]!.map((r) => r.idleRssBytes)))]);
-    if (!variant.label.startsWith('baseline')) checks.push({ target: `${variant.label} healthy < 500 ms`, measured: `${fmt(ms, 0)} ms`, met: ms < 500 });
+    rows.push([
+      variant.label,
+      fmt(ms, 0),
+      `${fmt(Math.min(...times), 0)}–${fmt(Math.max(...times), 0)}`,
+      mib(median(runs[variant.label]!.map((r) => r.idleRssBytes))),
+    ]);
+    if (!variant.label.startsWith('baseline'))
+      checks.push({ target: `${variant.label} healthy < 500 ms`, measured: `${fmt(ms, 0)} ms`, met: ms < 500 });
   }
   for (const row of rows) row.push(fmt(Number(row[1]) / baselineMs, 1));
   notes.push(
@@ -126,7 +155,13 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
   );
   return {
     name: 'startup',
-    tables: [{ title: `startup: median of ${opts.repeats} spawns each, interleaved`, columns: ['process', 'median ms to 200', 'min–max ms', 'idle RSS MiB', 'x baseline'], rows }],
+    tables: [
+      {
+        title: `startup: median of ${opts.repeats} spawns each, interleaved`,
+        columns: ['process', 'median ms to 200', 'min–max ms', 'idle RSS MiB', 'x baseline'],
+        rows,
+      },
+    ],
     checks,
     notes,
   };

@@ -53,12 +53,19 @@ function scenarios(flv: Buffer): Scenario[] {
         await oss.putBucket(bucket);
         await oss.put('k', Buffer.from('x'));
         // Path-style presigning needs a host name (ali-oss refuses an IP endpoint) and sldEnable.
-        const signer = new OSS({ endpoint: `http://localhost:${emu.httpPort}`, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret, bucket, sldEnable: true } as OSS.Options);
+        const signer = new OSS({
+          endpoint: `http://localhost:${emu.httpPort}`,
+          accessKeyId: emu.accessKeyId,
+          accessKeySecret: emu.accessKeySecret,
+          bucket,
+          sldEnable: true,
+        } as OSS.Options);
         const url = signer.signatureUrl('k', { expires: 60 });
         if ((await fetch(url)).status !== 200) throw new Error('presigned GET not accepted before expiry');
         emu.clock.advance('65s'); // past Expires with margin for its whole-second rounding
         const expired = await fetch(url);
-        if (expired.status !== 403 || !(await expired.text()).includes('Request has expired.')) throw new Error(`expected 403 expired, got ${expired.status} at ${JSON.stringify(emu.clock.state())} for ${url}`);
+        if (expired.status !== 403 || !(await expired.text()).includes('Request has expired.'))
+          throw new Error(`expected 403 expired, got ${expired.status} at ${JSON.stringify(emu.clock.state())} for ${url}`);
       },
     },
     {
@@ -68,13 +75,27 @@ function scenarios(flv: Buffer): Scenario[] {
       async run(emu, bucket) {
         const oss = client(emu, bucket);
         await oss.putBucket(bucket);
-        await oss.putChannel('cam', { Status: 'enabled', Target: { Type: 'HLS', FragDuration: 2, FragCount: 3, PlaylistName: 'playlist.m3u8' } } as never);
+        await oss.putChannel('cam', {
+          Status: 'enabled',
+          Target: { Type: 'HLS', FragDuration: 2, FragCount: 3, PlaylistName: 'playlist.m3u8' },
+        } as never);
         const expires = Math.floor(Date.now() / 1000) + 60;
         const base = `rtmp://127.0.0.1:${emu.rtmpPort}/${bucket}/live/cam`;
-        const url = signRtmpUrl({ accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret, bucket, channel: 'cam', expires, base });
+        const url = signRtmpUrl({
+          accessKeyId: emu.accessKeyId,
+          accessKeySecret: emu.accessKeySecret,
+          bucket,
+          channel: 'cam',
+          expires,
+          base,
+        });
         emu.clock.advance('65s'); // past Expires with margin for its whole-second rounding
-        const err = await publishFlv({ url, flv, speed: 0, durationMs: 500 }).then(() => undefined, (e: unknown) => e);
-        if (!(err instanceof RtmpPublishError) || err.code !== 'NetStream.Publish.Unauthorized') throw new Error(`expected an expiry refusal, got ${String(err)}`);
+        const err = await publishFlv({ url, flv, speed: 0, durationMs: 500 }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (!(err instanceof RtmpPublishError) || err.code !== 'NetStream.Publish.Unauthorized')
+          throw new Error(`expected an expiry refusal, got ${String(err)}`);
       },
     },
     {
@@ -84,7 +105,10 @@ function scenarios(flv: Buffer): Scenario[] {
       async run(emu, bucket) {
         const oss = client(emu, bucket);
         await oss.putBucket(bucket, { acl: 'public-read-write' } as never);
-        await oss.putChannel('cam', { Status: 'enabled', Target: { Type: 'HLS', FragDuration: 2, FragCount: 3, PlaylistName: 'playlist.m3u8' } } as never);
+        await oss.putChannel('cam', {
+          Status: 'enabled',
+          Target: { Type: 'HLS', FragDuration: 2, FragCount: 3, PlaylistName: 'playlist.m3u8' },
+        } as never);
         const t0 = emu.clock.now();
         for (let i = 0; i < 11; i++) {
           emu.clock.set(t0 + i * 60_000);
@@ -117,7 +141,13 @@ export async function runTestControls(_ctx: BenchContext, opts: TestControlsOpti
         times.push(performance.now() - t);
       }
       const controlled = median(times);
-      rows.push([s.label, fmt(controlled / 1000, 2), `${fmt(Math.min(...times) / 1000, 2)}–${fmt(Math.max(...times) / 1000, 2)}`, `>= ${s.realFloorS} (${s.floorReason})`, `>= ${fmt((s.realFloorS * 1000) / controlled, 0)}x`]);
+      rows.push([
+        s.label,
+        fmt(controlled / 1000, 2),
+        `${fmt(Math.min(...times) / 1000, 2)}–${fmt(Math.max(...times) / 1000, 2)}`,
+        `>= ${s.realFloorS} (${s.floorReason})`,
+        `>= ${fmt((s.realFloorS * 1000) / controlled, 0)}x`,
+      ]);
     }
   } finally {
     await emu.close();
@@ -133,7 +163,7 @@ export async function runTestControls(_ctx: BenchContext, opts: TestControlsOpti
     ],
     checks: [],
     notes: [
-      'The real-time column is computed from each scenario\'s parameters, not measured: it is the least a test waiting on a real clock must wait.',
+      "The real-time column is computed from each scenario's parameters, not measured: it is the least a test waiting on a real clock must wait.",
       'Controlled times include bucket/channel creation over HTTP, the real RTMP handshake of the refused publish, and the 11 real publishes (300 ms of the fixture each, sent at full speed).',
     ],
   };

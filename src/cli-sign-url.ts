@@ -82,7 +82,17 @@ export async function runSignUrl(argv: string[]): Promise<number> {
       });
     const url = `${obsServer}/${obsStreamKey}`;
     if (json) {
-      const out = { url, obsServer, obsStreamKey, expires, endpoint, playUrl, signedPlayUrl, acl: ensured?.acl ?? null, console: `${endpoint}/` };
+      const out = {
+        url,
+        obsServer,
+        obsStreamKey,
+        expires,
+        endpoint,
+        playUrl,
+        signedPlayUrl,
+        acl: ensured?.acl ?? null,
+        console: `${endpoint}/`,
+      };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return 0;
     }

@@ -64,7 +64,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = err as NodeJS.ErrnoException & { port?: number };
     if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw err;
-    process.stderr.write(`cannot listen on ${parsed.config.host}:${e.port ?? '?'}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}; choose another with --http-port / --rtmp-port\n`);
+    process.stderr.write(
+      `cannot listen on ${parsed.config.host}:${e.port ?? '?'}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}; choose another with --http-port / --rtmp-port\n`,
+    );
     return 1;
   }
   const { config } = emulator;

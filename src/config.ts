@@ -137,36 +137,115 @@ function readCredentialsFile(path: string): Credential[] {
 }
 
 export const flagSpecs: readonly FlagSpec[] = [
-  { flag: '--host', env: 'OSS_EMULATOR_HOST', value: 'ADDR', help: 'address both listeners bind to (default 127.0.0.1)', apply: (c, v) => (c.host = v) },
-  { flag: '--http-port', env: 'OSS_EMULATOR_HTTP_PORT', value: 'PORT', help: 'OSS REST API port, also accepts RTMP (default 8080; 0 = any free port)', apply: (c, v) => (c.httpPort = port('--http-port', v)) },
-  { flag: '--rtmp-port', env: 'OSS_EMULATOR_RTMP_PORT', value: 'PORT', help: 'dedicated RTMP port (default 1935; 0 disables it)', apply: (c, v) => (c.rtmpPort = port('--rtmp-port', v) || false) },
-  { flag: '--public-host', env: 'OSS_EMULATOR_PUBLIC_HOST', value: 'HOST[:PORT]', help: "host written into PublishUrls/PlayUrls (default: the request's Host)", apply: (c, v) => (c.publicHost = v || undefined) },
+  {
+    flag: '--host',
+    env: 'OSS_EMULATOR_HOST',
+    value: 'ADDR',
+    help: 'address both listeners bind to (default 127.0.0.1)',
+    apply: (c, v) => (c.host = v),
+  },
+  {
+    flag: '--http-port',
+    env: 'OSS_EMULATOR_HTTP_PORT',
+    value: 'PORT',
+    help: 'OSS REST API port, also accepts RTMP (default 8080; 0 = any free port)',
+    apply: (c, v) => (c.httpPort = port('--http-port', v)),
+  },
+  {
+    flag: '--rtmp-port',
+    env: 'OSS_EMULATOR_RTMP_PORT',
+    value: 'PORT',
+    help: 'dedicated RTMP port (default 1935; 0 disables it)',
+    apply: (c, v) => (c.rtmpPort = port('--rtmp-port', v) || false),
+  },
+  {
+    flag: '--public-host',
+    env: 'OSS_EMULATOR_PUBLIC_HOST',
+    value: 'HOST[:PORT]',
+    help: "host written into PublishUrls/PlayUrls (default: the request's Host)",
+    apply: (c, v) => (c.publicHost = v || undefined),
+  },
   {
     flag: '--url-style',
     env: 'OSS_EMULATOR_URL_STYLE',
     value: 'playable|oss',
-    help: "PublishUrls/PlayUrls: playable (default; path style for IP endpoints) or oss (<bucket>.<host> as OSS writes them)",
+    help: 'PublishUrls/PlayUrls: playable (default; path style for IP endpoints) or oss (<bucket>.<host> as OSS writes them)',
     apply: (c, v) => {
       if (v !== 'playable' && v !== 'oss') throw new ConfigError(`--url-style must be playable or oss, got "${v}"`);
       c.urlStyle = v;
     },
   },
-  { flag: '--data-dir', env: 'OSS_EMULATOR_DATA_DIR', value: 'DIR', help: 'SQLite file and object bytes (default ./.oss-emulator)', apply: (c, v) => (c.dataDir = v) },
-  { flag: '--in-memory', env: 'OSS_EMULATOR_IN_MEMORY', help: 'throwaway state: SQLite in memory, objects in a temp dir removed on exit', apply: (c, v) => (c.inMemory = boolEnv(v)) },
-  { flag: '--access-key-id', env: 'OSS_EMULATOR_ACCESS_KEY_ID', value: 'ID', help: `AccessKeyId accepted (default ${DEFAULT_ACCESS_KEY_ID})`, apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeyId: v }]) },
-  { flag: '--access-key-secret', env: 'OSS_EMULATOR_ACCESS_KEY_SECRET', value: 'SECRET', help: `AccessKeySecret accepted (default ${DEFAULT_ACCESS_KEY_SECRET})`, apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeySecret: v }]) },
-  { flag: '--credentials', env: 'OSS_EMULATOR_CREDENTIALS', value: 'FILE', help: 'JSON list of {accessKeyId, accessKeySecret}; replaces the single pair', apply: (c, v) => (c.credentials = readCredentialsFile(v)) },
-  { flag: '--default-bucket', env: 'OSS_EMULATOR_DEFAULT_BUCKET', value: 'BUCKET', help: 'bucket assumed for RTMP URLs that name none (rtmp://ip:port/live/<channel>)', apply: (c, v) => (c.defaultBucket = v || undefined) },
+  {
+    flag: '--data-dir',
+    env: 'OSS_EMULATOR_DATA_DIR',
+    value: 'DIR',
+    help: 'SQLite file and object bytes (default ./.oss-emulator)',
+    apply: (c, v) => (c.dataDir = v),
+  },
+  {
+    flag: '--in-memory',
+    env: 'OSS_EMULATOR_IN_MEMORY',
+    help: 'throwaway state: SQLite in memory, objects in a temp dir removed on exit',
+    apply: (c, v) => (c.inMemory = boolEnv(v)),
+  },
+  {
+    flag: '--access-key-id',
+    env: 'OSS_EMULATOR_ACCESS_KEY_ID',
+    value: 'ID',
+    help: `AccessKeyId accepted (default ${DEFAULT_ACCESS_KEY_ID})`,
+    apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeyId: v }]),
+  },
+  {
+    flag: '--access-key-secret',
+    env: 'OSS_EMULATOR_ACCESS_KEY_SECRET',
+    value: 'SECRET',
+    help: `AccessKeySecret accepted (default ${DEFAULT_ACCESS_KEY_SECRET})`,
+    apply: (c, v) => (c.credentials = [{ ...c.credentials[0]!, accessKeySecret: v }]),
+  },
+  {
+    flag: '--credentials',
+    env: 'OSS_EMULATOR_CREDENTIALS',
+    value: 'FILE',
+    help: 'JSON list of {accessKeyId, accessKeySecret}; replaces the single pair',
+    apply: (c, v) => (c.credentials = readCredentialsFile(v)),
+  },
+  {
+    flag: '--default-bucket',
+    env: 'OSS_EMULATOR_DEFAULT_BUCKET',
+    value: 'BUCKET',
+    help: 'bucket assumed for RTMP URLs that name none (rtmp://ip:port/live/<channel>)',
+    apply: (c, v) => (c.defaultBucket = v || undefined),
+  },
   {
     flag: '--base-domain',
     env: 'OSS_EMULATOR_BASE_DOMAIN',
     value: 'DOMAIN[,DOMAIN]',
     help: 'more domains read as virtual-hosted style, <bucket>.<domain>; added to localhost,aliyuncs.com',
     // Added, not replacing: ali-oss with an IP endpoint always sends Host <bucket>.oss-<region>.aliyuncs.com.
-    apply: (c, v) => (c.baseDomains = [...new Set([...c.baseDomains, ...v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)])]),
+    apply: (c, v) =>
+      (c.baseDomains = [
+        ...new Set([
+          ...c.baseDomains,
+          ...v
+            .split(',')
+            .map((d) => d.trim().toLowerCase())
+            .filter(Boolean),
+        ]),
+      ]),
   },
-  { flag: '--no-auth', env: 'OSS_EMULATOR_AUTH', help: 'accept any or no signature (env: OSS_EMULATOR_AUTH=off)', apply: (c, v) => (c.auth = v === 'flag' ? false : boolEnv(v)) },
-  { flag: '--ffmpeg-path', env: 'FFMPEG_PATH', value: 'FILE', help: 'ffmpeg used for LiveChannel snapshots (default: ffmpeg-static if installed, else ffmpeg on PATH)', apply: (c, v) => (c.ffmpegPath = v || undefined) },
+  {
+    flag: '--no-auth',
+    env: 'OSS_EMULATOR_AUTH',
+    help: 'accept any or no signature (env: OSS_EMULATOR_AUTH=off)',
+    apply: (c, v) => (c.auth = v === 'flag' ? false : boolEnv(v)),
+  },
+  {
+    flag: '--ffmpeg-path',
+    env: 'FFMPEG_PATH',
+    value: 'FILE',
+    help: 'ffmpeg used for LiveChannel snapshots (default: ffmpeg-static if installed, else ffmpeg on PATH)',
+    apply: (c, v) => (c.ffmpegPath = v || undefined),
+  },
   {
     flag: '--clock',
     env: 'OSS_EMULATOR_CLOCK',
@@ -229,7 +308,16 @@ export const flagSpecs: readonly FlagSpec[] = [
     env: 'OSS_EMULATOR_CALLBACK_ALLOW',
     value: 'HOST[,HOST]',
     help: 'hosts upload callbacks (x-oss-callback) may reach besides loopback, e.g. app:3000 in docker-compose',
-    apply: (c, v) => (c.callbackAllowHosts = [...new Set([...c.callbackAllowHosts, ...v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)])]),
+    apply: (c, v) =>
+      (c.callbackAllowHosts = [
+        ...new Set([
+          ...c.callbackAllowHosts,
+          ...v
+            .split(',')
+            .map((h) => h.trim().toLowerCase())
+            .filter(Boolean),
+        ]),
+      ]),
   },
   {
     flag: '--init',
@@ -238,7 +326,13 @@ export const flagSpecs: readonly FlagSpec[] = [
     help: 'seed buckets (ACL, CORS), LiveChannels and objects from a JSON or YAML file at startup; idempotent',
     apply: (c, v) => (c.initFile = v || undefined),
   },
-  { flag: '--log-level', env: 'OSS_EMULATOR_LOG_LEVEL', value: 'LEVEL', help: 'pino level: trace debug info warn error silent (default info)', apply: (c, v) => (c.logLevel = v) },
+  {
+    flag: '--log-level',
+    env: 'OSS_EMULATOR_LOG_LEVEL',
+    value: 'LEVEL',
+    help: 'pino level: trace debug info warn error silent (default info)',
+    apply: (c, v) => (c.logLevel = v),
+  },
 ];
 
 /** Env first, then flags (flags win). Returns the config and the positional arguments left over. */

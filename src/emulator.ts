@@ -99,7 +99,6 @@ export interface EmulatorEvents {
   recent(filter?: EventFilter, since?: number, limit?: number): EmulatorEvent[];
 }
 
-
 /** The error of a refused `--init` file: names the file and the entry. */
 export class InitFileError extends Error {}
 
@@ -116,7 +115,11 @@ async function applyInitFile(file: string, services: Services, log: PinoLogger):
         buckets: report.buckets.length,
         channels: report.channels.length,
         objects: report.objects.length,
-        written: count(report.buckets, 'created') + count(report.channels, 'created') + count(report.channels, 'updated') + count(report.objects, 'written'),
+        written:
+          count(report.buckets, 'created') +
+          count(report.channels, 'created') +
+          count(report.channels, 'updated') +
+          count(report.objects, 'written'),
         skippedLive: count(report.channels, 'skipped-live'),
       },
       'init file applied',
@@ -124,7 +127,8 @@ async function applyInitFile(file: string, services: Services, log: PinoLogger):
   } catch (err) {
     if (err instanceof SeedError) throw new InitFileError(`init file ${file}: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new InitFileError(`cannot read init file ${file}: ${e.message}`);
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')
+      throw new InitFileError(`cannot read init file ${file}: ${e.message}`);
     throw err;
   }
 }
@@ -141,11 +145,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const events = new EventBus(clock);
   store.onObjectChange = (change) =>
     change.kind === 'written'
-      ? events.emit('object-written', { bucket: change.row.bucket, key: change.row.key, size: change.row.size, etag: change.row.etag, contentType: change.row.contentType })
+      ? events.emit('object-written', {
+          bucket: change.row.bucket,
+          key: change.row.key,
+          size: change.row.size,
+          etag: change.row.etag,
+          contentType: change.row.contentType,
+        })
       : events.emit('object-deleted', { bucket: change.bucket, key: change.key });
   clock.onChange((change) => events.emit('clock-changed', change));
   const faults = new FaultRules(clock);
-  const view = (info: CheckpointInfo): CheckpointView => ({ name: info.name, createdAt: new Date(info.createdMs).toISOString(), files: info.files });
+  const view = (info: CheckpointInfo): CheckpointView => ({
+    name: info.name,
+    createdAt: new Date(info.createdMs).toISOString(),
+    files: info.files,
+  });
   const checkpoints: CheckpointControl = {
     save(name) {
       const info = store.saveCheckpoint(name, clock.now());

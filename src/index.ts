@@ -3,7 +3,16 @@ export { startEmulator, type Emulator, type EmulatorOptions } from './emulator.j
 export { defaultConfig, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type Config } from './config.js';
 export { signRtmpUrl, type SignRtmpUrlInput } from './auth/rtmp-signature.js';
 export { publishFlv, startPublisher, RtmpPublishError, type Publisher, type PublishFlvOptions, type PublishResult } from './push/index.js';
-export { ControlledClock, ManualClock, parseDuration, systemClock, type Clock, type ClockState, type ClockTimer, type ClockChange } from './shared/clock.js';
+export {
+  ControlledClock,
+  ManualClock,
+  parseDuration,
+  systemClock,
+  type Clock,
+  type ClockState,
+  type ClockTimer,
+  type ClockChange,
+} from './shared/clock.js';
 export { EventTimeoutError, type WaitOptions } from './events/event-bus.js';
 export type { EmulatorEvent, EventFilter, EventType, PublishEndReason } from './events/event-types.js';
 export type { FaultRule, FaultRuleSpec, FaultMatch, FaultActionSpec } from './faults/fault-rules.js';

@@ -19,7 +19,18 @@ const signUrl = (...args: string[]) =>
 
 describe('sign-url, the OBS helper', () => {
   it('creates the bucket and channel on request and prints a URL that publishes as given', async () => {
-    const { stdout } = await signUrl('--create', '--bucket', 'obs-bucket', '--channel', 'my cam', '--endpoint', emu.endpoint, '--rtmp-base', `rtmp://127.0.0.1:${emu.rtmpPort}`, '--json');
+    const { stdout } = await signUrl(
+      '--create',
+      '--bucket',
+      'obs-bucket',
+      '--channel',
+      'my cam',
+      '--endpoint',
+      emu.endpoint,
+      '--rtmp-base',
+      `rtmp://127.0.0.1:${emu.rtmpPort}`,
+      '--json',
+    );
     const out = JSON.parse(stdout) as { url: string; obsServer: string; obsStreamKey: string; playUrl: string };
     expect(out.obsServer).toBe(`rtmp://127.0.0.1:${emu.rtmpPort}/obs-bucket/live`);
     // OBS joins Server and Stream Key with a '/', which is the full URL again.

@@ -30,10 +30,13 @@ describe('flags and environment', () => {
 
   it('accepts several credential pairs from --credentials, and the server takes each of them', async () => {
     const file = join(dir, 'creds.json');
-    writeFileSync(file, JSON.stringify([
-      { accessKeyId: 'team-a', accessKeySecret: 'secret-a' },
-      { accessKeyId: 'team-b', accessKeySecret: 'secret-b' },
-    ]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { accessKeyId: 'team-a', accessKeySecret: 'secret-a' },
+        { accessKeyId: 'team-b', accessKeySecret: 'secret-b' },
+      ]),
+    );
     const { config } = fromFlagsAndEnv(['--credentials', file], {});
     expect(config.credentials.map((c) => c.accessKeyId)).toEqual(['team-a', 'team-b']);
     writeFileSync(join(dir, 'bad.json'), '[{"accessKeyId": 1}]');

@@ -16,5 +16,8 @@ app.get('/object', async (_request, reply) =>
 );
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
-onParentMessage(() => {}, () => app.close());
+onParentMessage(
+  () => {},
+  () => app.close(),
+);
 tellParent({ type: 'ready', port: typeof address === 'object' && address ? address.port : 0 });

@@ -42,7 +42,14 @@ const loopDelayMs = () => ({
 onParentMessage(
   (m) => {
     if (m.type === 'stats') {
-      tellParent({ type: 'stats', livePublishes: live.all().length, liveChannels: live.all().map((p) => `${p.bucket}/${p.channel}`), delays, memory: memory(), eventLoopDelayMs: loopDelayMs() });
+      tellParent({
+        type: 'stats',
+        livePublishes: live.all().length,
+        liveChannels: live.all().map((p) => `${p.bucket}/${p.channel}`),
+        delays,
+        memory: memory(),
+        eventLoopDelayMs: loopDelayMs(),
+      });
       if (m.resetLoopDelay) loopDelay.reset();
     } else if (m.type === 'segments') {
       const bucket = String(m.bucket);

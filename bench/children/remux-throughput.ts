@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { remuxFlvToTs } from '../../src/media/hls/hls-segmenter.js';
 import { tellParent } from '../lib/ts-child.js';
 
-const { files, seconds, warmupSeconds } = JSON.parse(process.argv[2] ?? '{}') as { files: string[]; seconds: number; warmupSeconds: number };
+const { files, seconds, warmupSeconds } = JSON.parse(process.argv[2] ?? '{}') as {
+  files: string[];
+  seconds: number;
+  warmupSeconds: number;
+};
 
 const results = [];
 for (const file of files) {

@@ -21,7 +21,12 @@ function serve(socket: net.Socket): void {
     if (msg.typeId !== MSG_COMMAND_AMF0) return;
     const [name, transactionId] = decodeAmf0(msg.payload);
     if (name === 'connect') {
-      reply(0, ['_result', transactionId, { fmsVer: 'FMS/3,0,1,123', capabilities: 31 }, { level: 'status', code: 'NetConnection.Connect.Success', description: 'ok' }]);
+      reply(0, [
+        '_result',
+        transactionId,
+        { fmsVer: 'FMS/3,0,1,123', capabilities: 31 },
+        { level: 'status', code: 'NetConnection.Connect.Success', description: 'ok' },
+      ]);
     } else if (name === 'createStream') {
       reply(0, ['_result', transactionId, null, STREAM_ID]);
     } else if (name === 'publish') {
@@ -55,6 +60,9 @@ function serve(socket: net.Socket): void {
 
 const server = net.createServer(serve);
 server.listen(0, '127.0.0.1', () => {
-  onParentMessage(() => {}, async () => void server.close());
+  onParentMessage(
+    () => {},
+    async () => void server.close(),
+  );
   tellParent({ type: 'ready', port: (server.address() as net.AddressInfo).port });
 });

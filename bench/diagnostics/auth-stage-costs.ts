@@ -12,9 +12,18 @@ import { detectOperation } from '../../src/oss/detect-operation.js';
 import { Store } from '../../src/store/store.js';
 import { signedHeaders } from '../lib/oss-client.js';
 
-const endpoint = { host: '127.0.0.1', httpPort: 8080, rtmpPort: 1935, accessKeyId: 'LTAI5tOssEmulatorKey', accessKeySecret: 'OssEmulatorSecretDoNotUseInProd' };
+const endpoint = {
+  host: '127.0.0.1',
+  httpPort: 8080,
+  rtmpPort: 1935,
+  accessKeyId: 'LTAI5tOssEmulatorKey',
+  accessKeySecret: 'OssEmulatorSecretDoNotUseInProd',
+};
 const credentials = new Credentials([{ accessKeyId: endpoint.accessKeyId, accessKeySecret: endpoint.accessKeySecret }]);
-const query = [['live', ''], ['comp', 'stat']] as const;
+const query = [
+  ['live', ''],
+  ['comp', 'stat'],
+] as const;
 const headers = { host: '127.0.0.1:8080', ...signedHeaders(endpoint, { method: 'GET', bucket: 'bench-rest', key: 'cam', query }) };
 const store = Store.open({ dataDir: '', inMemory: true });
 store.createBucket({ name: 'bench-rest', acl: 'private', storageClass: 'Standard', createdMs: Date.now() });
@@ -37,10 +46,15 @@ time('authenticate(): a valid V1 header signature, whole check', () =>
 );
 time('  hmacSha1Base64 (createHmac with the secret as a string)', () => hmacSha1Base64(endpoint.accessKeySecret, stringToSign));
 time('  the same HMAC with a cached KeyObject', () => crypto.createHmac('sha1', key).update(stringToSign).digest('base64'));
-time('  constantTimeEqual (2 x SHA-256, then timingSafeEqual)', () => constantTimeEqual('abcdefghijklmnopqrstuvwxyz0=', 'abcdefghijklmnopqrstuvwxyz0='));
+time('  constantTimeEqual (2 x SHA-256, then timingSafeEqual)', () =>
+  constantTimeEqual('abcdefghijklmnopqrstuvwxyz0=', 'abcdefghijklmnopqrstuvwxyz0='),
+);
 time('  length check + timingSafeEqual on the raw bytes', () => sigA.length === sigB.length && crypto.timingSafeEqual(sigA, sigB));
 time('resolveTarget (path-style URL)', () =>
-  resolveTarget('127.0.0.1:8080', '/bench-rest/cam?live&comp=stat', { baseDomains: ['localhost', 'aliyuncs.com'], bucketExists: (n) => store.getBucket(n) !== undefined }),
+  resolveTarget('127.0.0.1:8080', '/bench-rest/cam?live&comp=stat', {
+    baseDomains: ['localhost', 'aliyuncs.com'],
+    bucketExists: (n) => store.getBucket(n) !== undefined,
+  }),
 );
 time('detectOperation', () => detectOperation('GET', 'bench-rest', 'cam', query));
 time('store.getBucket (in-memory SQLite)', () => store.getBucket('bench-rest'));

@@ -12,7 +12,8 @@ const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/.*\/(src|dist|node_modules|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+const label = (n) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/.*\/(src|dist|node_modules|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
 const stackOf = (id) => {
   const stack = [];
   for (let cur = id; cur !== undefined; cur = parent.get(cur)) stack.push(byId.get(cur));
@@ -50,7 +51,10 @@ if (target) {
     const stack = stackOf(id);
     const at = stack.findIndex((n) => n.callFrame.functionName === target);
     if (at >= 0) {
-      const path = stack.slice(at, at + 4).map(label).join(' <- ');
+      const path = stack
+        .slice(at, at + 4)
+        .map(label)
+        .join(' <- ');
       paths.set(path, (paths.get(path) ?? 0) + dt);
     }
   }
@@ -61,7 +65,11 @@ if (args.includes('--packages')) {
   const packageOf = (url) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (/\/(src|dist)\//.test(url) ? 'emulator' : undefined);
   const byPackage = new Map();
   for (const [id, dt] of timeByNode) {
-    for (const pkg of new Set(stackOf(id).map((n) => packageOf(n.callFrame.url)).filter(Boolean))) {
+    for (const pkg of new Set(
+      stackOf(id)
+        .map((n) => packageOf(n.callFrame.url))
+        .filter(Boolean),
+    )) {
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
     }
   }

@@ -19,8 +19,17 @@ if (variant.startsWith('emulator')) {
   const startEmulator: typeof startFromSource = process.env.FROM_DIST
     ? ((await import(process.env.FROM_DIST)) as { startEmulator: typeof startFromSource }).startEmulator
     : startFromSource;
-  const emulator = await startEmulator({ inMemory: true, httpPort: 0, rtmpPort: false, logLevel: 'warn', auth: variant !== 'emulator-noauth' });
-  onParentMessage(() => {}, () => emulator.close());
+  const emulator = await startEmulator({
+    inMemory: true,
+    httpPort: 0,
+    rtmpPort: false,
+    logLevel: 'warn',
+    auth: variant !== 'emulator-noauth',
+  });
+  onParentMessage(
+    () => {},
+    () => emulator.close(),
+  );
   tellParent({ type: 'ready', port: emulator.httpPort });
 } else {
   const app: FastifyInstance =
@@ -54,6 +63,9 @@ if (variant.startsWith('emulator')) {
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as net.AddressInfo).port;
   }
-  onParentMessage(() => {}, () => app.close());
+  onParentMessage(
+    () => {},
+    () => app.close(),
+  );
   tellParent({ type: 'ready', port });
 }

@@ -18,12 +18,26 @@ for (const variant of variants) {
     env: { ...process.env, VARIANT: variant },
   });
   const { port } = await server.next<ChildMessage & { port: number }>('ready', 30_000);
-  const endpoint = { host: '127.0.0.1', httpPort: port, rtmpPort: 0, accessKeyId: 'LTAI5tOssEmulatorKey', accessKeySecret: 'OssEmulatorSecretDoNotUseInProd' };
+  const endpoint = {
+    host: '127.0.0.1',
+    httpPort: port,
+    rtmpPort: 0,
+    accessKeyId: 'LTAI5tOssEmulatorKey',
+    accessKeySecret: 'OssEmulatorSecretDoNotUseInProd',
+  };
   if (variant.startsWith('emulator')) {
     await createBucket(endpoint, 'bench-rest');
     await createChannel(endpoint, 'bench-rest', 'cam');
   }
-  const request = rawRequest(endpoint, { method: 'GET', bucket: 'bench-rest', key: 'cam', query: [['live', ''], ['comp', 'stat']] });
+  const request = rawRequest(endpoint, {
+    method: 'GET',
+    bucket: 'bench-rest',
+    key: 'cam',
+    query: [
+      ['live', ''],
+      ['comp', 'stat'],
+    ],
+  });
   const cpu = new CpuMeter(server.pid);
   const noise = new MachineNoiseMeter(() => [server.pid, load.pid]);
   const result = await load.request<ChildMessage & { requestsPerSecond: number; statuses: Record<string, number> }>(

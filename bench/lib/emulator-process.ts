@@ -41,7 +41,10 @@ export async function startEmulatorProcess(
     nodeFlags: [...(options.nodeFlags ?? []), ...extraFlags],
     logFile: join(workDir, `${label}.log`),
   });
-  const ready = await child.next<ChildMessage & { httpPort: number; rtmpPort: number; accessKeyId: string; accessKeySecret: string }>('ready', 30_000);
+  const ready = await child.next<ChildMessage & { httpPort: number; rtmpPort: number; accessKeyId: string; accessKeySecret: string }>(
+    'ready',
+    30_000,
+  );
   return {
     child,
     endpoint: {

@@ -13,7 +13,9 @@ function git(args: string[]): string {
 
 function ffmpegVersion(ffmpeg: string): string {
   try {
-    return execFileSync(ffmpeg, ['-version'], { encoding: 'utf8' }).split('\n')[0]!.replace(/ Copyright.*/, '');
+    return execFileSync(ffmpeg, ['-version'], { encoding: 'utf8' })
+      .split('\n')[0]!
+      .replace(/ Copyright.*/, '');
   } catch {
     return 'ffmpeg not found';
   }
@@ -27,6 +29,9 @@ export function describeMachine(ffmpeg: string): string[] {
     `machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
     `node: ${process.version}; ${ffmpegVersion(ffmpeg)}`,
     `code: commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty}`,
-    `load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   ];
 }

@@ -33,7 +33,15 @@ export const requestPath = (req: OssRequest): string => `/${req.bucket}/${req.ke
 
 /** Date, Content-Type and `Authorization: OSS id:signature` for the request. */
 export function signedHeaders(endpoint: OssEndpoint, req: OssRequest): Record<string, string> {
-  return v1SignedHeaders({ ...endpoint, method: req.method, bucket: req.bucket, key: req.key ?? '', query: req.query ?? [], contentType: req.contentType, date: req.date });
+  return v1SignedHeaders({
+    ...endpoint,
+    method: req.method,
+    bucket: req.bucket,
+    key: req.key ?? '',
+    query: req.query ?? [],
+    contentType: req.contentType,
+    date: req.date,
+  });
 }
 
 /** The whole HTTP/1.1 request as bytes (keep-alive), for the raw-socket load generator and the fuzzer. */

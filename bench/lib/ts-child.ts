@@ -68,8 +68,14 @@ export class TsChild {
     if (queued >= 0) return Promise.resolve(this.inbox.splice(queued, 1)[0] as T);
     return new Promise<T>((resolve, reject) => {
       const waiter = { type, resolve: (m: ChildMessage) => finish(() => resolve(m as T)) };
-      const timer = setTimeout(() => finish(() => reject(new Error(`${this.describe()}: no "${type}" within ${timeoutMs} ms (log: ${this.options.logFile})`))), timeoutMs);
-      const onExit = () => finish(() => reject(new Error(`${this.describe()} exited (${JSON.stringify(this.exitInfo)}) before "${type}" (log: ${this.options.logFile})`)));
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`${this.describe()}: no "${type}" within ${timeoutMs} ms (log: ${this.options.logFile})`))),
+        timeoutMs,
+      );
+      const onExit = () =>
+        finish(() =>
+          reject(new Error(`${this.describe()} exited (${JSON.stringify(this.exitInfo)}) before "${type}" (log: ${this.options.logFile})`)),
+        );
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         this.process.off('exit', onExit);

@@ -17,12 +17,22 @@ function malformedXml(): Buffer {
     () => CHANNEL_XML.slice(0, randomInt(CHANNEL_XML.length)),
     () => randomBytes(randomInt(1, 4096)),
     () => `<LiveChannelConfiguration>${nest(randomInt(100, 20_000))}</LiveChannelConfiguration>`,
-    () => `<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><LiveChannelConfiguration><Description>&c;</Description></LiveChannelConfiguration>`,
+    () =>
+      `<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><LiveChannelConfiguration><Description>&c;</Description></LiveChannelConfiguration>`,
     () => CHANNEL_XML.replace('<Description>d</Description>', `<Description>${'x'.repeat(randomInt(1000, 2_000_000))}</Description>`),
-    () => CHANNEL_XML.replace('<FragDuration>2</FragDuration>', `<FragDuration>${pick(['-1', '0', '1e309', '99999999999999999999', 'NaN', '', '2.5', '0x10'])}</FragDuration>`),
+    () =>
+      CHANNEL_XML.replace(
+        '<FragDuration>2</FragDuration>',
+        `<FragDuration>${pick(['-1', '0', '1e309', '99999999999999999999', 'NaN', '', '2.5', '0x10'])}</FragDuration>`,
+      ),
     () => CHANNEL_XML.replace('<Target>', '<Target><Target>').replace('</Target>', '</Target></Target>'),
     () => CHANNEL_XML.replace('<Status>enabled</Status>', '<Status>enabled</Status>'.repeat(randomInt(2, 1000))),
-    () => Buffer.concat([Buffer.from(CHANNEL_XML.slice(0, 120)), Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80]), Buffer.from(CHANNEL_XML.slice(120))]),
+    () =>
+      Buffer.concat([
+        Buffer.from(CHANNEL_XML.slice(0, 120)),
+        Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80]),
+        Buffer.from(CHANNEL_XML.slice(120)),
+      ]),
     () => CHANNEL_XML.replace('LiveChannelConfiguration>', 'Other>'),
     () => `<LiveChannelConfiguration ${'a="b" '.repeat(randomInt(1, 5000))}></LiveChannelConfiguration>`,
     () => CHANNEL_XML.replace('playlist.m3u8', pick(['../x.m3u8', 'a/b.m3u8', '', 'x'.repeat(300) + '.m3u8', '\u0000.m3u8', 'é.m3u8'])),
@@ -32,20 +42,64 @@ function malformedXml(): Buffer {
 }
 
 function absurdQuery(): ReadonlyArray<readonly [string, string]> {
-  const value = () => pick(['-1', '0', '1e309', '99999999999999999999', 'NaN', '%zz', '\u0000', 'x'.repeat(randomInt(1, 20_000)), '你好', '-0', ' 5 ', '']);
+  const value = () =>
+    pick(['-1', '0', '1e309', '99999999999999999999', 'NaN', '%zz', '\u0000', 'x'.repeat(randomInt(1, 20_000)), '你好', '-0', ' 5 ', '']);
   return pick<() => ReadonlyArray<readonly [string, string]>>([
     () => [['max-keys', value()]] as const,
-    () => [['marker', value()], ['prefix', value()], ['delimiter', value()]] as const,
-    () => [['live', ''], ['comp', pick(['stat', 'history', 'x', ''])], ['marker', value()]] as const,
-    () => [['vod', ''], ['startTime', value()], ['endTime', value()], ['playlistName', value()]] as const,
-    () => [['live', ''], ['status', value()]] as const,
-    () => [['list-type', '2'], ['continuation-token', value()], ['max-keys', value()], ['start-after', value()]] as const,
-    () => [['acl', ''], ['acl', ''], ['live', ''], ['vod', '']] as const,
+    () =>
+      [
+        ['marker', value()],
+        ['prefix', value()],
+        ['delimiter', value()],
+      ] as const,
+    () =>
+      [
+        ['live', ''],
+        ['comp', pick(['stat', 'history', 'x', ''])],
+        ['marker', value()],
+      ] as const,
+    () =>
+      [
+        ['vod', ''],
+        ['startTime', value()],
+        ['endTime', value()],
+        ['playlistName', value()],
+      ] as const,
+    () =>
+      [
+        ['live', ''],
+        ['status', value()],
+      ] as const,
+    () =>
+      [
+        ['list-type', '2'],
+        ['continuation-token', value()],
+        ['max-keys', value()],
+        ['start-after', value()],
+      ] as const,
+    () =>
+      [
+        ['acl', ''],
+        ['acl', ''],
+        ['live', ''],
+        ['vod', ''],
+      ] as const,
     () => Array.from({ length: randomInt(1, 500) }, (_, i) => [`p${i}`, value()] as const),
   ])();
 }
 
-const BAD_KEYS = ['%ff%fe%fd', '%c0%af', 'a%00b', '..%2f..%2fetc%2fpasswd', '%2e%2e/%2e%2e/x', 'x'.repeat(1100), '%e2%82', '%', '%%%', '\u00e9'];
+const BAD_KEYS = [
+  '%ff%fe%fd',
+  '%c0%af',
+  'a%00b',
+  '..%2f..%2fetc%2fpasswd',
+  '%2e%2e/%2e%2e/x',
+  'x'.repeat(1100),
+  '%e2%82',
+  '%',
+  '%%%',
+  '\u00e9',
+];
 
 /** The request line, with anything in the path (raw bytes included). */
 function rawWithPath(base: Buffer, path: Buffer): Buffer {
@@ -61,20 +115,58 @@ function withHeader(base: Buffer, header: string): Buffer {
 
 export function fuzzHttpInput(endpoint: OssEndpoint, bucket: string, objectKey: string, channel: string): { kind: string; bytes: Buffer } {
   const valid: OssRequest[] = [
-    { method: 'GET', bucket, key: channel, query: [['live', ''], ['comp', 'stat']] },
+    {
+      method: 'GET',
+      bucket,
+      key: channel,
+      query: [
+        ['live', ''],
+        ['comp', 'stat'],
+      ],
+    },
     { method: 'GET', bucket, key: objectKey },
     { method: 'GET', bucket, query: [['max-keys', '10']] },
-    { method: 'GET', bucket, key: channel, query: [['live', ''], ['comp', 'history']] },
+    {
+      method: 'GET',
+      bucket,
+      key: channel,
+      query: [
+        ['live', ''],
+        ['comp', 'history'],
+      ],
+    },
     { method: 'PUT', bucket, key: `fuzz-${randomInt(1000)}`, query: [['live', '']], contentType: 'application/xml', body: CHANNEL_XML },
-    { method: 'PUT', bucket, key: `fuzz-obj-${randomInt(1000)}`, contentType: 'application/octet-stream', body: randomBytes(randomInt(0, 2048)) },
-    { method: 'POST', bucket, key: channel, query: [['vod', ''], ['endTime', String(Math.floor(Date.now() / 1000))], ['startTime', '0']] },
+    {
+      method: 'PUT',
+      bucket,
+      key: `fuzz-obj-${randomInt(1000)}`,
+      contentType: 'application/octet-stream',
+      body: randomBytes(randomInt(0, 2048)),
+    },
+    {
+      method: 'POST',
+      bucket,
+      key: channel,
+      query: [
+        ['vod', ''],
+        ['endTime', String(Math.floor(Date.now() / 1000))],
+        ['startTime', '0'],
+      ],
+    },
   ];
   const signedWith = (req: OssRequest) => rawRequest(endpoint, req);
   const kind = pick(['xml', 'headers', 'query', 'path', 'bytes', 'method'] as const);
   switch (kind) {
     case 'xml': {
       const body = malformedXml();
-      const req: OssRequest = { method: 'PUT', bucket, key: pick([channel, `fuzz-${randomInt(1000)}`]), query: [['live', '']], contentType: 'application/xml', body };
+      const req: OssRequest = {
+        method: 'PUT',
+        bucket,
+        key: pick([channel, `fuzz-${randomInt(1000)}`]),
+        query: [['live', '']],
+        contentType: 'application/xml',
+        body,
+      };
       return { kind: 'malformed XML body (signed)', bytes: signedWith(req) };
     }
     case 'headers': {

@@ -6,7 +6,12 @@ import { publishFlv } from '../../src/push/index.js';
 import { exchange } from './raw-exchange.js';
 
 /** Client -> server bytes of one complete publish of `durationMs` of the file, as fast as possible. */
-export async function recordPublish(targetPort: number, urlFor: (port: number) => string, flv: Buffer, durationMs: number): Promise<Buffer> {
+export async function recordPublish(
+  targetPort: number,
+  urlFor: (port: number) => string,
+  flv: Buffer,
+  durationMs: number,
+): Promise<Buffer> {
   const recorded: Buffer[] = [];
   const proxy = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: targetPort });
@@ -79,6 +84,13 @@ export async function sendRtmpInput(port: number, recording: Buffer, holdMs: num
   const input = mutateRtmp(recording);
   // Send in a few pieces so chunk boundaries fall in different places.
   const cut = randomInt(1, Math.max(2, input.length));
-  const outcome = await exchange({ port, payload: input.subarray(0, cut), dribble: [input.subarray(cut)], dribbleEveryMs: 5, halfClose: randomInt(2) === 0, holdMs });
+  const outcome = await exchange({
+    port,
+    payload: input.subarray(0, cut),
+    dribble: [input.subarray(cut)],
+    dribbleEveryMs: 5,
+    halfClose: randomInt(2) === 0,
+    holdMs,
+  });
   return outcome.closedByServer;
 }

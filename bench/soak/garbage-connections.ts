@@ -4,7 +4,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { exchange, runBounded, type ExchangeSpec } from './raw-exchange.js';
 
-export type GarbageKind = 'random-bytes' | 'half-open' | 'silent' | 'truncated-handshake' | 'handshake-no-c2' | 'slowloris-http' | 'reset-mid-handshake';
+export type GarbageKind =
+  'random-bytes' | 'half-open' | 'silent' | 'truncated-handshake' | 'handshake-no-c2' | 'slowloris-http' | 'reset-mid-handshake';
 
 export const GARBAGE_KINDS: readonly GarbageKind[] = [
   'random-bytes',
@@ -23,7 +24,12 @@ function specFor(kind: GarbageKind, port: number, slowlorisMs: number): Exchange
       // Never starting with 0x03, half the time: exercises the HTTP parser on the shared port; else anything goes.
       return { port, payload: randomBytes(randomInt(1, 16 * 1024)), holdMs: 1500, settleAfterFirstByteMs: 100 };
     case 'half-open':
-      return { port, payload: randomInt(2) ? c0c1().subarray(0, randomInt(1, 1537)) : Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n'), halfClose: true, holdMs: 2000 };
+      return {
+        port,
+        payload: randomInt(2) ? c0c1().subarray(0, randomInt(1, 1537)) : Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n'),
+        halfClose: true,
+        holdMs: 2000,
+      };
     case 'silent':
       return { port, holdMs: randomInt(500, 2500) };
     case 'truncated-handshake':
@@ -33,8 +39,16 @@ function specFor(kind: GarbageKind, port: number, slowlorisMs: number): Exchange
     case 'reset-mid-handshake':
       return { port, payload: c0c1(), dribble: [randomBytes(700)], dribbleEveryMs: 50, holdMs: 200, reset: true };
     case 'slowloris-http': {
-      const pieces = Array.from({ length: Math.floor(slowlorisMs / 250) }, (_, i) => Buffer.from(`X-Slow-${i}: ${'a'.repeat(randomInt(1, 20))}\r\n`));
-      return { port, payload: Buffer.from('GET /soak/obj/segment.ts HTTP/1.1\r\nHost: 127.0.0.1\r\n'), dribble: pieces, dribbleEveryMs: 250, holdMs: slowlorisMs + 300 };
+      const pieces = Array.from({ length: Math.floor(slowlorisMs / 250) }, (_, i) =>
+        Buffer.from(`X-Slow-${i}: ${'a'.repeat(randomInt(1, 20))}\r\n`),
+      );
+      return {
+        port,
+        payload: Buffer.from('GET /soak/obj/segment.ts HTTP/1.1\r\nHost: 127.0.0.1\r\n'),
+        dribble: pieces,
+        dribbleEveryMs: 250,
+        holdMs: slowlorisMs + 300,
+      };
     }
   }
 }
@@ -44,7 +58,12 @@ export interface GarbageResult {
   byKind: Record<string, { count: number; closedByServer: number }>;
 }
 
-export async function runGarbageConnections(ports: number[], count: number, concurrency: number, slowlorisMs: number): Promise<GarbageResult> {
+export async function runGarbageConnections(
+  ports: number[],
+  count: number,
+  concurrency: number,
+  slowlorisMs: number,
+): Promise<GarbageResult> {
   const byKind: GarbageResult['byKind'] = {};
   const done = await runBounded(count, concurrency, async (i) => {
     const kind = GARBAGE_KINDS[i % GARBAGE_KINDS.length]!;

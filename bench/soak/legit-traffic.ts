@@ -50,15 +50,27 @@ export async function startLegitTraffic(
       withTimeout(ossRequest(endpoint, { method: 'GET', bucket: opts.bucket, key: opts.objectKey }), 5000, 'GetObject').then((r) => {
         if (r.status !== 200 || r.body.length !== opts.objectBytes) throw new Error(`GetObject -> ${r.status}, ${r.body.length} bytes`);
       }),
-      withTimeout(ossRequest(endpoint, { method: 'GET', bucket: opts.bucket, key: opts.channel, query: [['live', ''], ['comp', 'stat']] }), 5000, 'GetLiveChannelStat').then(
-        (r) => {
-          if (r.status !== 200 || !r.body.includes('<Status>Live</Status>')) throw new Error(`GetLiveChannelStat -> ${r.status}: ${r.body.toString().slice(0, 200)}`);
-        },
-      ),
+      withTimeout(
+        ossRequest(endpoint, {
+          method: 'GET',
+          bucket: opts.bucket,
+          key: opts.channel,
+          query: [
+            ['live', ''],
+            ['comp', 'stat'],
+          ],
+        }),
+        5000,
+        'GetLiveChannelStat',
+      ).then((r) => {
+        if (r.status !== 200 || !r.body.includes('<Status>Live</Status>'))
+          throw new Error(`GetLiveChannelStat -> ${r.status}: ${r.body.toString().slice(0, 200)}`);
+      }),
     ];
     for (const result of await Promise.allSettled(checks)) {
       requests++;
-      if (result.status === 'rejected') failures.push(`legitimate request failed: ${String((result.reason as Error).message ?? result.reason)}`);
+      if (result.status === 'rejected')
+        failures.push(`legitimate request failed: ${String((result.reason as Error).message ?? result.reason)}`);
     }
   };
   const loop = (async () => {

@@ -50,7 +50,8 @@ export function exchange(spec: ExchangeSpec): Promise<ExchangeOutcome> {
     socket.on('data', (chunk: Buffer) => {
       if (bytesReceived < 256) received.push(chunk);
       bytesReceived += chunk.length;
-      if (spec.settleAfterFirstByteMs && bytesReceived === chunk.length) timers.push(setTimeout(() => finish(false), spec.settleAfterFirstByteMs));
+      if (spec.settleAfterFirstByteMs && bytesReceived === chunk.length)
+        timers.push(setTimeout(() => finish(false), spec.settleAfterFirstByteMs));
     });
     socket.on('connect', () => {
       if (spec.payload?.length) socket.write(spec.payload);
@@ -64,7 +65,12 @@ export function exchange(spec: ExchangeSpec): Promise<ExchangeOutcome> {
 }
 
 /** Runs `count` tasks with at most `concurrency` at once; `task(i)` must not throw. */
-export async function runBounded(count: number, concurrency: number, task: (i: number) => Promise<void>, shouldStop: () => boolean = () => false): Promise<number> {
+export async function runBounded(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+  shouldStop: () => boolean = () => false,
+): Promise<number> {
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
     while (next < count && !shouldStop()) await task(next++);

@@ -37,7 +37,10 @@ export function verifyV2Presigned(req: SignedRequest, credentials: Credentials, 
   if (Math.floor(nowMs / 1000) > Number(expires)) throw ossErrors.accessDenied('Request has expired.');
   const secret = credentials.secretFor(accessKeyId);
   if (secret === undefined) throw ossErrors.invalidAccessKeyId(accessKeyId);
-  const additionalHeaders = (queryValue(req.query, 'x-oss-additional-headers') ?? '').split(';').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const additionalHeaders = (queryValue(req.query, 'x-oss-additional-headers') ?? '')
+    .split(';')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   // The expiry takes the Date line; every parameter but the signature itself is signed.
   const stringToSign = v2StringToSign({
     ...req,

@@ -48,10 +48,14 @@ export const MAX_V4_PRESIGN_SECONDS = 7 * 24 * 3600;
 function checkPayloadHash(req: SignedRequest): void {
   const declared = req.headers['x-oss-content-sha256'];
   if (declared !== undefined && declared !== 'UNSIGNED-PAYLOAD') {
-    throw ossErrors.invalidArgument('Invalid x-oss-content-sha256: OSS V4 signatures require UNSIGNED-PAYLOAD.', [
-      ['ArgumentName', 'x-oss-content-sha256'],
-      ['ArgumentValue', declared],
-    ], AUTH_EC.v4ContentSha256);
+    throw ossErrors.invalidArgument(
+      'Invalid x-oss-content-sha256: OSS V4 signatures require UNSIGNED-PAYLOAD.',
+      [
+        ['ArgumentName', 'x-oss-content-sha256'],
+        ['ArgumentValue', declared],
+      ],
+      AUTH_EC.v4ContentSha256,
+    );
   }
 }
 
@@ -84,7 +88,10 @@ export function verifyV4Presigned(req: SignedRequest, credentials: Credentials, 
   }
   const lifetime = Number(expires);
   if (lifetime < 1 || lifetime > MAX_V4_PRESIGN_SECONDS) {
-    throw withEc(ossErrors.accessDenied(`x-oss-expires must be between 1 and ${MAX_V4_PRESIGN_SECONDS} seconds, got ${expires}.`), AUTH_EC.v4Expires);
+    throw withEc(
+      ossErrors.accessDenied(`x-oss-expires must be between 1 and ${MAX_V4_PRESIGN_SECONDS} seconds, got ${expires}.`),
+      AUTH_EC.v4Expires,
+    );
   }
   // A URL signed "in the future" would outlive the 7-day cap: x-oss-date may lead the clock by the skew window only.
   if (signedAtMs - skewNowMs > MAX_CLOCK_SKEW_MS) {
@@ -112,7 +119,8 @@ function checkSigningRegion(scope: V4Scope, host: string | undefined, authorizat
   if (scope.product !== 'oss') return;
   const addressed = /(?:^|\.)oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com(?::\d+)?$/i.exec(host ?? '')?.[1];
   // oss-accelerate(-overseas).aliyuncs.com names no region.
-  if (addressed !== undefined && !addressed.startsWith('accelerate') && addressed.toLowerCase() !== scope.region.toLowerCase()) throw ossErrors.invalidSigningRegion(authorization);
+  if (addressed !== undefined && !addressed.startsWith('accelerate') && addressed.toLowerCase() !== scope.region.toLowerCase())
+    throw ossErrors.invalidSigningRegion(authorization);
 }
 
 interface Claim {

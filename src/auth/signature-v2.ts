@@ -80,6 +80,9 @@ export function parseV2Authorization(value: string): ParsedV2Authorization | und
   const accessKeyId = fields.get('AccessKeyId') ?? '';
   const signature = fields.get('Signature') ?? '';
   if (accessKeyId === '' || signature === '') return undefined;
-  const additionalHeaders = (fields.get('AdditionalHeaders') ?? '').split(';').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const additionalHeaders = (fields.get('AdditionalHeaders') ?? '')
+    .split(';')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   return { accessKeyId, additionalHeaders, signature };
 }

@@ -146,7 +146,10 @@ export function parseV4Authorization(value: string): ParsedV4Authorization | und
 
 /** `h1;h2` -> lowercase names, empty entries dropped. */
 export function splitHeaderList(list: string): string[] {
-  return list.split(';').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  return list
+    .split(';')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
 }
 
 /** The header value go-v2/ali-oss send; for tests and tools that sign requests against the emulator. */
@@ -192,7 +195,10 @@ export function presignV4(input: V4PresignInput): Array<readonly [string, string
 
 /** yyyymmddTHHMMSSZ (ISO 8601 basic, UTC). */
 export function formatV4Timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function compare(a: string, b: string): number {

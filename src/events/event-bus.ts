@@ -138,8 +138,12 @@ export class EventBus {
       });
       const timer = setTimeout(() => {
         cleanup();
-        const last = this.recent({}, 0, 5).map((e) => e.type + (('key' in e && e.key) ? ` ${e.key}` : ''));
-        reject(new EventTimeoutError(`timed out after ${timeoutMs} ms waiting for ${count} event(s) ${describe(filter)}; saw ${found.length}. Latest events: ${last.join(', ') || 'none'}`));
+        const last = this.recent({}, 0, 5).map((e) => e.type + ('key' in e && e.key ? ` ${e.key}` : ''));
+        reject(
+          new EventTimeoutError(
+            `timed out after ${timeoutMs} ms waiting for ${count} event(s) ${describe(filter)}; saw ${found.length}. Latest events: ${last.join(', ') || 'none'}`,
+          ),
+        );
       }, timeoutMs);
       const onAbort = () => {
         cleanup();

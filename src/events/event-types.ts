@@ -7,7 +7,16 @@ export type FaultAction = 'error' | 'delay' | 'reset' | 'truncate' | 'stall' | '
 export interface EventPayloads {
   'publish-refused': { bucket?: string; channel?: string; code: string; reason: string; remoteAddr: string };
   'publish-start': { bucket: string; channel: string; publishId: number; remoteAddr: string; playlistName: string };
-  'segment-committed': { bucket: string; channel: string; key: string; sequence: number; duration: number; durationMs: number; startMs: number; publishId: number };
+  'segment-committed': {
+    bucket: string;
+    channel: string;
+    key: string;
+    sequence: number;
+    duration: number;
+    durationMs: number;
+    startMs: number;
+    publishId: number;
+  };
   'segment-dropped': { bucket: string; channel: string; key: string; durationMs: number; publishId: number; faultId: number };
   'playlist-updated': { bucket: string; channel: string; key: string; mediaSequence: number; segments: number; ended: boolean };
   'publish-end': { bucket: string; channel: string; publishId: number; reason: PublishEndReason; detail?: string };

@@ -101,7 +101,11 @@ function validMatch(raw: unknown): FaultMatch {
   const unknown = Object.keys(m).filter((k) => !['operation', 'method', 'bucket', 'keyPrefix', 'keySuffix', 'channel'].includes(k));
   if (unknown.length) throw new FaultSpecError(`unknown match field ${unknown.join(', ')}`);
   const operation = m.operation;
-  if (operation !== undefined && typeof operation !== 'string' && !(Array.isArray(operation) && operation.every((o) => typeof o === 'string'))) {
+  if (
+    operation !== undefined &&
+    typeof operation !== 'string' &&
+    !(Array.isArray(operation) && operation.every((o) => typeof o === 'string'))
+  ) {
     throw new FaultSpecError('match.operation must be an operation name or a list of them');
   }
   const match: FaultMatch = {};
@@ -120,18 +124,21 @@ function validAction(raw: unknown, target: 'http' | 'ingest'): FaultActionSpec {
   const a = raw as Record<string, unknown>;
   const type = a.type;
   const allowed = target === 'http' ? HTTP_ACTIONS : INGEST_ACTIONS;
-  if (typeof type !== 'string' || !allowed.has(type)) throw new FaultSpecError(`action.type for target ${target} must be one of ${[...allowed].join(', ')}`);
+  if (typeof type !== 'string' || !allowed.has(type))
+    throw new FaultSpecError(`action.type for target ${target} must be one of ${[...allowed].join(', ')}`);
   switch (type) {
     case 'error': {
       const status = a.status;
-      if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) throw new FaultSpecError('action.status must be an HTTP status 400-599');
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)
+        throw new FaultSpecError('action.status must be an HTTP status 400-599');
       const code = str(a.code, 'action.code') ?? (status >= 500 ? 'InternalError' : 'InvalidRequest');
       const message = str(a.message, 'action.message');
       return message === undefined ? { type, status, code } : { type, status, code, message };
     }
     case 'truncate': {
       const bytes = a.bytes;
-      if (bytes !== undefined && (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0)) throw new FaultSpecError('action.bytes must be a byte count');
+      if (bytes !== undefined && (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0))
+        throw new FaultSpecError('action.bytes must be a byte count');
       return bytes === undefined ? { type } : { type, bytes };
     }
     case 'stall': {
@@ -160,7 +167,9 @@ export class FaultRules {
   /** Validates a rule (throws FaultSpecError) and adds it. */
   add(spec: FaultRuleSpec): FaultRule {
     if (typeof spec !== 'object' || spec === null) throw new FaultSpecError('a fault rule is a JSON object');
-    const unknown = Object.keys(spec).filter((k) => !['target', 'match', 'action', 'delayMs', 'count', 'probability', 'expiresIn', 'expiresAt'].includes(k));
+    const unknown = Object.keys(spec).filter(
+      (k) => !['target', 'match', 'action', 'delayMs', 'count', 'probability', 'expiresIn', 'expiresAt'].includes(k),
+    );
     if (unknown.length) throw new FaultSpecError(`unknown field ${unknown.join(', ')}`);
     const target = spec.target ?? 'http';
     if (target !== 'http' && target !== 'ingest') throw new FaultSpecError("target must be 'http' or 'ingest'");
@@ -168,12 +177,18 @@ export class FaultRules {
     const delayMs = spec.delayMs === undefined ? 0 : parseDuration(spec.delayMs);
     if (delayMs < 0) throw new FaultSpecError('delayMs must not be negative');
     if (action.type === 'delay' && delayMs === 0) throw new FaultSpecError('a delay fault needs delayMs');
-    if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1)) throw new FaultSpecError('count must be a positive integer');
+    if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1))
+      throw new FaultSpecError('count must be a positive integer');
     const probability = spec.probability ?? 1;
-    if (typeof probability !== 'number' || !(probability > 0 && probability <= 1)) throw new FaultSpecError('probability must be in (0, 1]');
+    if (typeof probability !== 'number' || !(probability > 0 && probability <= 1))
+      throw new FaultSpecError('probability must be in (0, 1]');
     const now = this.clock.now();
     const expiresAtMs =
-      spec.expiresAt !== undefined ? parseInstant(spec.expiresAt) : spec.expiresIn !== undefined ? now + parseDuration(spec.expiresIn) : undefined;
+      spec.expiresAt !== undefined
+        ? parseInstant(spec.expiresAt)
+        : spec.expiresIn !== undefined
+          ? now + parseDuration(spec.expiresIn)
+          : undefined;
     const rule: FaultRule = {
       id: this.nextId++,
       target,
@@ -210,7 +225,8 @@ export class FaultRules {
   /** The rule to apply to this request, counted as applied; undefined when none hits. */
   takeHttp(t: HttpTarget): FaultRule | undefined {
     return this.take('http', (m) => {
-      if (m.operation !== undefined && !(typeof m.operation === 'string' ? m.operation === t.operation : m.operation.includes(t.operation))) return false;
+      if (m.operation !== undefined && !(typeof m.operation === 'string' ? m.operation === t.operation : m.operation.includes(t.operation)))
+        return false;
       if (m.method !== undefined && m.method !== t.method) return false;
       return this.keyMatches(m, t.bucket, t.key);
     });

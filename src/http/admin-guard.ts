@@ -67,7 +67,8 @@ export function adminRefusal(request: FastifyRequest, options: AdminGuardOptions
     } catch {
       own = false;
     }
-    if (!own) return { status: 403, message: `The admin API refuses requests from origin ${origin} (only the emulator's own origin may call it).` };
+    if (!own)
+      return { status: 403, message: `The admin API refuses requests from origin ${origin} (only the emulator's own origin may call it).` };
   }
   // Browsers send Sec-Fetch-Site on every request (also on GETs that carry no Origin): only the emulator's own pages,
   // typed URLs and links that navigate to it pass.
@@ -78,7 +79,10 @@ export function adminRefusal(request: FastifyRequest, options: AdminGuardOptions
     return { status: 403, message: `The admin API refuses browser requests addressed to host ${host} (use localhost or an IP address).` };
   }
   if (!SAFE_METHODS.has(request.method)) {
-    const type = String(headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = String(headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (FORM_TYPES.has(type)) {
       return { status: 415, message: `The admin API refuses ${type} bodies (a web page can send those cross-site); send JSON or no body.` };
     }

@@ -75,8 +75,14 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Requests Node's HTTP parser cannot read still get an OSS error body, not Fastify's JSON.
     clientErrorHandler: (err, socket) => {
       if (!socket.writable) return socket.destroy();
-      const body = errorXml(ossErrors.invalidRequest(`The request could not be parsed (${(err as NodeJS.ErrnoException).code ?? 'bad request'}).`), newRequestId(), '');
-      socket.end(`HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const body = errorXml(
+        ossErrors.invalidRequest(`The request could not be parsed (${(err as NodeJS.ErrnoException).code ?? 'bad request'}).`),
+        newRequestId(),
+        '',
+      );
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     },
     requestTimeout: options.config.httpRequestTimeoutMs,
     // Node enforces requestTimeout/headersTimeout from a periodic check; run it often enough for short test timeouts.
@@ -113,7 +119,9 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const { publicHost, host } = options.config;
   // Before any route: the OpenAPI test checks the document against every /-/ route registered after this.
   collectAdminRoutes(app);
-  installAdminGuard(app, { extraHosts: [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase()) });
+  installAdminGuard(app, {
+    extraHosts: [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase()),
+  });
   const requestLog = options.requestLog ?? new RequestLog();
   app.addHook('onResponse', (request, reply, done) => {
     if (isAdminRequest(request) || reply.getHeader('content-type')?.toString().startsWith('text/html')) {
@@ -139,7 +147,16 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Success stays quiet; every refused OSS request is one line at the default level: the fastest way to see why.
     if (r.status >= 400 && r.status < 500) {
       request.log.info(
-        { requestId: r.id, operation: r.operation, method: r.method, bucket: r.bucket, key: r.key, status: r.status, code: r.code, ec: r.ec },
+        {
+          requestId: r.id,
+          operation: r.operation,
+          method: r.method,
+          bucket: r.bucket,
+          key: r.key,
+          status: r.status,
+          code: r.code,
+          ec: r.ec,
+        },
         `${r.operation ?? r.method} ${r.status} ${r.code ?? ''}: ${r.message ?? ''}`,
       );
     } else {
@@ -154,7 +171,12 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   registerOpenApiRoute(app, '1.0.0');
   registerConsoleRoutes(app);
   registerInitRoutes(app, { services: options.services, operations: options.operations });
-  registerConsoleApi(app, { services: options.services, operations: options.operations, requestLog, ports: options.ports ?? (() => ({ http: 0, rtmp: 0 })) });
+  registerConsoleApi(app, {
+    services: options.services,
+    operations: options.operations,
+    requestLog,
+    ports: options.ports ?? (() => ({ http: 0, rtmp: 0 })),
+  });
   const handle = createPipeline(options.services, options.config, options.credentials, options.operations, options.faults);
   const preflight = createPreflight({ store: options.services.store, config: options.config });
   const { store } = options.services;

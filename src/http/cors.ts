@@ -71,6 +71,10 @@ export function createPreflight(services: CorsServices) {
     if (!rules) throw ossErrors.accessForbidden(CORS_NOT_ENABLED);
     const rule = matchPreflight(rules, origin, method, requestedHeaders(headers));
     if (!rule) throw ossErrors.accessForbidden(CORS_NOT_ALLOWED);
-    return reply.code(200).headers(corsResponseHeaders(rule, origin, rules, headers)).header('content-length', 0).send();
+    return reply
+      .code(200)
+      .headers(corsResponseHeaders(rule, origin, rules, headers))
+      .header('content-length', 0)
+      .send();
   };
 }

@@ -20,7 +20,13 @@ export type FaultOutcome = { kind: 'continue' } | { kind: 'reset' } | { kind: 't
  * Applies an injected fault to an OSS request: the fault-injected event, the added latency, then the action. An error
  * action throws, so the one error handler answers it (and the request log / request-failed event mark it injected).
  */
-export async function injectHttpFault(rule: FaultRule, request: FastifyRequest, reply: FastifyReply, events: EventBus, facts: FaultFacts): Promise<FaultOutcome> {
+export async function injectHttpFault(
+  rule: FaultRule,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  events: EventBus,
+  facts: FaultFacts,
+): Promise<FaultOutcome> {
   const { action } = rule;
   events.emit('fault-injected', {
     faultId: rule.id,
@@ -73,7 +79,10 @@ export async function sendTruncated(reply: FastifyReply, result: OssReply, bytes
   const cut = Math.min(bytes ?? Math.floor(body.length / 2), Math.max(0, body.length - 1));
   reply.hijack();
   const res = reply.raw;
-  const headers = { ...reply.getHeaders(), ...result.headers, 'content-length': body.length, connection: 'close' } as Record<string, string | number>;
+  const headers = { ...reply.getHeaders(), ...result.headers, 'content-length': body.length, connection: 'close' } as Record<
+    string,
+    string | number
+  >;
   if (result.xml) headers['content-type'] = 'application/xml';
   res.writeHead(result.status ?? 200, headers);
   res.write(body.subarray(0, cut), () => res.socket?.destroy());

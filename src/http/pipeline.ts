@@ -65,11 +65,18 @@ export function createPipeline(
 
     // Injected faults (POST /-/faults) act here: the operation is known, nothing is authenticated or changed yet.
     const fault = faults.takeHttp({ operation, method, bucket: target.bucket, key: target.key });
-    const outcome = fault ? await injectHttpFault(fault, request, reply, services.events, { operation, bucket: target.bucket, key: target.key }) : undefined;
+    const outcome = fault
+      ? await injectHttpFault(fault, request, reply, services.events, { operation, bucket: target.bucket, key: target.key })
+      : undefined;
     if (outcome?.kind === 'reset') return reply;
 
     const principal = config.auth
-      ? authenticate({ method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers }, credentials, clock.now(), clock.clientNow())
+      ? authenticate(
+          { method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers },
+          credentials,
+          clock.now(),
+          clock.clientNow(),
+        )
       : OWNER;
     authorize(operation, principal, target.bucket, target.key, store);
     // Hotlink protection: anonymous and URL-signed requests only (a request signed in the Authorization header is exempt).

@@ -43,7 +43,12 @@ const MAX_NAME_LEAD_MS = 60 * 60 * 1000;
 export function createIngest(services: IngestServices, credentials: Credentials, log: Logger, options: IngestOptions = {}): Ingest {
   const sessions = new Set<LiveSession>();
   const { store, clock, live } = services;
-  const snapshots = new SnapshotService({ store, clock, log: log.child({ component: 'snapshot' }), ffmpegPath: services.config.ffmpegPath });
+  const snapshots = new SnapshotService({
+    store,
+    clock,
+    log: log.child({ component: 'snapshot' }),
+    ffmpegPath: services.config.ffmpegPath,
+  });
 
   const publish = (req: PublishRequest): PublishDecision => {
     const verdict = decidePublish(req, services, credentials);
@@ -84,7 +89,15 @@ export function createIngest(services: IngestServices, credentials: Credentials,
       pauseConnection: () => req.connection.pauseInput(),
       resumeConnection: () => req.connection.resumeInput(),
       onSegmentVisible: options.onSegmentVisible,
-      snapshots: snapshot && snapshots.forChannel({ bucket: target.bucket, channel: target.channel.name, config: snapshot, wallStartMs: mediaStartMs, log: sessionLog }),
+      snapshots:
+        snapshot &&
+        snapshots.forChannel({
+          bucket: target.bucket,
+          channel: target.channel.name,
+          config: snapshot,
+          wallStartMs: mediaStartMs,
+          log: sessionLog,
+        }),
     });
     // decidePublish checked nobody publishes there and nothing ran since, so the claim holds (replacing a flushing one).
     live.claim(session);
@@ -117,10 +130,15 @@ export function createIngest(services: IngestServices, credentials: Credentials,
         store.closePublish(open.id, Math.max(endMs, open.startMs));
         const channel = store.getChannel(open.bucket, open.channel);
         if (last && channel) {
-          store.putObjectBytes(open.bucket, `${open.channel}/${open.playlistName}`, [Buffer.from(endedPlaylistOf(segments, channel.fragCount))], {
-            contentType: M3U8_CONTENT_TYPE,
-            lastModifiedMs: clock.now(),
-          });
+          store.putObjectBytes(
+            open.bucket,
+            `${open.channel}/${open.playlistName}`,
+            [Buffer.from(endedPlaylistOf(segments, channel.fragCount))],
+            {
+              contentType: M3U8_CONTENT_TYPE,
+              lastModifiedMs: clock.now(),
+            },
+          );
         }
         log.warn({ bucket: open.bucket, channel: open.channel, publishId: open.id }, 'closed a publish left open by a previous run');
       }

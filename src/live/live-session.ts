@@ -124,7 +124,10 @@ export class LiveSession implements MediaSink, LivePublish {
       // OSS keeps H.264 only: a stream it cannot record is ended, with the reason in the log.
       this.failed = true;
       this.endedAs ??= { reason: 'refused-media', detail: (err as Error).message };
-      this.opts.log.warn({ bucket: this.bucket, channel: this.channel, err: (err as Error).message }, 'refusing stream media; disconnecting');
+      this.opts.log.warn(
+        { bucket: this.bucket, channel: this.channel, err: (err as Error).message },
+        'refusing stream media; disconnecting',
+      );
       this.opts.kickConnection((err as Error).message, { code: 'NetStream.Publish.Rejected', description: (err as Error).message });
       return;
     }
@@ -154,7 +157,13 @@ export class LiveSession implements MediaSink, LivePublish {
     this.commits = this.commits
       .then(async () => {
         if (await this.writer.finish()) {
-          services.events.emit('playlist-updated', { bucket, channel, key: this.writer.playlistKey, ...this.writer.playlistWindow, ended: true });
+          services.events.emit('playlist-updated', {
+            bucket,
+            channel,
+            key: this.writer.playlistKey,
+            ...this.writer.playlistWindow,
+            ended: true,
+          });
         }
       })
       .catch((err: unknown) => log.error({ err }, 'could not finalise the playlist'))
@@ -164,7 +173,13 @@ export class LiveSession implements MediaSink, LivePublish {
         services.live.release(this);
         log.info({ bucket: this.bucket, channel: this.channel, reason }, 'publish ended');
         const endedAs = this.endedAs ?? { reason: END_REASONS[reason], detail: undefined };
-        services.events.emit('publish-end', { bucket, channel, publishId, reason: endedAs.reason, ...(endedAs.detail ? { detail: endedAs.detail } : {}) });
+        services.events.emit('publish-end', {
+          bucket,
+          channel,
+          publishId,
+          reason: endedAs.reason,
+          ...(endedAs.detail ? { detail: endedAs.detail } : {}),
+        });
         this.resolveDone();
       });
   }
@@ -251,7 +266,13 @@ export class LiveSession implements MediaSink, LivePublish {
           startMs: segment.startWallMs,
           publishId,
         });
-        services.events.emit('playlist-updated', { bucket, channel, key: this.writer.playlistKey, ...this.writer.playlistWindow, ended: false });
+        services.events.emit('playlist-updated', {
+          bucket,
+          channel,
+          key: this.writer.playlistKey,
+          ...this.writer.playlistWindow,
+          ended: false,
+        });
       } catch (err) {
         log.error({ err, bucket: this.bucket, channel: this.channel }, 'could not write a segment');
         // A full disk ends the publish (as a real ingest server drops the stream) instead of losing every later segment.
@@ -272,7 +293,14 @@ export class LiveSession implements MediaSink, LivePublish {
     const holdMs = rule.delayMs + (rule.action.type === 'stall' ? rule.action.ms : 0);
     if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
     if (rule.action.type !== 'drop') return false;
-    services.events.emit('segment-dropped', { bucket, channel, key, durationMs: Math.round(pending.durationSec * 1000), publishId, faultId: rule.id });
+    services.events.emit('segment-dropped', {
+      bucket,
+      channel,
+      key,
+      durationMs: Math.round(pending.durationSec * 1000),
+      publishId,
+      faultId: rule.id,
+    });
     return true;
   }
 }

@@ -49,7 +49,10 @@ const decode = (s: string): string | undefined => {
  * is the publish name, the bucket is the other path segment, else the tcUrl host's first label
  * (`rtmp://bucket.localhost/live/ch`), else the configured default bucket, else the one bucket holding that channel.
  */
-export function locate(req: PublishRequest, services: Pick<PublishPolicyServices, 'store' | 'config'>): { bucket: string | undefined; channel: string | undefined } {
+export function locate(
+  req: PublishRequest,
+  services: Pick<PublishPolicyServices, 'store' | 'config'>,
+): { bucket: string | undefined; channel: string | undefined } {
   const channel = decode(req.streamName);
   const appPath = req.app.split('?')[0]!;
   const segments = appPath.split('/').filter((s) => s !== '');
@@ -90,7 +93,6 @@ function wholeUrlInServerField(req: PublishRequest): PolicyVerdict | undefined {
   );
 }
 
-
 /**
  * May this publish start? Checked once, at publish time, before the client is told it may send media:
  * the channel exists and is enabled, nobody else publishes to it, and the bucket is public-read-write or the URL
@@ -102,7 +104,11 @@ export function decidePublish(req: PublishRequest, services: PublishPolicyServic
   const { store, config, clock, live } = services;
   const { bucket, channel } = locate(req, services);
   if (!channel) return refuse('NetStream.Publish.BadName', 'The channel name in the publish URL is missing or not valid percent-encoding.');
-  if (!bucket) return refuse('NetStream.Publish.BadName', `No bucket in the publish URL for channel "${channel}"; use rtmp://host:port/<bucket>/live/<channel> or --default-bucket.`);
+  if (!bucket)
+    return refuse(
+      'NetStream.Publish.BadName',
+      `No bucket in the publish URL for channel "${channel}"; use rtmp://host:port/<bucket>/live/<channel> or --default-bucket.`,
+    );
   const bucketRow = store.getBucket(bucket);
   if (!bucketRow) return refuse('NetStream.Publish.BadName', `The specified bucket does not exist. (${bucket})`);
   const channelRow = store.getChannel(bucket, channel);
@@ -122,11 +128,15 @@ export function decidePublish(req: PublishRequest, services: PublishPolicyServic
     accessKeyId = verdict.accessKeyId;
   }
   if (channelRow.status === 'disabled') return refuse('NetStream.Publish.Rejected', 'Live channel is disabled by owner.');
-  if (live.isPublishing(bucket, channel)) return refuse('NetStream.Publish.BadName', 'The live channel is already being published to; only one publisher at a time.');
+  if (live.isPublishing(bucket, channel))
+    return refuse('NetStream.Publish.BadName', 'The live channel is already being published to; only one publisher at a time.');
   const playlistName = queryValue(params, 'playlistName') || channelRow.playlistName;
   // The same rule PutLiveChannel applies to PlaylistName: a channel it accepted can always be pushed to.
   if (livePlaylistNameProblem(playlistName)) {
-    return refuse('NetStream.Publish.BadName', `playlistName "${playlistName}" must be 6-128 characters, end with .m3u8 and contain no "/".`);
+    return refuse(
+      'NetStream.Publish.BadName',
+      `playlistName "${playlistName}" must be 6-128 characters, end with .m3u8 and contain no "/".`,
+    );
   }
   return { allow: true, target: { bucket, channel: channelRow, playlistName, accessKeyId } };
 }

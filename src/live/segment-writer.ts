@@ -77,9 +77,18 @@ export class SegmentWriter {
     const name = `${pending.startWallMs}.ts`;
     const key = `${channel}/${name}`;
     // A segment enters the playlist only once it is durable: on a failed write (ENOSPC) the window is put back.
-    const saved = { window: [...this.window], firstInWindow: this.firstInWindow, dropped: this.discontinuitiesDropped, sequence: this.sequence };
+    const saved = {
+      window: [...this.window],
+      firstInWindow: this.firstInWindow,
+      dropped: this.discontinuitiesDropped,
+      sequence: this.sequence,
+    };
     const sequence = this.sequence++;
-    this.window.push(pending.discontinuity ? { uri: name, durationSec: pending.durationSec, discontinuity: true } : { uri: name, durationSec: pending.durationSec });
+    this.window.push(
+      pending.discontinuity
+        ? { uri: name, durationSec: pending.durationSec, discontinuity: true }
+        : { uri: name, durationSec: pending.durationSec },
+    );
     if (this.window.length > fragCount) {
       if (this.window.shift()!.discontinuity) this.discontinuitiesDropped++;
       this.firstInWindow++;
@@ -87,7 +96,18 @@ export class SegmentWriter {
     const durationMs = Math.round(pending.durationSec * 1000);
     try {
       await this.store.commitSegment(
-        { publishId, bucket, channel, key, sequence, startMs: pending.startWallMs, durationMs, chunks: pending.chunks, md5: pending.md5, contentType: TS_CONTENT_TYPE },
+        {
+          publishId,
+          bucket,
+          channel,
+          key,
+          sequence,
+          startMs: pending.startWallMs,
+          durationMs,
+          chunks: pending.chunks,
+          md5: pending.md5,
+          contentType: TS_CONTENT_TYPE,
+        },
         { key: this.playlistKey, text: this.playlistText(false), contentType: M3U8_CONTENT_TYPE },
         this.clock.now(),
       );
@@ -117,7 +137,12 @@ export class SegmentWriter {
   }
 
   private playlistText(ended: boolean): string {
-    return renderLivePlaylist({ segments: this.window, mediaSequence: this.firstInWindow, ended, discontinuitySequence: this.discontinuitiesDropped });
+    return renderLivePlaylist({
+      segments: this.window,
+      mediaSequence: this.firstInWindow,
+      ended,
+      discontinuitySequence: this.discontinuitiesDropped,
+    });
   }
 }
 

@@ -19,7 +19,8 @@ export class SnapshotSchedule<T> {
   private pending: SnapshotPick<T> | undefined;
 
   constructor(intervalSec: number) {
-    if (!Number.isFinite(intervalSec) || intervalSec <= 0) throw new RangeError(`interval must be a positive number of seconds, got ${intervalSec}`);
+    if (!Number.isFinite(intervalSec) || intervalSec <= 0)
+      throw new RangeError(`interval must be a positive number of seconds, got ${intervalSec}`);
     this.intervalMs = intervalSec * 1000;
   }
 

@@ -47,7 +47,22 @@ export type JpegEncoder = (ffmpeg: string, annexB: Buffer, options: EncodeOption
 /** `ffmpeg -f h264 -i pipe:0 -frames:v 1 -f image2 -c:v mjpeg pipe:1`: one Annex B keyframe in, one JPEG out. */
 export const encodeJpeg: JpegEncoder = (ffmpeg, annexB, { timeoutMs, maxBytes, signal }) =>
   new Promise((resolve, reject) => {
-    const args = ['-hide_banner', '-loglevel', 'error', '-f', 'h264', '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];
+    const args = [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'h264',
+      '-i',
+      'pipe:0',
+      '-frames:v',
+      '1',
+      '-f',
+      'image2',
+      '-c:v',
+      'mjpeg',
+      'pipe:1',
+    ];
     const child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     const out: Buffer[] = [];
     let size = 0;

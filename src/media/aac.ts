@@ -2,9 +2,7 @@ import { BitReader } from './bit-reader.js';
 import { MediaFormatError, UnsupportedCodecError } from './errors.js';
 
 /** FLV AUDIODATA (FLV spec v10.1 E.4.2.1) after its 1-2 header bytes. */
-export type AudioTag =
-  | { codec: 'aac'; packetType: 'sequence-header' | 'raw'; payload: Buffer }
-  | { codec: 'unsupported'; name: string };
+export type AudioTag = { codec: 'aac'; packetType: 'sequence-header' | 'raw'; payload: Buffer } | { codec: 'unsupported'; name: string };
 
 /** ISO/IEC 14496-3 §1.6.2.1; for explicit SBR/PS signalling, objectType/sampleRate are the AAC core's. */
 export interface AudioSpecificConfig {

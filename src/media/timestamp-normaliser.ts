@@ -60,7 +60,10 @@ export class TimestampNormaliser {
       const out = track.lastOut + delta;
       verdict = { timestamp: out };
     } else if (delta <= 0 && delta > -this.maxBackwardMs) {
-      verdict = { timestamp: track.lastOut + track.step, clamped: delta === 0 ? `${type} timestamp did not advance` : `${type} timestamp went back ${-delta} ms` };
+      verdict = {
+        timestamp: track.lastOut + track.step,
+        clamped: delta === 0 ? `${type} timestamp did not advance` : `${type} timestamp went back ${-delta} ms`,
+      };
     } else {
       const how = delta > 0 ? `jumped ${delta} ms ahead` : `went back ${-delta} ms`;
       verdict = { timestamp: track.lastOut + track.step, discontinuity: `${type} timestamp ${how}: rebased, discontinuity` };

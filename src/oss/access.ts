@@ -87,7 +87,13 @@ export function authorize(operation: OperationName, principal: Principal, bucket
 }
 
 /** DeleteMultipleObjects: every listed key must be writable, or nothing is deleted. */
-export function authorizeObjectWrites(operation: OperationName, principal: Principal, bucket: BucketRow, keys: readonly string[], store: Store): void {
+export function authorizeObjectWrites(
+  operation: OperationName,
+  principal: Principal,
+  bucket: BucketRow,
+  keys: readonly string[],
+  store: Store,
+): void {
   if (principal.kind === 'user') return;
   for (const key of keys) check(operation, bucket, key, store);
 }

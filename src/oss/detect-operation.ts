@@ -18,20 +18,70 @@ import { hasQuery, queryValue, type QueryPairs } from './wire/request-target.js'
 
 export type OperationName =
   | 'ListBuckets'
-  | 'PutBucket' | 'DeleteBucket' | 'GetBucketInfo' | 'GetBucketLocation' | 'GetBucketStat' | 'PutBucketAcl' | 'GetBucketAcl'
-  | 'ListObjects' | 'ListObjectsV2' | 'DeleteMultipleObjects'
-  | 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject' | 'GetObjectMeta' | 'PutObjectAcl' | 'GetObjectAcl'
-  | 'PutLiveChannel' | 'ListLiveChannel' | 'DeleteLiveChannel' | 'PutLiveChannelStatus' | 'GetLiveChannelInfo'
-  | 'GetLiveChannelStat' | 'GetLiveChannelHistory' | 'PostVodPlaylist' | 'GetVodPlaylist'
+  | 'PutBucket'
+  | 'DeleteBucket'
+  | 'GetBucketInfo'
+  | 'GetBucketLocation'
+  | 'GetBucketStat'
+  | 'PutBucketAcl'
+  | 'GetBucketAcl'
+  | 'ListObjects'
+  | 'ListObjectsV2'
+  | 'DeleteMultipleObjects'
+  | 'PutObject'
+  | 'GetObject'
+  | 'HeadObject'
+  | 'DeleteObject'
+  | 'GetObjectMeta'
+  | 'PutObjectAcl'
+  | 'GetObjectAcl'
+  | 'PutLiveChannel'
+  | 'ListLiveChannel'
+  | 'DeleteLiveChannel'
+  | 'PutLiveChannelStatus'
+  | 'GetLiveChannelInfo'
+  | 'GetLiveChannelStat'
+  | 'GetLiveChannelHistory'
+  | 'PostVodPlaylist'
+  | 'GetVodPlaylist'
   | 'GetSignedPlaylist'
-  | 'ListMultipartUploads' | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
-  | 'ListParts' | 'AppendObject' | 'RestoreObject'
-  | 'PutBucketCors' | 'GetBucketCors' | 'DeleteBucketCors'
-  | 'PutBucketReferer' | 'GetBucketReferer' | 'PutBucketLifecycle' | 'GetBucketLifecycle' | 'DeleteBucketLifecycle'
-  | 'PutBucketTags' | 'GetBucketTags' | 'DeleteBucketTags' | 'PutBucketEncryption' | 'GetBucketEncryption' | 'DeleteBucketEncryption'
-  | 'PutBucketPolicy' | 'GetBucketPolicy' | 'DeleteBucketPolicy' | 'PutBucketLogging' | 'GetBucketLogging' | 'DeleteBucketLogging'
-  | 'PutBucketWebsite' | 'GetBucketWebsite' | 'DeleteBucketWebsite'
-  | 'PutObjectTagging' | 'GetObjectTagging' | 'DeleteObjectTagging' | 'PutSymlink' | 'GetSymlink' | 'PostObject';
+  | 'ListMultipartUploads'
+  | 'InitiateMultipartUpload'
+  | 'UploadPart'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListParts'
+  | 'AppendObject'
+  | 'RestoreObject'
+  | 'PutBucketCors'
+  | 'GetBucketCors'
+  | 'DeleteBucketCors'
+  | 'PutBucketReferer'
+  | 'GetBucketReferer'
+  | 'PutBucketLifecycle'
+  | 'GetBucketLifecycle'
+  | 'DeleteBucketLifecycle'
+  | 'PutBucketTags'
+  | 'GetBucketTags'
+  | 'DeleteBucketTags'
+  | 'PutBucketEncryption'
+  | 'GetBucketEncryption'
+  | 'DeleteBucketEncryption'
+  | 'PutBucketPolicy'
+  | 'GetBucketPolicy'
+  | 'DeleteBucketPolicy'
+  | 'PutBucketLogging'
+  | 'GetBucketLogging'
+  | 'DeleteBucketLogging'
+  | 'PutBucketWebsite'
+  | 'GetBucketWebsite'
+  | 'DeleteBucketWebsite'
+  | 'PutObjectTagging'
+  | 'GetObjectTagging'
+  | 'DeleteObjectTagging'
+  | 'PutSymlink'
+  | 'GetSymlink'
+  | 'PostObject';
 
 export type Level = 'service' | 'bucket' | 'object';
 
@@ -46,8 +96,12 @@ interface Rule {
 }
 
 const RESPONSE_OVERRIDES = [
-  'response-content-type', 'response-content-language', 'response-expires', 'response-cache-control',
-  'response-content-disposition', 'response-content-encoding',
+  'response-content-type',
+  'response-content-language',
+  'response-expires',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
 ];
 const VOD_SPAN = ['startTime', 'endTime'];
 
@@ -127,17 +181,44 @@ const rules: readonly Rule[] = [
 
 /** Query parameters of V1/V2/V4 header and presigned authentication: allowed on every operation. */
 const AUTH_PARAMETERS: ReadonlySet<string> = new Set([
-  'OSSAccessKeyId', 'Expires', 'Signature', 'security-token',
-  'x-oss-signature-version', 'x-oss-credential', 'x-oss-date', 'x-oss-expires', 'x-oss-signature',
-  'x-oss-additional-headers', 'x-oss-access-key-id', 'x-oss-security-token',
+  'OSSAccessKeyId',
+  'Expires',
+  'Signature',
+  'security-token',
+  'x-oss-signature-version',
+  'x-oss-credential',
+  'x-oss-date',
+  'x-oss-expires',
+  'x-oss-signature',
+  'x-oss-additional-headers',
+  'x-oss-access-key-id',
+  'x-oss-security-token',
 ]);
 
 /** OSS sub-resources no SDK signs under V1 (so they are not in the signer's list), taken from the OSS API reference. */
 const UNSIGNED_SUBRESOURCES: ReadonlySet<string> = new Set([
-  'regions', 'accessmonitor', 'publicAccessBlock', 'policyStatus', 'httpsConfig', 'bucketArchiveDirectRead',
-  'redundancyTransition', 'dataRedundancyTransition', 'responseHeader', 'userDefinedLogFieldsConfig', 'overwriteConfig',
-  'accessPoint', 'accessPointPolicy', 'accessPointForObjectProcess', 'objectWormConfiguration', 'reservedCapacity',
-  'cleanRestoredObject', 'select', 'x-oss-async-process', 'callbackPolicy', 'retention', 'legalHold',
+  'regions',
+  'accessmonitor',
+  'publicAccessBlock',
+  'policyStatus',
+  'httpsConfig',
+  'bucketArchiveDirectRead',
+  'redundancyTransition',
+  'dataRedundancyTransition',
+  'responseHeader',
+  'userDefinedLogFieldsConfig',
+  'overwriteConfig',
+  'accessPoint',
+  'accessPointPolicy',
+  'accessPointForObjectProcess',
+  'objectWormConfiguration',
+  'reservedCapacity',
+  'cleanRestoredObject',
+  'select',
+  'x-oss-async-process',
+  'callbackPolicy',
+  'retention',
+  'legalHold',
 ]);
 
 const isSubresource = (name: string): boolean => isV1Subresource(name) || UNSIGNED_SUBRESOURCES.has(name);

@@ -130,7 +130,8 @@ export async function runPush(argv: string[], io: PushOutput = consoleOutput): P
   let file = DEFAULT_FILE;
   let flv: Buffer;
   try {
-    ({ path: file, bytes: flv } = values.file === undefined ? { path: file, bytes: await readFile(file) } : await readClip(values.file, io.cwd ?? process.cwd()));
+    ({ path: file, bytes: flv } =
+      values.file === undefined ? { path: file, bytes: await readFile(file) } : await readClip(values.file, io.cwd ?? process.cwd()));
   } catch (err) {
     io.err(`cannot read ${values.file ?? file}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
@@ -178,7 +179,9 @@ export async function runPush(argv: string[], io: PushOutput = consoleOutput): P
     }
     const result = await publisher.done;
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    io.out(`done: ${(result.streamMsSent / 1000).toFixed(1)} s of media, ${result.tagsSent} tags, ${result.bytesSent} bytes in ${seconds} s`);
+    io.out(
+      `done: ${(result.streamMsSent / 1000).toFixed(1)} s of media, ${result.tagsSent} tags, ${result.bytesSent} bytes in ${seconds} s`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof RtmpPublishError) io.err(`publish failed: ${err.code}: ${err.description}`);

@@ -58,7 +58,11 @@ export interface Publisher {
 }
 
 /** RTMP message type ids of FLV tag types (the same numbers FLV uses). */
-const MESSAGE_TYPE: Readonly<Record<FlvTag['type'], number>> = { audio: RTMP_MESSAGE.AUDIO, video: RTMP_MESSAGE.VIDEO, script: RTMP_MESSAGE.DATA_AMF0 };
+const MESSAGE_TYPE: Readonly<Record<FlvTag['type'], number>> = {
+  audio: RTMP_MESSAGE.AUDIO,
+  video: RTMP_MESSAGE.VIDEO,
+  script: RTMP_MESSAGE.DATA_AMF0,
+};
 const DEFAULT_SETUP_TIMEOUT_MS = 10_000;
 const SET_DATA_FRAME = encodeAmf0(['@setDataFrame']);
 
@@ -262,7 +266,6 @@ function isDecoderConfig(tag: FlvTag): boolean {
   if (tag.type === 'video') return (b[0]! & 0x0f) === 7 && b[1] === 0;
   return b[0]! >> 4 === 10 && b[1] === 0;
 }
-
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

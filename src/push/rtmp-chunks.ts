@@ -111,7 +111,7 @@ export class RtmpChunkDecoder {
     Object.assign(s, { timestampField, length, typeId, streamId });
     if (starting) {
       if (fmt === 0) s.timestamp = timestamp;
-      else s.timestamp += (s.delta = fmt === 3 ? s.delta : timestamp);
+      else s.timestamp += s.delta = fmt === 3 ? s.delta : timestamp;
     }
     this.streams.set(csid, s);
     s.parts.push(buf.subarray(p, p + payloadSize));

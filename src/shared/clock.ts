@@ -80,7 +80,14 @@ export function parseDuration(value: number | string): number {
 
 /** A point in time: epoch milliseconds (number or digits) or an ISO 8601 date-time. Throws ClockError otherwise. */
 export function parseInstant(value: number | string | Date): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Date.parse(value);
+  const ms =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'number'
+        ? value
+        : /^\d+$/.test(value.trim())
+          ? Number(value)
+          : Date.parse(value);
   if (!Number.isFinite(ms)) throw new ClockError(`not a time: "${String(value)}" (use epoch ms or ISO 8601, e.g. 2030-01-01T00:00:00Z)`);
   return Math.round(ms);
 }
@@ -105,7 +112,9 @@ export function parseClockSetting(raw: string): ClockSetting {
     if (/^\d{4}-\d{2}-\d{2}/.test(value)) return { mode: 'offset', atMs: parseInstant(value) };
     return { mode: 'offset', offsetMs: parseDuration(value) };
   }
-  throw new ClockError(`--clock must be real, frozen[:TIME] or offset:DURATION|TIME (e.g. offset:-1h, frozen:2030-01-01T00:00:00Z), got "${raw}"`);
+  throw new ClockError(
+    `--clock must be real, frozen[:TIME] or offset:DURATION|TIME (e.g. offset:-1h, frozen:2030-01-01T00:00:00Z), got "${raw}"`,
+  );
 }
 
 interface PendingTimer extends ClockTimer {

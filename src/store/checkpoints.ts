@@ -34,7 +34,11 @@ export class Checkpoints {
   ) {}
 
   private pathOf(name: string): string {
-    if (!NAME.test(name)) throw new CheckpointError('invalid-name', 'a checkpoint name is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    if (!NAME.test(name))
+      throw new CheckpointError(
+        'invalid-name',
+        'a checkpoint name is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      );
     return join(this.dir, name);
   }
 
@@ -71,10 +75,11 @@ export class Checkpoints {
     try {
       const version = this.db.prepare('SELECT user_version FROM checkpoint.pragma_user_version').pluck().get() as number;
       const current = this.db.pragma('user_version', { simple: true }) as number;
-      if (version !== current) throw new CheckpointError('not-found', `checkpoint "${name}" has schema version ${version}, this emulator ${current}`);
-      const tables = (this.db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).concat(
-        this.db.prepare("SELECT name FROM main.sqlite_master WHERE name = 'sqlite_sequence'").pluck().all() as string[],
-      );
+      if (version !== current)
+        throw new CheckpointError('not-found', `checkpoint "${name}" has schema version ${version}, this emulator ${current}`);
+      const tables = (
+        this.db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]
+      ).concat(this.db.prepare("SELECT name FROM main.sqlite_master WHERE name = 'sqlite_sequence'").pluck().all() as string[]);
       // The checkpoint was consistent when taken; checking keys table by table mid-copy would only trip on the order.
       this.db.pragma('foreign_keys = OFF');
       try {
@@ -97,7 +102,11 @@ export class Checkpoints {
     if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
       .filter((n) => NAME.test(n) && existsSync(join(this.dir, n, 'db.sqlite')))
-      .map((name) => ({ name, createdMs: statSync(join(this.dir, name, 'db.sqlite')).mtimeMs, files: countFiles(join(this.dir, name, 'files')) }))
+      .map((name) => ({
+        name,
+        createdMs: statSync(join(this.dir, name, 'db.sqlite')).mtimeMs,
+        files: countFiles(join(this.dir, name, 'files')),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -49,11 +49,23 @@ export class Crc64 {
       lo ^= buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
       hi ^= buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24);
       const nlo =
-        LO[1792 + (lo & 0xff)]! ^ LO[1536 + ((lo >>> 8) & 0xff)]! ^ LO[1280 + ((lo >>> 16) & 0xff)]! ^ LO[1024 + (lo >>> 24)]! ^
-        LO[768 + (hi & 0xff)]! ^ LO[512 + ((hi >>> 8) & 0xff)]! ^ LO[256 + ((hi >>> 16) & 0xff)]! ^ LO[hi >>> 24]!;
+        LO[1792 + (lo & 0xff)]! ^
+        LO[1536 + ((lo >>> 8) & 0xff)]! ^
+        LO[1280 + ((lo >>> 16) & 0xff)]! ^
+        LO[1024 + (lo >>> 24)]! ^
+        LO[768 + (hi & 0xff)]! ^
+        LO[512 + ((hi >>> 8) & 0xff)]! ^
+        LO[256 + ((hi >>> 16) & 0xff)]! ^
+        LO[hi >>> 24]!;
       const nhi =
-        HI[1792 + (lo & 0xff)]! ^ HI[1536 + ((lo >>> 8) & 0xff)]! ^ HI[1280 + ((lo >>> 16) & 0xff)]! ^ HI[1024 + (lo >>> 24)]! ^
-        HI[768 + (hi & 0xff)]! ^ HI[512 + ((hi >>> 8) & 0xff)]! ^ HI[256 + ((hi >>> 16) & 0xff)]! ^ HI[hi >>> 24]!;
+        HI[1792 + (lo & 0xff)]! ^
+        HI[1536 + ((lo >>> 8) & 0xff)]! ^
+        HI[1280 + ((lo >>> 16) & 0xff)]! ^
+        HI[1024 + (lo >>> 24)]! ^
+        HI[768 + (hi & 0xff)]! ^
+        HI[512 + ((hi >>> 8) & 0xff)]! ^
+        HI[256 + ((hi >>> 16) & 0xff)]! ^
+        HI[hi >>> 24]!;
       lo = nlo;
       hi = nhi;
     }
@@ -69,7 +81,7 @@ export class Crc64 {
 
   /** The CRC as OSS writes it: unsigned decimal. */
   digest(): string {
-    return ((BigInt((~this.hi) >>> 0) << 32n) | BigInt((~this.lo) >>> 0)).toString();
+    return ((BigInt(~this.hi >>> 0) << 32n) | BigInt(~this.lo >>> 0)).toString();
   }
 }
 

@@ -33,7 +33,11 @@ export function openExtents(files: ObjectFiles, extents: readonly Extent[], span
   async function* concatenated(): AsyncGenerator<Buffer> {
     yield* firstStream as AsyncIterable<Buffer>;
     for (const piece of pieces.slice(1)) {
-      yield* createReadStream(files.path(piece.file), { start: piece.start, end: piece.end, highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
+      yield* createReadStream(files.path(piece.file), {
+        start: piece.start,
+        end: piece.end,
+        highWaterMark: 256 * 1024,
+      }) as AsyncIterable<Buffer>;
     }
   }
   return Readable.from(concatenated(), { objectMode: false });

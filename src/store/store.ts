@@ -12,8 +12,20 @@ import { Checkpoints, type CheckpointInfo } from './checkpoints.js';
 import { ObjectFiles, type WrittenFile } from './object-files.js';
 import { openExtents, type ByteSpan } from './object-reader.js';
 import type {
-  BucketAcl, BucketRow, ChannelRow, NewBucket, StorageClassStat,
-  Extent, ObjectAcl, ObjectRow, ObjectTags, ObjectType, PublishRow, RestoreState, SegmentRow, SnapshotConfig,
+  BucketAcl,
+  BucketRow,
+  ChannelRow,
+  NewBucket,
+  StorageClassStat,
+  Extent,
+  ObjectAcl,
+  ObjectRow,
+  ObjectTags,
+  ObjectType,
+  PublishRow,
+  RestoreState,
+  SegmentRow,
+  SnapshotConfig,
 } from './rows.js';
 import { Uploads } from './uploads.js';
 
@@ -204,7 +216,8 @@ export class Store {
       objectsBefore: p(`SELECT * FROM objects WHERE bucket = ? AND key >= ? AND key > ? AND last_modified_ms < ?
                         ORDER BY key LIMIT ?`),
       objectRestore: p('UPDATE objects SET restore = ? WHERE bucket = ? AND key = ?'),
-      objectAppended: p(`UPDATE objects SET size = @size, etag = @etag, crc64 = @crc64, extents = @extents, last_modified_ms = @lastModifiedMs
+      objectAppended:
+        p(`UPDATE objects SET size = @size, etag = @etag, crc64 = @crc64, extents = @extents, last_modified_ms = @lastModifiedMs
                          WHERE bucket = @bucket AND key = @key`),
       objectMeta: p(`UPDATE objects SET content_type = @contentType, acl = @acl, headers = @headers, storage_class = @storageClass,
                        last_modified_ms = @lastModifiedMs WHERE bucket = @bucket AND key = @key`),
@@ -220,7 +233,8 @@ export class Store {
                              coalesce(sum(max(size, 65536)), 0) AS billed FROM objects WHERE bucket = ? GROUP BY storage_class`),
       objectCount: p('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM objects WHERE bucket = ?'),
       channelGet: p('SELECT * FROM channels WHERE bucket = ? AND name = ?'),
-      channelUpsert: p(`INSERT INTO channels (bucket, name, description, status, type, frag_duration, frag_count, playlist_name, snapshot, last_modified_ms)
+      channelUpsert:
+        p(`INSERT INTO channels (bucket, name, description, status, type, frag_duration, frag_count, playlist_name, snapshot, last_modified_ms)
                         VALUES (@bucket, @name, @description, @status, @type, @fragDuration, @fragCount, @playlistName, @snapshot, @lastModifiedMs)
                         ON CONFLICT (bucket, name) DO UPDATE SET description = excluded.description, status = excluded.status,
                           type = excluded.type, frag_duration = excluded.frag_duration, frag_count = excluded.frag_count,
@@ -232,10 +246,16 @@ export class Store {
       channelCount: p('SELECT count(*) AS n FROM channels WHERE bucket = ?'),
       publishInsert: p('INSERT INTO publishes (bucket, channel, start_ms, remote_addr, playlist_name) VALUES (?, ?, ?, ?, ?)'),
       publishClose: p('UPDATE publishes SET end_ms = ? WHERE id = ? AND end_ms IS NULL'),
-      publishRecent: p('SELECT * FROM publishes WHERE bucket = ? AND channel = ? AND end_ms IS NOT NULL ORDER BY start_ms DESC, id DESC LIMIT ?'),
+      publishRecent: p(
+        'SELECT * FROM publishes WHERE bucket = ? AND channel = ? AND end_ms IS NOT NULL ORDER BY start_ms DESC, id DESC LIMIT ?',
+      ),
       publishOpen: p('SELECT * FROM publishes WHERE end_ms IS NULL'),
-      segmentInsert: p('INSERT INTO segments (publish_id, bucket, channel, key, sequence, start_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      segmentsInSpan: p('SELECT * FROM segments WHERE bucket = ? AND channel = ? AND start_ms >= ? AND start_ms <= ? ORDER BY start_ms, id'),
+      segmentInsert: p(
+        'INSERT INTO segments (publish_id, bucket, channel, key, sequence, start_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      segmentsInSpan: p(
+        'SELECT * FROM segments WHERE bucket = ? AND channel = ? AND start_ms >= ? AND start_ms <= ? ORDER BY start_ms, id',
+      ),
       segmentsOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence'),
       segmentAll: p('SELECT * FROM segments ORDER BY id'),
       segmentsEnd: p('SELECT max(start_ms + duration_ms) AS end_ms FROM segments WHERE bucket = ? AND channel = ?'),
@@ -258,7 +278,12 @@ export class Store {
     mkdirSync(dataDir, { recursive: true });
     const lock = lockDataDir(dataDir);
     try {
-      const store = new Store(openDatabase(join(dataDir, 'emulator.sqlite')), new ObjectFiles(dataDir, true), undefined, join(dataDir, 'checkpoints'));
+      const store = new Store(
+        openDatabase(join(dataDir, 'emulator.sqlite')),
+        new ObjectFiles(dataDir, true),
+        undefined,
+        join(dataDir, 'checkpoints'),
+      );
       store.lock = lock;
       store.files.sweep((file) => store.isFileReferenced(file));
       return store;
@@ -331,7 +356,14 @@ export class Store {
   /** False when the bucket already exists. `configs`: documents written with it, in the same transaction. */
   createBucket(row: NewBucket, configs: Partial<Record<BucketConfigKind, string>> = {}): boolean {
     return this.transaction(() => {
-      const created = this.q.bucketInsert.run(row.name, row.acl, row.storageClass, row.createdMs, row.dataRedundancyType ?? 'LRS', row.comment ?? '');
+      const created = this.q.bucketInsert.run(
+        row.name,
+        row.acl,
+        row.storageClass,
+        row.createdMs,
+        row.dataRedundancyType ?? 'LRS',
+        row.comment ?? '',
+      );
       if (created.changes !== 1) return false;
       for (const [kind, doc] of Object.entries(configs)) this.bucketConfigs.put(row.name, kind as BucketConfigKind, doc);
       return true;
@@ -343,7 +375,11 @@ export class Store {
   }
 
   bucketIsEmpty(name: string): boolean {
-    return this.q.bucketHasObject.get(name) === undefined && this.q.bucketHasChannel.get(name) === undefined && !this.uploads.bucketHasUploads(name);
+    return (
+      this.q.bucketHasObject.get(name) === undefined &&
+      this.q.bucketHasChannel.get(name) === undefined &&
+      !this.uploads.bucketHasUploads(name)
+    );
   }
 
   bucketStats(name: string): { objects: number; bytes: number; channels: number } {
@@ -595,7 +631,11 @@ export class Store {
    * playlist object; replaced files are removed after it. A crash before the transaction leaves files no row refers
    * to, which the next start sweeps away; a player never sees a playlist naming a segment that is not stored.
    */
-  async commitSegment(segment: NewSegment, playlist: { key: string; text: string; contentType: string }, lastModifiedMs: number): Promise<void> {
+  async commitSegment(
+    segment: NewSegment,
+    playlist: { key: string; text: string; contentType: string },
+    lastModifiedMs: number,
+  ): Promise<void> {
     const { chunks, md5, contentType, ...row } = segment;
     const ts = await this.files.writeBuffersAsync(chunks, md5);
     const text = Buffer.from(playlist.text);
@@ -677,7 +717,8 @@ export class Store {
   }
 
   private *scanObjects(bucket: string, after: string, from: string): Generator<{ key: string; item: ObjectRow }> {
-    for (const raw of this.q.objectScan.iterate(bucket, after, from) as IterableIterator<Raw>) yield { key: raw.key as string, item: toObject(raw) };
+    for (const raw of this.q.objectScan.iterate(bucket, after, from) as IterableIterator<Raw>)
+      yield { key: raw.key as string, item: toObject(raw) };
   }
 
   /** True when an object, an object extent or an upload part holds this file. */
@@ -753,7 +794,7 @@ export class Store {
 
   /** Where the channel's recorded media ends (ms), or 0 when it has none. */
   channelSegmentsEnd(bucket: string, channel: string): number {
-    return ((this.q.segmentsEnd.get(bucket, channel) as { end_ms: number | null }).end_ms ?? 0);
+    return (this.q.segmentsEnd.get(bucket, channel) as { end_ms: number | null }).end_ms ?? 0;
   }
 
   allSegments(): SegmentRow[] {

@@ -108,7 +108,8 @@ export class Uploads {
     let nextUploadIdMarker = '';
     let lastPrefix: string | undefined;
     // A marker that is itself a common prefix (from the previous page) skips every key under it.
-    if (query.delimiter && query.keyMarker.endsWith(query.delimiter) && query.keyMarker.startsWith(query.prefix)) lastPrefix = query.keyMarker;
+    if (query.delimiter && query.keyMarker.endsWith(query.delimiter) && query.keyMarker.startsWith(query.prefix))
+      lastPrefix = query.keyMarker;
     const rows = this.q.scan.iterate({
       bucket: query.bucket,
       prefix: query.prefix,
@@ -162,7 +163,15 @@ export class Uploads {
    * upload is gone by now (aborted or completed meanwhile): the file is removed and nothing is recorded.
    */
   recordPart(uploadId: string, partNumber: number, written: WrittenFile, etag: string, nowMs: number): PartRow | undefined {
-    const part: PartRow = { uploadId, partNumber, file: written.file, size: written.size, etag, crc64: written.crc64, lastModifiedMs: nowMs };
+    const part: PartRow = {
+      uploadId,
+      partNumber,
+      file: written.file,
+      size: written.size,
+      etag,
+      crc64: written.crc64,
+      lastModifiedMs: nowMs,
+    };
     const outcome = this.store.transaction(() => {
       if (!this.get(uploadId)) return { part: undefined, drop: written.file };
       const old = this.getPart(uploadId, partNumber);

@@ -8,7 +8,13 @@ export interface ChartSegment {
   size: number | null;
 }
 
-export function drawChart(canvas: HTMLCanvasElement, segments: readonly ChartSegment[], fragDuration: number, windowMs: number, nowMs: number): void {
+export function drawChart(
+  canvas: HTMLCanvasElement,
+  segments: readonly ChartSegment[],
+  fragDuration: number,
+  windowMs: number,
+  nowMs: number,
+): void {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 600;
   const height = canvas.clientHeight || 160;

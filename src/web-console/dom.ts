@@ -63,28 +63,52 @@ export function formatBytes(n: number): string {
 }
 
 export const formatTime = (ms: number): string => new Date(ms).toLocaleTimeString(undefined, { hour12: false });
-export const formatDateTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+export const formatDateTime = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 
 /** A button that copies `text` and says so. */
 export function copyButton(text: () => string, label = 'Copy'): HTMLButtonElement {
-  const button = h('button', {
-    class: 'small',
-    type: 'button',
-    onclick: async () => {
-      try {
-        await navigator.clipboard.writeText(text());
-        button.textContent = 'Copied';
-      } catch {
-        button.textContent = 'Select and copy';
-      }
-      setTimeout(() => (button.textContent = label), 1500);
+  const button = h(
+    'button',
+    {
+      class: 'small',
+      type: 'button',
+      onclick: async () => {
+        try {
+          await navigator.clipboard.writeText(text());
+          button.textContent = 'Copied';
+        } catch {
+          button.textContent = 'Select and copy';
+        }
+        setTimeout(() => (button.textContent = label), 1500);
+      },
     },
-  }, label);
+    label,
+  );
   return button;
 }
 
 /** A read-only field with a copy button. */
 export function copyField(label: string, value: string, testId: string): HTMLElement {
-  const input = h('input', { readonly: true, value, 'data-testid': testId, class: 'mono', onfocus: (e) => (e.target as HTMLInputElement).select() });
-  return h('div', { class: 'copy-field' }, h('label', {}, label), h('div', { class: 'row' }, input, copyButton(() => input.value)));
+  const input = h('input', {
+    readonly: true,
+    value,
+    'data-testid': testId,
+    class: 'mono',
+    onfocus: (e) => (e.target as HTMLInputElement).select(),
+  });
+  return h(
+    'div',
+    { class: 'copy-field' },
+    h('label', {}, label),
+    h(
+      'div',
+      { class: 'row' },
+      input,
+      copyButton(() => input.value),
+    ),
+  );
 }

@@ -79,13 +79,28 @@ const requestsBody = h('tbody', { 'data-testid': 'request-log' });
 const toast = h('div', { class: 'toast', role: 'status' });
 replace(
   app,
-  h('header', {}, h('a', { href: '#/', class: 'brand' }, 'oss-live-emulator'), h('span', { class: 'muted' }, ` console · ${location.host}`), toast),
+  h(
+    'header',
+    {},
+    h('a', { href: '#/', class: 'brand' }, 'oss-live-emulator'),
+    h('span', { class: 'muted' }, ` console · ${location.host}`),
+    toast,
+  ),
   h('div', { class: 'layout' }, sidebar, main),
   h(
     'section',
     { class: 'requests' },
     h('h3', {}, 'Request log ', h('span', { class: 'muted' }, '(last OSS API requests: the fastest way to see why an SDK call fails)')),
-    h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ...['time', 'operation', 'status', 'code', 'message', 'request'].map((c) => h('th', {}, c)))), requestsBody)),
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...['time', 'operation', 'status', 'code', 'message', 'request'].map((c) => h('th', {}, c)))),
+        requestsBody,
+      ),
+    ),
   ),
 );
 
@@ -132,21 +147,48 @@ window.addEventListener('hashchange', route);
 
 async function renderSidebar(selected?: string): Promise<void> {
   const { buckets } = await api<{ buckets: Bucket[] }>('GET', '/-/buckets');
-  const name = h('input', { placeholder: 'new-bucket', 'data-testid': 'new-bucket-name', required: true, pattern: '[a-z0-9][a-z0-9-]{1,61}[a-z0-9]' });
-  const acl = h('select', { 'data-testid': 'new-bucket-acl' }, h('option', { value: 'public-read' }, 'public-read'), h('option', { value: 'private' }, 'private'), h('option', { value: 'public-read-write' }, 'public-read-write'));
-  const form = h('form', {
-    class: 'stack',
-    onsubmit: async (e) => {
-      e.preventDefault();
-      if (await attempt('PutBucket', () => api('POST', '/-/buckets', { name: name.value, acl: acl.value }))) location.hash = `#/b/${enc(name.value)}`;
+  const name = h('input', {
+    placeholder: 'new-bucket',
+    'data-testid': 'new-bucket-name',
+    required: true,
+    pattern: '[a-z0-9][a-z0-9-]{1,61}[a-z0-9]',
+  });
+  const acl = h(
+    'select',
+    { 'data-testid': 'new-bucket-acl' },
+    h('option', { value: 'public-read' }, 'public-read'),
+    h('option', { value: 'private' }, 'private'),
+    h('option', { value: 'public-read-write' }, 'public-read-write'),
+  );
+  const form = h(
+    'form',
+    {
+      class: 'stack',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (await attempt('PutBucket', () => api('POST', '/-/buckets', { name: name.value, acl: acl.value })))
+          location.hash = `#/b/${enc(name.value)}`;
+      },
     },
-  }, name, acl, h('button', { type: 'submit', 'data-testid': 'create-bucket' }, 'Create bucket'));
+    name,
+    acl,
+    h('button', { type: 'submit', 'data-testid': 'create-bucket' }, 'Create bucket'),
+  );
   replace(
     sidebar,
     h('h3', {}, 'Buckets'),
-    h('ul', { class: 'list' }, ...buckets.map((b) =>
-      h('li', { class: b.name === selected ? 'active' : '' }, h('a', { href: `#/b/${enc(b.name)}` }, b.name), h('span', { class: `badge ${b.acl}` }, b.acl)),
-    )),
+    h(
+      'ul',
+      { class: 'list' },
+      ...buckets.map((b) =>
+        h(
+          'li',
+          { class: b.name === selected ? 'active' : '' },
+          h('a', { href: `#/b/${enc(b.name)}` }, b.name),
+          h('span', { class: `badge ${b.acl}` }, b.acl),
+        ),
+      ),
+    ),
     buckets.length === 0 && h('p', { class: 'muted' }, 'No bucket yet.'),
     form,
   );
@@ -157,7 +199,11 @@ function homeView(): void {
     main,
     h('h2', {}, 'Welcome'),
     h('p', {}, 'Create a bucket on the left, then a LiveChannel in it. Or, from a terminal:'),
-    h('pre', {}, 'npm start -- sign-url --create --bucket demo-bucket --channel demo-channel\nnpm start -- push "<the rtmp url it printed>"'),
+    h(
+      'pre',
+      {},
+      'npm start -- sign-url --create --bucket demo-bucket --channel demo-channel\nnpm start -- push "<the rtmp url it printed>"',
+    ),
     h('p', {}, 'Your SDK: endpoint ', h('code', {}, location.origin), ', the AccessKeyId/Secret the emulator printed at startup.'),
   );
 }
@@ -171,7 +217,13 @@ async function bucketView(bucket: string): Promise<void> {
   const settings = bucketSettings(bucket);
   replace(
     main,
-    h('h2', {}, bucket, ' ', h('a', { href: `#/b/${enc(bucket)}/objects`, class: 'small-link', 'data-testid': 'browse-objects' }, 'browse objects →')),
+    h(
+      'h2',
+      {},
+      bucket,
+      ' ',
+      h('a', { href: `#/b/${enc(bucket)}/objects`, class: 'small-link', 'data-testid': 'browse-objects' }, 'browse objects →'),
+    ),
     h('section', {}, h('h3', {}, 'LiveChannels'), list),
     h('section', {}, h('h3', {}, 'New LiveChannel (PutLiveChannel)'), form),
     settings,
@@ -183,18 +235,26 @@ async function bucketView(bucket: string): Promise<void> {
       list,
       channels.length === 0
         ? h('p', { class: 'muted' }, 'No channel yet.')
-        : h('table', {},
+        : h(
+            'table',
+            {},
             h('thead', {}, h('tr', {}, ...['channel', 'state', 'FragDuration', 'FragCount', 'playlist', ''].map((c) => h('th', {}, c)))),
-            h('tbody', {}, ...channels.map((c) =>
-              h('tr', {},
-                h('td', {}, h('a', { href: `#/b/${enc(bucket)}/c/${enc(c.name)}`, 'data-testid': `channel-link-${c.name}` }, c.name)),
-                h('td', {}, stateBadge(c.state)),
-                h('td', {}, `${c.fragDuration} s`),
-                h('td', {}, c.fragCount),
-                h('td', {}, c.playlistName),
-                h('td', {}, channelActions(bucket, c, refresh)),
+            h(
+              'tbody',
+              {},
+              ...channels.map((c) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, h('a', { href: `#/b/${enc(bucket)}/c/${enc(c.name)}`, 'data-testid': `channel-link-${c.name}` }, c.name)),
+                  h('td', {}, stateBadge(c.state)),
+                  h('td', {}, `${c.fragDuration} s`),
+                  h('td', {}, c.fragCount),
+                  h('td', {}, c.playlistName),
+                  h('td', {}, channelActions(bucket, c, refresh)),
+                ),
               ),
-            )),
+            ),
           ),
     );
   };
@@ -209,22 +269,32 @@ function stateBadge(state: string): HTMLElement {
 
 function channelActions(bucket: string, c: { name: string; status: string }, after: () => Promise<void>): HTMLElement {
   const path = `/-/buckets/${enc(bucket)}/channels/${enc(c.name)}`;
-  return h('span', { class: 'actions' },
-    h('button', {
-      class: 'small',
-      'data-testid': 'toggle-status',
-      onclick: async () => {
-        const status = c.status === 'enabled' ? 'disabled' : 'enabled';
-        if (await attempt('PutLiveChannelStatus', () => api('PUT', `${path}/status`, { status }))) await after();
+  return h(
+    'span',
+    { class: 'actions' },
+    h(
+      'button',
+      {
+        class: 'small',
+        'data-testid': 'toggle-status',
+        onclick: async () => {
+          const status = c.status === 'enabled' ? 'disabled' : 'enabled';
+          if (await attempt('PutLiveChannelStatus', () => api('PUT', `${path}/status`, { status }))) await after();
+        },
       },
-    }, c.status === 'enabled' ? 'Disable' : 'Enable'),
-    h('button', {
-      class: 'small danger',
-      onclick: async () => {
-        if (!confirm(`Delete LiveChannel ${c.name}? (its recorded objects stay)`)) return;
-        if (await attempt('DeleteLiveChannel', () => api('DELETE', path))) await after();
+      c.status === 'enabled' ? 'Disable' : 'Enable',
+    ),
+    h(
+      'button',
+      {
+        class: 'small danger',
+        onclick: async () => {
+          if (!confirm(`Delete LiveChannel ${c.name}? (its recorded objects stay)`)) return;
+          if (await attempt('DeleteLiveChannel', () => api('DELETE', path))) await after();
+        },
       },
-    }, 'Delete'),
+      'Delete',
+    ),
   );
 }
 
@@ -238,59 +308,114 @@ function channelForm(bucket: string): HTMLElement {
   const playlist = h('input', { value: 'playlist.m3u8' });
   const snapshot = h('input', { type: 'checkbox' });
   const interval = h('input', { type: 'number', min: 1, max: 100, value: 5 });
-  return h('form', {
-    class: 'grid',
-    onsubmit: async (e) => {
-      e.preventDefault();
-      const body = {
-        name: name.value,
-        description: description.value,
-        status: status.value,
-        fragDuration: Number(fragDuration.value),
-        fragCount: Number(fragCount.value),
-        playlistName: playlist.value,
-        snapshot: snapshot.checked ? { destBucket: bucket, interval: Number(interval.value) } : undefined,
-      };
-      if (await attempt('PutLiveChannel', () => api('POST', `/-/buckets/${enc(bucket)}/channels`, body))) location.hash = `#/b/${enc(bucket)}/c/${enc(name.value)}`;
+  return h(
+    'form',
+    {
+      class: 'grid',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const body = {
+          name: name.value,
+          description: description.value,
+          status: status.value,
+          fragDuration: Number(fragDuration.value),
+          fragCount: Number(fragCount.value),
+          playlistName: playlist.value,
+          snapshot: snapshot.checked ? { destBucket: bucket, interval: Number(interval.value) } : undefined,
+        };
+        if (await attempt('PutLiveChannel', () => api('POST', `/-/buckets/${enc(bucket)}/channels`, body)))
+          location.hash = `#/b/${enc(bucket)}/c/${enc(name.value)}`;
+      },
     },
-  },
-    field('Name', name), field('Description', description), field('Status', status), field('FragDuration (s)', fragDuration),
-    field('FragCount', fragCount), field('PlaylistName', playlist), field('Snapshots (JPEG every Interval s)', h('span', { class: 'row' }, snapshot, interval)),
+    field('Name', name),
+    field('Description', description),
+    field('Status', status),
+    field('FragDuration (s)', fragDuration),
+    field('FragCount', fragCount),
+    field('PlaylistName', playlist),
+    field('Snapshots (JPEG every Interval s)', h('span', { class: 'row' }, snapshot, interval)),
     h('button', { type: 'submit', 'data-testid': 'create-channel' }, 'Create channel'),
   );
 }
 
 function bucketSettings(bucket: string): HTMLElement {
-  const acl = h('select', { 'data-testid': 'bucket-acl' }, ...['private', 'public-read', 'public-read-write'].map((a) => h('option', { value: a }, a)));
-  void api<{ buckets: Bucket[] }>('GET', '/-/buckets').then(({ buckets }) => (acl.value = buckets.find((b) => b.name === bucket)?.acl ?? 'private'));
+  const acl = h(
+    'select',
+    { 'data-testid': 'bucket-acl' },
+    ...['private', 'public-read', 'public-read-write'].map((a) => h('option', { value: a }, a)),
+  );
+  void api<{ buckets: Bucket[] }>('GET', '/-/buckets').then(
+    ({ buckets }) => (acl.value = buckets.find((b) => b.name === bucket)?.acl ?? 'private'),
+  );
   const origins = h('input', { value: '*', class: 'mono' });
   const methods = h('input', { value: 'GET,HEAD', class: 'mono' });
-  return h('section', {},
+  return h(
+    'section',
+    {},
     h('h3', {}, 'Bucket settings'),
-    h('div', { class: 'row' }, h('span', {}, 'ACL '), acl, h('button', {
-      class: 'small',
-      'data-testid': 'save-acl',
-      onclick: async () => {
-        if (await attempt('PutBucketAcl', () => api('PUT', `/-/buckets/${enc(bucket)}/acl`, { acl: acl.value }))) {
-          say(`ACL set to ${acl.value}`);
-          void renderSidebar(bucket);
-        }
-      },
-    }, 'Save ACL')),
-    h('div', { class: 'row' }, h('span', {}, 'CORS rule: origins '), origins, h('span', {}, ' methods '), methods, h('button', {
-      class: 'small',
-      onclick: async () => {
-        const body = { allowedOrigins: origins.value.split(',').map((s) => s.trim()).filter(Boolean), allowedMethods: methods.value.split(',').map((s) => s.trim()).filter(Boolean) };
-        if (await attempt('PutBucketCors', () => api('PUT', `/-/buckets/${enc(bucket)}/cors`, body))) say('CORS rule saved');
-      },
-    }, 'Save CORS rule')),
-    h('div', { class: 'row' }, h('button', {
-      class: 'small danger',
-      onclick: async () => {
-        if (!confirm(`Delete bucket ${bucket}? It must be empty.`)) return;
-        if (await attempt('DeleteBucket', () => api('DELETE', `/-/buckets/${enc(bucket)}`))) location.hash = '#/';
-      },
-    }, 'Delete bucket')),
+    h(
+      'div',
+      { class: 'row' },
+      h('span', {}, 'ACL '),
+      acl,
+      h(
+        'button',
+        {
+          class: 'small',
+          'data-testid': 'save-acl',
+          onclick: async () => {
+            if (await attempt('PutBucketAcl', () => api('PUT', `/-/buckets/${enc(bucket)}/acl`, { acl: acl.value }))) {
+              say(`ACL set to ${acl.value}`);
+              void renderSidebar(bucket);
+            }
+          },
+        },
+        'Save ACL',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('span', {}, 'CORS rule: origins '),
+      origins,
+      h('span', {}, ' methods '),
+      methods,
+      h(
+        'button',
+        {
+          class: 'small',
+          onclick: async () => {
+            const body = {
+              allowedOrigins: origins.value
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+              allowedMethods: methods.value
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            };
+            if (await attempt('PutBucketCors', () => api('PUT', `/-/buckets/${enc(bucket)}/cors`, body))) say('CORS rule saved');
+          },
+        },
+        'Save CORS rule',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'button',
+        {
+          class: 'small danger',
+          onclick: async () => {
+            if (!confirm(`Delete bucket ${bucket}? It must be empty.`)) return;
+            if (await attempt('DeleteBucket', () => api('DELETE', `/-/buckets/${enc(bucket)}`))) location.hash = '#/';
+          },
+        },
+        'Delete bucket',
+      ),
+    ),
   );
 }
 
@@ -306,36 +431,58 @@ async function objectsView(bucket: string, prefix: string): Promise<void> {
     acc += `${part}/`;
     crumbs.push(h('span', {}, ' / '), h('a', { href: `#/b/${enc(bucket)}/objects?prefix=${enc(acc)}` }, part));
   }
-  replace(main, h('h2', {}, 'Objects of ', ...crumbs), h('p', {}, h('a', { href: `#/b/${enc(bucket)}` }, '← channels and settings')),
-    h('table', {}, h('thead', {}, h('tr', {}, ...['key', 'size', 'type', 'last modified', ''].map((c) => h('th', {}, c)))), body), more);
+  replace(
+    main,
+    h('h2', {}, 'Objects of ', ...crumbs),
+    h('p', {}, h('a', { href: `#/b/${enc(bucket)}` }, '← channels and settings')),
+    h('table', {}, h('thead', {}, h('tr', {}, ...['key', 'size', 'type', 'last modified', ''].map((c) => h('th', {}, c)))), body),
+    more,
+  );
   const load = async (marker: string) => {
-    const page = await api<{ prefixes: string[]; objects: Array<{ key: string; size: number; contentType: string; lastModifiedMs: number; url: string }>; nextMarker: string | null }>(
-      'GET', `/-/buckets/${enc(bucket)}/objects?prefix=${enc(prefix)}&marker=${enc(marker)}`,
-    );
+    const page = await api<{
+      prefixes: string[];
+      objects: Array<{ key: string; size: number; contentType: string; lastModifiedMs: number; url: string }>;
+      nextMarker: string | null;
+    }>('GET', `/-/buckets/${enc(bucket)}/objects?prefix=${enc(prefix)}&marker=${enc(marker)}`);
     if (token !== viewToken) return;
     for (const p of page.prefixes) {
-      body.append(h('tr', {}, h('td', { colspan: 5 }, '📁 ', h('a', { href: `#/b/${enc(bucket)}/objects?prefix=${enc(p)}` }, p.slice(prefix.length)))));
+      body.append(
+        h(
+          'tr',
+          {},
+          h('td', { colspan: 5 }, '📁 ', h('a', { href: `#/b/${enc(bucket)}/objects?prefix=${enc(p)}` }, p.slice(prefix.length))),
+        ),
+      );
     }
     for (const o of page.objects) {
-      const row = h('tr', {},
+      const row = h(
+        'tr',
+        {},
         h('td', { class: 'mono' }, o.key.slice(prefix.length)),
         h('td', {}, formatBytes(o.size)),
         h('td', {}, o.contentType),
         h('td', {}, formatDateTime(o.lastModifiedMs)),
-        h('td', { class: 'actions' },
+        h(
+          'td',
+          { class: 'actions' },
           h('a', { href: o.url, download: o.key.split('/').pop() ?? 'object', class: 'small-link' }, 'download'),
-          h('button', {
-            class: 'small danger',
-            onclick: async () => {
-              if (await attempt('DeleteObject', () => api('DELETE', `/-/buckets/${enc(bucket)}/objects?key=${enc(o.key)}`))) row.remove();
+          h(
+            'button',
+            {
+              class: 'small danger',
+              onclick: async () => {
+                if (await attempt('DeleteObject', () => api('DELETE', `/-/buckets/${enc(bucket)}/objects?key=${enc(o.key)}`))) row.remove();
+              },
             },
-          }, 'delete'),
+            'delete',
+          ),
         ),
       );
       body.append(row);
     }
     replace(more, page.nextMarker ? h('button', { onclick: () => void load(page.nextMarker!) }, 'More') : null);
-    if (page.prefixes.length === 0 && page.objects.length === 0 && marker === '') body.append(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'Empty.')));
+    if (page.prefixes.length === 0 && page.objects.length === 0 && marker === '')
+      body.append(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'Empty.')));
   };
   await load('');
 }
@@ -388,15 +535,57 @@ async function channelView(bucket: string, channel: string): Promise<void> {
   replace(
     main,
     h('h2', {}, h('a', { href: `#/b/${enc(bucket)}` }, bucket), ' / ', channel, ' ', state, ' ', actions),
-    h('div', { class: 'columns' },
+    h(
+      'div',
+      { class: 'columns' },
       h('section', { class: 'player' }, video, playerNote, warnings, stat),
       h('section', {}, h('h3', {}, 'Connect OBS'), obs),
     ),
-    h('section', {}, h('h3', {}, `Bitrate and segment duration, last ${CHART_WINDOW_MIN} minutes `, h('span', { class: 'legend' }, h('i', { class: 'bar' }), 'segment duration ', h('i', { class: 'line' }), 'kbit/s ', h('i', { class: 'dash' }), 'FragDuration')), canvas),
+    h(
+      'section',
+      {},
+      h(
+        'h3',
+        {},
+        `Bitrate and segment duration, last ${CHART_WINDOW_MIN} minutes `,
+        h(
+          'span',
+          { class: 'legend' },
+          h('i', { class: 'bar' }),
+          'segment duration ',
+          h('i', { class: 'line' }),
+          'kbit/s ',
+          h('i', { class: 'dash' }),
+          'FragDuration',
+        ),
+      ),
+      canvas,
+    ),
     h('section', {}, h('h3', {}, 'VOD builder (PostVodPlaylist)'), vod),
-    h('div', { class: 'columns' },
-      h('section', {}, h('h3', {}, 'History (last 10 publishes)'), h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'start'), h('th', {}, 'end'), h('th', {}, 'from'))), history)),
-      h('section', {}, h('h3', {}, 'Segments'), h('div', { class: 'scroll short' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'object'), h('th', {}, 'start'), h('th', {}, 'duration'), h('th', {}, 'size'))), segments))),
+    h(
+      'div',
+      { class: 'columns' },
+      h(
+        'section',
+        {},
+        h('h3', {}, 'History (last 10 publishes)'),
+        h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'start'), h('th', {}, 'end'), h('th', {}, 'from'))), history),
+      ),
+      h(
+        'section',
+        {},
+        h('h3', {}, 'Segments'),
+        h(
+          'div',
+          { class: 'scroll short' },
+          h(
+            'table',
+            {},
+            h('thead', {}, h('tr', {}, h('th', {}, 'object'), h('th', {}, 'start'), h('th', {}, 'duration'), h('th', {}, 'size'))),
+            segments,
+          ),
+        ),
+      ),
     ),
   );
 
@@ -412,22 +601,56 @@ async function channelView(bucket: string, channel: string): Promise<void> {
     const playlistReady = d.live !== null && d.segments.some((seg) => seg.publishId === d.live!.publishId);
     if (d.state === 'Live' && playlistReady && (!playing || video.dataset.source !== 'VOD')) play(d.playUrl, 'live');
     else if (d.state === 'Live' && !playlistReady && !playing) playerNote.textContent = 'Live: waiting for the first segment…';
-    if (d.state !== 'Live' && !playing) playerNote.textContent = d.state === 'Disabled' ? 'Disabled: enable it to push.' : 'Idle: start a push (Connect OBS →) and the preview starts here.';
+    if (d.state !== 'Live' && !playing)
+      playerNote.textContent =
+        d.state === 'Disabled' ? 'Disabled: enable it to push.' : 'Idle: start a push (Connect OBS →) and the preview starts here.';
     const v = d.live?.video;
     const a = d.live?.audio;
-    replace(stat, d.live
-      ? h('dl', { 'data-testid': 'stat' },
-          h('dt', {}, 'connected'), h('dd', {}, `${formatTime(d.live.connectedMs)} from ${d.live.remoteAddr}`),
-          h('dt', {}, 'video'), h('dd', {}, v ? `${v.codec} ${v.width}×${v.height} @ ${v.frameRate} fps, ${Math.round((v.bandwidth * 8) / 1000)} kbit/s` : '—'),
-          h('dt', {}, 'audio'), h('dd', {}, a ? `${a.codec} ${a.sampleRate} Hz, ${Math.round((a.bandwidth * 8) / 1000)} kbit/s` : '—'),
-        )
-      : h('p', { class: 'muted' }, `FragDuration ${d.fragDuration} s, FragCount ${d.fragCount}, ${d.playlistName}; bucket ${d.acl}`));
+    replace(
+      stat,
+      d.live
+        ? h(
+            'dl',
+            { 'data-testid': 'stat' },
+            h('dt', {}, 'connected'),
+            h('dd', {}, `${formatTime(d.live.connectedMs)} from ${d.live.remoteAddr}`),
+            h('dt', {}, 'video'),
+            h('dd', {}, v ? `${v.codec} ${v.width}×${v.height} @ ${v.frameRate} fps, ${Math.round((v.bandwidth * 8) / 1000)} kbit/s` : '—'),
+            h('dt', {}, 'audio'),
+            h('dd', {}, a ? `${a.codec} ${a.sampleRate} Hz, ${Math.round((a.bandwidth * 8) / 1000)} kbit/s` : '—'),
+          )
+        : h('p', { class: 'muted' }, `FragDuration ${d.fragDuration} s, FragCount ${d.fragCount}, ${d.playlistName}; bucket ${d.acl}`),
+    );
     replace(warnings, ...(d.live?.warnings ?? []).map((w) => h('div', { class: 'warning' }, '⚠ ', w)));
     drawChart(canvas, d.segments, d.fragDuration, CHART_WINDOW_MIN * 60_000, d.nowMs);
-    replace(history, ...d.history.map((p) => h('tr', {}, h('td', {}, formatDateTime(p.startMs)), h('td', {}, p.endMs ? formatDateTime(p.endMs) : 'live'), h('td', {}, p.remoteAddr))));
-    replace(segments, ...d.segments.slice().reverse().map((s) =>
-      h('tr', {}, h('td', { class: 'mono' }, s.key), h('td', {}, formatTime(s.startMs)), h('td', {}, `${(s.durationMs / 1000).toFixed(3)} s`), h('td', {}, s.size === null ? '—' : formatBytes(s.size))),
-    ));
+    replace(
+      history,
+      ...d.history.map((p) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, formatDateTime(p.startMs)),
+          h('td', {}, p.endMs ? formatDateTime(p.endMs) : 'live'),
+          h('td', {}, p.remoteAddr),
+        ),
+      ),
+    );
+    replace(
+      segments,
+      ...d.segments
+        .slice()
+        .reverse()
+        .map((s) =>
+          h(
+            'tr',
+            {},
+            h('td', { class: 'mono' }, s.key),
+            h('td', {}, formatTime(s.startMs)),
+            h('td', {}, `${(s.durationMs / 1000).toFixed(3)} s`),
+            h('td', {}, s.size === null ? '—' : formatBytes(s.size)),
+          ),
+        ),
+    );
     if (!vodBuilt || d.segments.length > 0) renderVod();
     vodBuilt = true;
   };
@@ -458,17 +681,41 @@ async function channelView(bucket: string, channel: string): Promise<void> {
     }
     if (!startInput.dataset.touched) startInput.value = String(from);
     if (!endInput.dataset.touched || keepEnd) endInput.value = String(to);
-    replace(timeline, ...segs.map((s) => h('i', {
-      style: `left:${(((s.startMs / 1000 - from) / Math.max(1, to - from)) * 100).toFixed(2)}%;width:${Math.max(0.3, ((s.durationMs / 1000) / Math.max(1, to - from)) * 100).toFixed(2)}%`,
-      class: `p${s.publishId % 4}`,
-      title: `${s.key} ${formatTime(s.startMs)} ${(s.durationMs / 1000).toFixed(1)} s`,
-    })));
+    replace(
+      timeline,
+      ...segs.map((s) =>
+        h('i', {
+          style: `left:${(((s.startMs / 1000 - from) / Math.max(1, to - from)) * 100).toFixed(2)}%;width:${Math.max(0.3, (s.durationMs / 1000 / Math.max(1, to - from)) * 100).toFixed(2)}%`,
+          class: `p${s.publishId % 4}`,
+          title: `${s.key} ${formatTime(s.startMs)} ${(s.durationMs / 1000).toFixed(1)} s`,
+        }),
+      ),
+    );
     updateSpan();
     if (!vod.contains(timeline)) {
-      replace(vod, timeline, h('div', { class: 'row' }, h('span', {}, 'from'), startInput, h('span', {}, 'to'), endInput), spanLabel,
-        h('div', { class: 'row' }, h('button', { 'data-testid': 'build-vod', onclick: () => void buildVod() }, 'Build VOD playlist and play it'),
-          h('button', { class: 'small', onclick: () => { playing = undefined; if (detail?.state === 'Live') play(detail.playUrl, 'live'); } }, 'Back to live')),
-        vodResult);
+      replace(
+        vod,
+        timeline,
+        h('div', { class: 'row' }, h('span', {}, 'from'), startInput, h('span', {}, 'to'), endInput),
+        spanLabel,
+        h(
+          'div',
+          { class: 'row' },
+          h('button', { 'data-testid': 'build-vod', onclick: () => void buildVod() }, 'Build VOD playlist and play it'),
+          h(
+            'button',
+            {
+              class: 'small',
+              onclick: () => {
+                playing = undefined;
+                if (detail?.state === 'Live') play(detail.playUrl, 'live');
+              },
+            },
+            'Back to live',
+          ),
+        ),
+        vodResult,
+      );
     }
   };
   const updateSpan = () => {
@@ -479,7 +726,8 @@ async function channelView(bucket: string, channel: string): Promise<void> {
   for (const input of [startInput, endInput]) {
     input.addEventListener('input', () => {
       input.dataset.touched = '1';
-      if (Number(startInput.value) >= Number(endInput.value)) (input === startInput ? endInput : startInput).value = String(Number(input.value) + (input === startInput ? 1 : -1));
+      if (Number(startInput.value) >= Number(endInput.value))
+        (input === startInput ? endInput : startInput).value = String(Number(input.value) + (input === startInput ? 1 : -1));
       updateSpan();
     });
   }
@@ -488,7 +736,18 @@ async function channelView(bucket: string, channel: string): Promise<void> {
     const endTime = Number(endInput.value);
     await attempt('PostVodPlaylist', async () => {
       const result = await api<{ key: string; playUrl: string }>('POST', `${path}/vod`, { startTime, endTime });
-      replace(vodResult, h('p', {}, 'Wrote ', h('code', {}, result.key), ' · ', h('a', { href: result.playUrl, target: '_blank' }, 'playlist'), ' · playing it above.'));
+      replace(
+        vodResult,
+        h(
+          'p',
+          {},
+          'Wrote ',
+          h('code', {}, result.key),
+          ' · ',
+          h('a', { href: result.playUrl, target: '_blank' }, 'playlist'),
+          ' · playing it above.',
+        ),
+      );
       play(result.playUrl, 'VOD');
     });
   };
@@ -499,24 +758,55 @@ async function channelView(bucket: string, channel: string): Promise<void> {
 }
 
 function obsPanel(path: string): HTMLElement {
-  const expiry = h('select', { 'data-testid': 'obs-expiry' },
-    h('option', { value: 3600 }, '1 hour'), h('option', { value: 86400 }, '1 day'), h('option', { value: 7 * 86400 }, '7 days'), h('option', { value: 30 * 86400 }, '30 days'));
+  const expiry = h(
+    'select',
+    { 'data-testid': 'obs-expiry' },
+    h('option', { value: 3600 }, '1 hour'),
+    h('option', { value: 86400 }, '1 day'),
+    h('option', { value: 7 * 86400 }, '7 days'),
+    h('option', { value: 30 * 86400 }, '30 days'),
+  );
   const out = h('div', { class: 'stack' });
   const sign = async () => {
     await attempt('sign RTMP URL', async () => {
       const r = await api<{ url: string; obsServer: string; obsStreamKey: string; expires: number; fragDuration: number; ffmpeg: string }>(
-        'POST', `${path}/rtmp-url`, { expiresInSec: Number(expiry.value) },
+        'POST',
+        `${path}/rtmp-url`,
+        { expiresInSec: Number(expiry.value) },
       );
-      replace(out,
+      replace(
+        out,
         copyField('OBS Server', r.obsServer, 'obs-server'),
         copyField('OBS Stream Key', r.obsStreamKey, 'obs-stream-key'),
         copyField('Signed RTMP URL (ffmpeg, push)', r.url, 'rtmp-url'),
         h('p', { class: 'muted small' }, `Accepted at connect until ${formatDateTime(r.expires * 1000)}; a running push may outlive it.`),
         copyField('ffmpeg', r.ffmpeg, 'ffmpeg-command'),
-        h('ul', { class: 'settings' },
-          h('li', {}, 'Settings → Stream: Service ', h('b', {}, 'Custom…'), ', paste Server and Stream Key as above (the URL split at its last "/").'),
-          h('li', {}, 'Output → Encoder ', h('b', {}, 'x264 / H.264'), ' (HEVC and AV1 are refused: only H.264 + AAC, as OSS LiveChannel), audio ', h('b', {}, 'AAC'), '.'),
-          h('li', {}, 'Output → Keyframe Interval ', h('b', {}, `${r.fragDuration} s or less`), ` (FragDuration ${r.fragDuration} s: a segment is cut at the first keyframe after it; a longer interval makes longer segments, warned above).`),
+        h(
+          'ul',
+          { class: 'settings' },
+          h(
+            'li',
+            {},
+            'Settings → Stream: Service ',
+            h('b', {}, 'Custom…'),
+            ', paste Server and Stream Key as above (the URL split at its last "/").',
+          ),
+          h(
+            'li',
+            {},
+            'Output → Encoder ',
+            h('b', {}, 'x264 / H.264'),
+            ' (HEVC and AV1 are refused: only H.264 + AAC, as OSS LiveChannel), audio ',
+            h('b', {}, 'AAC'),
+            '.',
+          ),
+          h(
+            'li',
+            {},
+            'Output → Keyframe Interval ',
+            h('b', {}, `${r.fragDuration} s or less`),
+            ` (FragDuration ${r.fragDuration} s: a segment is cut at the first keyframe after it; a longer interval makes longer segments, warned above).`,
+          ),
           h('li', {}, 'Rate control CBR; a bitrate your network sends in real time (e.g. 2500 kbit/s for 720p).'),
         ),
       );
@@ -524,7 +814,18 @@ function obsPanel(path: string): HTMLElement {
   };
   expiry.addEventListener('change', () => void sign());
   void sign();
-  return h('div', {}, h('div', { class: 'row' }, h('span', {}, 'URL valid for '), expiry, copyButton(() => (out.querySelector('[data-testid=rtmp-url]') as HTMLInputElement | null)?.value ?? '', 'Copy URL')), out);
+  return h(
+    'div',
+    {},
+    h(
+      'div',
+      { class: 'row' },
+      h('span', {}, 'URL valid for '),
+      expiry,
+      copyButton(() => (out.querySelector('[data-testid=rtmp-url]') as HTMLInputElement | null)?.value ?? '', 'Copy URL'),
+    ),
+    out,
+  );
 }
 
 // ---- the request log
@@ -535,14 +836,18 @@ async function pollRequests(): Promise<void> {
     const { requests } = await api<{ requests: RequestRecord[] }>('GET', `/-/requests?after=${enc(lastRequestId)}&limit=100`);
     for (const r of requests) {
       lastRequestId = r.id;
-      requestsBody.prepend(h('tr', { class: r.status >= 400 ? 'failed' : '' },
-        h('td', {}, formatTime(r.time)),
-        h('td', {}, r.operation ?? r.method),
-        h('td', {}, r.status),
-        h('td', {}, r.code ?? ''),
-        h('td', {}, r.message ?? ''),
-        h('td', { class: 'mono small', title: r.url }, `${r.method} ${r.url.length > 80 ? `${r.url.slice(0, 80)}…` : r.url}`),
-      ));
+      requestsBody.prepend(
+        h(
+          'tr',
+          { class: r.status >= 400 ? 'failed' : '' },
+          h('td', {}, formatTime(r.time)),
+          h('td', {}, r.operation ?? r.method),
+          h('td', {}, r.status),
+          h('td', {}, r.code ?? ''),
+          h('td', {}, r.message ?? ''),
+          h('td', { class: 'mono small', title: r.url }, `${r.method} ${r.url.length > 80 ? `${r.url.slice(0, 80)}…` : r.url}`),
+        ),
+      );
     }
     while (requestsBody.children.length > 200) requestsBody.lastElementChild?.remove();
   } catch {

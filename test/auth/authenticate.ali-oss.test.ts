@@ -5,7 +5,16 @@ import { Credentials } from '../../src/auth/credentials.js';
 import { OssError } from '../../src/oss/wire/errors.js';
 import { hmacSha1Base64, v1StringToSign } from '../../src/auth/signature-v1.js';
 import { v4CanonicalRequest, v4Signature, v4StringToSign } from '../../src/auth/signature-v4.js';
-import { capturingClient, OSS, parseQuery, sendOne, signUtils, toAuthInput, type AliOssClient, type CapturedRequest } from '../helpers/ali-oss-capture.js';
+import {
+  capturingClient,
+  OSS,
+  parseQuery,
+  sendOne,
+  signUtils,
+  toAuthInput,
+  type AliOssClient,
+  type CapturedRequest,
+} from '../helpers/ali-oss-capture.js';
 
 const credentials = new Credentials([{ accessKeyId: 'ak', accessKeySecret: 'test-secret' }]);
 const WRONG_SECRET = 'test-secreT'; // one byte flipped
@@ -109,8 +118,7 @@ for (const { mode, options } of modes) {
     }
 
     it('rejects a one-byte-wrong secret with SignatureDoesNotMatch echoing the StringToSign ali-oss signed', async () => {
-      const spy =
-        mode === 'V1 header' ? vi.spyOn(signUtils, 'buildCanonicalString') : vi.spyOn(signUtils, 'getStringToSign');
+      const spy = mode === 'V1 header' ? vi.spyOn(signUtils, 'buildCanonicalString') : vi.spyOn(signUtils, 'getStringToSign');
       const { client, sent } = capturingClient({ endpoint: IP_ENDPOINT, ...options, accessKeySecret: WRONG_SECRET });
       const req = await sendOne(sent, () => client.getChannelStatus('test-channel'));
       const aliOssStringToSign = spy.mock.results[0]?.value as string;
@@ -155,7 +163,11 @@ describe('ali-oss V1 details', () => {
       ossHeaders: lower,
       bucket: 'examplebucket',
       key: 'a b/ü+c.txt',
-      subresources: [['versionId', 'v1'], ['acl', ''], ['prefix', 'not-signed']],
+      subresources: [
+        ['versionId', 'v1'],
+        ['acl', ''],
+        ['prefix', 'not-signed'],
+      ],
     });
     expect(ours).toBe(theirs);
     expect(hmacSha1Base64('test-secret', ours)).toBe(signUtils.computeSignature('test-secret', theirs));
@@ -164,7 +176,11 @@ describe('ali-oss V1 details', () => {
 
 describe('ali-oss V4 details', () => {
   it('builds the same canonical request, StringToSign and signature as signUtils (PostVodPlaylist)', () => {
-    const headers = { 'x-oss-date': '20261125T110441Z', 'x-oss-content-sha256': 'UNSIGNED-PAYLOAD', 'content-type': 'application/x-mpegURL' };
+    const headers = {
+      'x-oss-date': '20261125T110441Z',
+      'x-oss-content-sha256': 'UNSIGNED-PAYLOAD',
+      'content-type': 'application/x-mpegURL',
+    };
     const theirs = signUtils.getCanonicalRequest(
       'POST',
       { headers, queries: { vod: null, startTime: '1472020031', endTime: '1472020226' } },
@@ -175,7 +191,11 @@ describe('ali-oss V4 details', () => {
       method: 'POST',
       bucket: 'examplebucket',
       key: 'chan/vod.m3u8',
-      query: [['vod', ''], ['startTime', '1472020031'], ['endTime', '1472020226']],
+      query: [
+        ['vod', ''],
+        ['startTime', '1472020031'],
+        ['endTime', '1472020226'],
+      ],
       headers,
       additionalHeaders: [],
     });
@@ -200,7 +220,10 @@ describe('ali-oss V4 details', () => {
       method: 'GET',
       bucket: 'examplebucket',
       key,
-      query: [['x-oss-process', 'image/resize,w_100'], ['response-content-type', 'text/plain; charset=utf-8']],
+      query: [
+        ['x-oss-process', 'image/resize,w_100'],
+        ['response-content-type', 'text/plain; charset=utf-8'],
+      ],
       headers,
       additionalHeaders: ['host'],
     });
@@ -232,7 +255,14 @@ describe('ali-oss V4 details', () => {
 });
 
 describe('ali-oss presigned URLs', () => {
-  const presignClient = () => new OSS({ accessKeyId: 'ak', accessKeySecret: 'test-secret', bucket: 'examplebucket', endpoint: DOMAIN_ENDPOINT, region: 'oss-cn-hangzhou' });
+  const presignClient = () =>
+    new OSS({
+      accessKeyId: 'ak',
+      accessKeySecret: 'test-secret',
+      bucket: 'examplebucket',
+      endpoint: DOMAIN_ENDPOINT,
+      region: 'oss-cn-hangzhou',
+    });
   const asRequest = (url: string, method = 'GET', headers: Record<string, string> = {}): CapturedRequest => ({ method, url, headers });
 
   it('accepts a signatureUrl GET with response-* and x-oss-process sub-resources, rejects it once expired', () => {
@@ -276,7 +306,13 @@ describe('ali-oss presigned URLs', () => {
   });
 
   it('rejects a signatureUrlV4 made with a one-byte-wrong secret', async () => {
-    const client = new OSS({ accessKeyId: 'ak', accessKeySecret: WRONG_SECRET, bucket: 'examplebucket', endpoint: DOMAIN_ENDPOINT, region: 'oss-cn-hangzhou' });
+    const client = new OSS({
+      accessKeyId: 'ak',
+      accessKeySecret: WRONG_SECRET,
+      bucket: 'examplebucket',
+      endpoint: DOMAIN_ENDPOINT,
+      region: 'oss-cn-hangzhou',
+    });
     const spy = vi.spyOn(signUtils, 'getStringToSign');
     const url = await client.signatureUrlV4('GET', 600, {}, 'obj.txt');
     const e = thrown(() => authenticate(toAuthInput(asRequest(url)), credentials, Date.now()));
@@ -292,8 +328,12 @@ describe('ali-oss getRtmpUrl', () => {
 
   it('verifies a URL with playlistName', () => {
     const url = rtmpClient().getRtmpUrl('test-channel', { expires: 3600, params: { playlistName: 'playlist.m3u8' } });
-    expect(url).toMatch(/^rtmp:\/\/127\.0\.0\.1:8080\/live\/test-channel\?OSSAccessKeyId=ak&Expires=\d+&Signature=.+&playlistName=playlist\.m3u8$/);
-    expect(verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now())).toEqual({
+    expect(url).toMatch(
+      /^rtmp:\/\/127\.0\.0\.1:8080\/live\/test-channel\?OSSAccessKeyId=ak&Expires=\d+&Signature=.+&playlistName=playlist\.m3u8$/,
+    );
+    expect(
+      verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now()),
+    ).toEqual({
       ok: true,
       accessKeyId: 'ak',
     });
@@ -301,7 +341,9 @@ describe('ali-oss getRtmpUrl', () => {
 
   it('verifies a URL without params', () => {
     const url = rtmpClient().getRtmpUrl('test-channel', { expires: 60 });
-    expect(verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now()).ok).toBe(true);
+    expect(
+      verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now()).ok,
+    ).toBe(true);
   });
 
   it('refuses the URL for another channel and once it has expired', () => {
@@ -316,7 +358,11 @@ describe('ali-oss getRtmpUrl', () => {
   it('refuses a URL signed with a one-byte-wrong secret and reports the StringToSign ali-oss signed', () => {
     const spy = vi.spyOn(signUtils, 'computeSignature');
     const url = rtmpClient(WRONG_SECRET).getRtmpUrl('test-channel', { params: { playlistName: 'p.m3u8' } });
-    const verdict = verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now());
+    const verdict = verifyRtmpSignature(
+      { bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) },
+      credentials,
+      Date.now(),
+    );
     expect(verdict.ok).toBe(false);
     expect(verdict.ok === false ? verdict.stringToSign : undefined).toBe(spy.mock.calls[0]?.[1]);
   });

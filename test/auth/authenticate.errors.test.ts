@@ -16,7 +16,15 @@ import { OssError } from '../../src/oss/wire/errors.js';
 const credentials = new Credentials([{ accessKeyId: 'ak', accessKeySecret: 'test-secret' }]);
 const NOW = Date.UTC(2025, 3, 17, 12, 0, 0);
 const MIN = 60_000;
-const BASE = { method: 'GET', bucket: 'examplebucket', key: 'test-channel', query: [['live', ''], ['comp', 'stat']] } as const;
+const BASE = {
+  method: 'GET',
+  bucket: 'examplebucket',
+  key: 'test-channel',
+  query: [
+    ['live', ''],
+    ['comp', 'stat'],
+  ],
+} as const;
 
 function error(input: AuthInput, nowMs = NOW): OssError {
   try {
@@ -34,7 +42,16 @@ const extra = (e: OssError, name: string) => e.extra.find(([k]) => k === name)?.
 /** A V1 header-signed GetLiveChannelStat sent at `sentMs`. */
 function v1Request(sentMs: number, secret = 'test-secret', accessKeyId = 'ak'): AuthInput {
   const date = new Date(sentMs).toUTCString();
-  const sts = v1StringToSign({ method: 'GET', contentMd5: '', contentType: '', date, ossHeaders: {}, bucket: BASE.bucket, key: BASE.key, subresources: BASE.query });
+  const sts = v1StringToSign({
+    method: 'GET',
+    contentMd5: '',
+    contentType: '',
+    date,
+    ossHeaders: {},
+    bucket: BASE.bucket,
+    key: BASE.key,
+    subresources: BASE.query,
+  });
   return { ...BASE, headers: { date, authorization: `OSS ${accessKeyId}:${hmacSha1Base64(secret, sts)}` } };
 }
 
@@ -51,8 +68,22 @@ function v4Request(sentMs: number, opts: { secret?: string; accessKeyId?: string
 
 /** A V1 presigned GetLiveChannelStat expiring at `expires` (Unix seconds). */
 function v1Presigned(expires: number, secret = 'test-secret'): AuthInput {
-  const sts = v1StringToSign({ method: 'GET', contentMd5: '', contentType: '', date: String(expires), ossHeaders: {}, bucket: BASE.bucket, key: BASE.key, subresources: BASE.query });
-  const query: Array<readonly [string, string]> = [...BASE.query, ['OSSAccessKeyId', 'ak'], ['Expires', String(expires)], ['Signature', hmacSha1Base64(secret, sts)]];
+  const sts = v1StringToSign({
+    method: 'GET',
+    contentMd5: '',
+    contentType: '',
+    date: String(expires),
+    ossHeaders: {},
+    bucket: BASE.bucket,
+    key: BASE.key,
+    subresources: BASE.query,
+  });
+  const query: Array<readonly [string, string]> = [
+    ...BASE.query,
+    ['OSSAccessKeyId', 'ak'],
+    ['Expires', String(expires)],
+    ['Signature', hmacSha1Base64(secret, sts)],
+  ];
   return { ...BASE, query, headers: {} };
 }
 
@@ -78,10 +109,13 @@ describe('V1 header', () => {
     expect(authenticate(v1Request(NOW + 14 * MIN), credentials, NOW)).toEqual({ kind: 'user', accessKeyId: 'ak' });
   });
 
-  it.each(['OSS ak', 'OSS :sig', 'OSS ak:', 'Basic YWs6c2s=', 'OSSak:sig'])('rejects Authorization %j with 400 InvalidArgument', (authorization) => {
-    const e = error({ ...BASE, headers: { date: new Date(NOW).toUTCString(), authorization } });
-    expect(summary(e)).toEqual([400, 'InvalidArgument', 'Authorization header is invalid.']);
-  });
+  it.each(['OSS ak', 'OSS :sig', 'OSS ak:', 'Basic YWs6c2s=', 'OSSak:sig'])(
+    'rejects Authorization %j with 400 InvalidArgument',
+    (authorization) => {
+      const e = error({ ...BASE, headers: { date: new Date(NOW).toUTCString(), authorization } });
+      expect(summary(e)).toEqual([400, 'InvalidArgument', 'Authorization header is invalid.']);
+    },
+  );
 
   it('rejects an unknown AccessKeyId with 403 InvalidAccessKeyId', () => {
     const e = error(v1Request(NOW, 'test-secret', 'nobody'));
@@ -224,7 +258,9 @@ describe('V4 header', () => {
   it('rejects a wrong signature with SignatureDoesNotMatch carrying StringToSign and CanonicalRequest', () => {
     const e = error(v4Request(NOW, { secret: 'wrong-secret' }));
     expect(e.code).toBe('SignatureDoesNotMatch');
-    expect(extra(e, 'StringToSign')).toMatch(/^OSS4-HMAC-SHA256\n20250417T120000Z\n20250417\/cn-hangzhou\/oss\/aliyun_v4_request\n[0-9a-f]{64}$/);
+    expect(extra(e, 'StringToSign')).toMatch(
+      /^OSS4-HMAC-SHA256\n20250417T120000Z\n20250417\/cn-hangzhou\/oss\/aliyun_v4_request\n[0-9a-f]{64}$/,
+    );
     expect(extra(e, 'CanonicalRequest')).toBe(
       'GET\n/examplebucket/test-channel\ncomp=stat&live\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20250417T120000Z\n\n\nUNSIGNED-PAYLOAD',
     );
@@ -235,7 +271,16 @@ describe('V4 presigned URL', () => {
   const presigned = (secret = 'test-secret', expiresSeconds = 600): AuthInput => ({
     ...BASE,
     headers: {},
-    query: presignV4({ ...BASE, headers: {}, additionalHeaders: [], accessKeyId: 'ak', accessKeySecret: secret, region: 'cn-hangzhou', nowMs: NOW, expiresSeconds }),
+    query: presignV4({
+      ...BASE,
+      headers: {},
+      additionalHeaders: [],
+      accessKeyId: 'ak',
+      accessKeySecret: secret,
+      region: 'cn-hangzhou',
+      nowMs: NOW,
+      expiresSeconds,
+    }),
   });
 
   it('accepts it until x-oss-date + x-oss-expires', () => {
@@ -246,9 +291,12 @@ describe('V4 presigned URL', () => {
     expect(summary(error(presigned(), NOW + 601_000))).toEqual([403, 'AccessDenied', 'Request has expired.']);
   });
 
-  it.each(['x-oss-credential', 'x-oss-date', 'x-oss-expires', 'x-oss-signature'])('rejects a URL without %s with 403 AccessDenied', (name) => {
-    expect(summary(error(withoutParam(presigned(), name))).slice(0, 2)).toEqual([403, 'AccessDenied']);
-  });
+  it.each(['x-oss-credential', 'x-oss-date', 'x-oss-expires', 'x-oss-signature'])(
+    'rejects a URL without %s with 403 AccessDenied',
+    (name) => {
+      expect(summary(error(withoutParam(presigned(), name))).slice(0, 2)).toEqual([403, 'AccessDenied']);
+    },
+  );
 
   it('rejects a wrong signature with SignatureDoesNotMatch', () => {
     expect(error(presigned('wrong-secret')).code).toBe('SignatureDoesNotMatch');
@@ -264,7 +312,16 @@ describe('V4 presigned URL', () => {
 describe('V4 lifetime, dates and payload hash (issue 14 item 7)', () => {
   const DAY = 24 * 3600 * 1000;
   const presignedAt = (signedAtMs: number, expiresSeconds: number, scopeDate?: string): AuthInput => {
-    const query = presignV4({ ...BASE, headers: {}, additionalHeaders: [], accessKeyId: 'ak', accessKeySecret: 'test-secret', region: 'cn-hangzhou', nowMs: signedAtMs, expiresSeconds });
+    const query = presignV4({
+      ...BASE,
+      headers: {},
+      additionalHeaders: [],
+      accessKeyId: 'ak',
+      accessKeySecret: 'test-secret',
+      region: 'cn-hangzhou',
+      nowMs: signedAtMs,
+      expiresSeconds,
+    });
     if (scopeDate === undefined) return { ...BASE, headers: {}, query };
     return withParam({ ...BASE, headers: {}, query }, 'x-oss-credential', `ak/${scopeDate}/cn-hangzhou/oss/aliyun_v4_request`);
   };

@@ -18,7 +18,15 @@ const credentials = new Credentials([
 ]);
 const NOW = Date.UTC(2025, 3, 17, 12, 0, 0);
 const HTTP_DATE = new Date(NOW).toUTCString(); // Thu, 17 Apr 2025 12:00:00 GMT
-const STAT = { method: 'GET', bucket: 'examplebucket', key: 'test-channel', query: [['comp', 'stat'], ['live', '']] } as const;
+const STAT = {
+  method: 'GET',
+  bucket: 'examplebucket',
+  key: 'test-channel',
+  query: [
+    ['comp', 'stat'],
+    ['live', ''],
+  ],
+} as const;
 const user = { kind: 'user', accessKeyId: 'ak' };
 
 describe('V1 date line', () => {
@@ -64,30 +72,65 @@ describe('V1 date line', () => {
 
 describe('V1 sub-resources', () => {
   it('signs continuation-token but not list-type/prefix (ListObjectsV2; all five SDKs agree)', () => {
-    const query: Array<[string, string]> = [['list-type', '2'], ['prefix', 'a'], ['continuation-token', 'tok'], ['max-keys', '10']];
+    const query: Array<[string, string]> = [
+      ['list-type', '2'],
+      ['prefix', 'a'],
+      ['continuation-token', 'tok'],
+      ['max-keys', '10'],
+    ];
     expect(canonicalizedResource('examplebucket', '', query)).toBe('/examplebucket/?continuation-token=tok');
   });
 
   it('signs every x-oss-* parameter (go-v2 rule), e.g. x-oss-traffic-limit and x-oss-process', () => {
-    const query: Array<[string, string]> = [['x-oss-traffic-limit', '819200'], ['x-oss-process', 'image/resize,w_10'], ['foo', 'bar']];
+    const query: Array<[string, string]> = [
+      ['x-oss-traffic-limit', '819200'],
+      ['x-oss-process', 'image/resize,w_10'],
+      ['foo', 'bar'],
+    ];
     expect(canonicalizedResource('b', 'k', query)).toBe('/b/k?x-oss-process=image/resize,w_10&x-oss-traffic-limit=819200');
   });
 
-  it.each(['live', 'comp', 'status', 'vod', 'startTime', 'endTime', 'security-token', 'uploadId', 'partNumber', 'versionId', 'response-content-type'])(
-    'signs %s',
-    (name) => expect(isV1Subresource(name)).toBe(true),
-  );
+  it.each([
+    'live',
+    'comp',
+    'status',
+    'vod',
+    'startTime',
+    'endTime',
+    'security-token',
+    'uploadId',
+    'partNumber',
+    'versionId',
+    'response-content-type',
+  ])('signs %s', (name) => expect(isV1Subresource(name)).toBe(true));
 
-  it.each(['list-type', 'prefix', 'marker', 'max-keys', 'delimiter', 'encoding-type', 'playlistName', 'OSSAccessKeyId', 'Expires', 'Signature'])(
-    'does not sign %s',
-    (name) => expect(isV1Subresource(name)).toBe(false),
-  );
+  it.each([
+    'list-type',
+    'prefix',
+    'marker',
+    'max-keys',
+    'delimiter',
+    'encoding-type',
+    'playlistName',
+    'OSSAccessKeyId',
+    'Expires',
+    'Signature',
+  ])('does not sign %s', (name) => expect(isV1Subresource(name)).toBe(false));
 
   it('signs security-token in a presigned STS URL (oss2 _sign_url, ali-oss _signatureForURL, Java presign)', () => {
     const expires = NOW / 1000 + 60;
     const query: Array<[string, string]> = [['security-token', 'token+/=']];
     const stringToSign = (q: Array<[string, string]>) =>
-      v1StringToSign({ method: 'GET', contentMd5: '', contentType: '', date: String(expires), ossHeaders: {}, bucket: 'b', key: 'k', subresources: q });
+      v1StringToSign({
+        method: 'GET',
+        contentMd5: '',
+        contentType: '',
+        date: String(expires),
+        ossHeaders: {},
+        bucket: 'b',
+        key: 'k',
+        subresources: q,
+      });
     const url = (signature: string): AuthInput => ({
       method: 'GET',
       bucket: 'b',
@@ -95,7 +138,10 @@ describe('V1 sub-resources', () => {
       query: [...query, ['OSSAccessKeyId', 'STS.ak'], ['Expires', String(expires)], ['Signature', signature]],
       headers: {},
     });
-    expect(authenticate(url(hmacSha1Base64('sts-secret', stringToSign(query))), credentials, NOW)).toEqual({ kind: 'user', accessKeyId: 'STS.ak' });
+    expect(authenticate(url(hmacSha1Base64('sts-secret', stringToSign(query))), credentials, NOW)).toEqual({
+      kind: 'user',
+      accessKeyId: 'STS.ak',
+    });
     expect(() => authenticate(url(hmacSha1Base64('sts-secret', stringToSign([]))), credentials, NOW)).toThrow(OssError);
   });
 
@@ -126,7 +172,10 @@ describe('V1 sub-resources', () => {
       for (const pattern of patterns) {
         for (const m of source.matchAll(pattern)) {
           for (const part of (m[1] ?? '').split(',')) {
-            const name = part.split(':')[0]?.trim().replace(/^['"]|['"]$/g, '');
+            const name = part
+              .split(':')[0]
+              ?.trim()
+              .replace(/^['"]|['"]$/g, '');
             if (name && /^[\w-]+$/.test(name)) names.add(name);
           }
         }
@@ -134,8 +183,23 @@ describe('V1 sub-resources', () => {
     }
     // Names from subres objects spread over several lines or built at run time (rtmp.js, object.js append,
     // multipart*.js, listV2, worm, _signatureForURL response-*) that the patterns above cannot see.
-    for (const n of ['status', 'comp', 'vod', 'startTime', 'endTime', 'append', 'position', 'partNumber', 'continuation-token',
-      'wormId', 'wormExtend', 'x-oss-traffic-limit', 'callback', 'response-content-disposition']) names.add(n);
+    for (const n of [
+      'status',
+      'comp',
+      'vod',
+      'startTime',
+      'endTime',
+      'append',
+      'position',
+      'partNumber',
+      'continuation-token',
+      'wormId',
+      'wormExtend',
+      'x-oss-traffic-limit',
+      'callback',
+      'response-content-disposition',
+    ])
+      names.add(n);
     expect(names.size).toBeGreaterThan(40);
     expect([...names].filter((n) => !isV1Subresource(n))).toEqual([]);
   });
@@ -177,7 +241,10 @@ describe('V4 header shapes', () => {
 
 describe('RTMP security-token (spec §6.2)', () => {
   const expires = NOW / 1000 + 60;
-  const withToken: Array<[string, string]> = [['playlistName', 'p.m3u8'], ['security-token', 'tok']];
+  const withToken: Array<[string, string]> = [
+    ['playlistName', 'p.m3u8'],
+    ['security-token', 'tok'],
+  ];
   const url = (signedParams: Array<[string, string]>): Array<[string, string]> => [
     ...withToken,
     ['OSSAccessKeyId', 'STS.ak'],
@@ -186,7 +253,10 @@ describe('RTMP security-token (spec §6.2)', () => {
   ];
 
   it('accepts the token signed (oss2 _sign_rtmp_url, Java generateRtmpUri)', () => {
-    expect(verifyRtmpSignature({ bucket: 'b', channel: 'c', params: url(withToken) }, credentials, NOW)).toEqual({ ok: true, accessKeyId: 'STS.ak' });
+    expect(verifyRtmpSignature({ bucket: 'b', channel: 'c', params: url(withToken) }, credentials, NOW)).toEqual({
+      ok: true,
+      accessKeyId: 'STS.ak',
+    });
   });
 
   it('accepts the token excluded (Go v1 getRtmpSignedStr)', () => {
@@ -204,7 +274,8 @@ describe('RTMP security-token (spec §6.2)', () => {
   it('reports missing parameters, a bad Expires and an unknown key with OSS messages', () => {
     const base = url(withToken);
     const without = (name: string) => base.filter(([k]) => k !== name);
-    const verdict = (params: ReadonlyArray<readonly [string, string]>) => verifyRtmpSignature({ bucket: 'b', channel: 'c', params }, credentials, NOW);
+    const verdict = (params: ReadonlyArray<readonly [string, string]>) =>
+      verifyRtmpSignature({ bucket: 'b', channel: 'c', params }, credentials, NOW);
     expect(verdict(without('Signature'))).toEqual({
       ok: false,
       reason: 'Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters',

@@ -17,7 +17,13 @@ const NOW = Date.parse(DATE);
 const headerVectors: Array<{ name: string; input: AuthInput }> = [
   {
     name: 'GET object, no parameters',
-    input: { method: 'GET', bucket: 'examplebucket', key: 'live/ch/playlist.m3u8', query: [], headers: { date: DATE, authorization: 'OSS2 AccessKeyId:ak,Signature:9vdeAgw3ay0Uen9X6BONLb+leOdPMPSwwvg2M0QEcSg=' } },
+    input: {
+      method: 'GET',
+      bucket: 'examplebucket',
+      key: 'live/ch/playlist.m3u8',
+      query: [],
+      headers: { date: DATE, authorization: 'OSS2 AccessKeyId:ak,Signature:9vdeAgw3ay0Uen9X6BONLb+leOdPMPSwwvg2M0QEcSg=' },
+    },
   },
   {
     name: 'PUT with Content-Type/MD5, UTF-8 meta, an additional header, and every parameter signed (empty ones bare)',
@@ -25,7 +31,11 @@ const headerVectors: Array<{ name: string; input: AuthInput }> = [
       method: 'PUT',
       bucket: 'examplebucket',
       key: 'a b/ü+c.txt',
-      query: [['acl', ''], ['prefix', 'a/b'], ['empty', '']],
+      query: [
+        ['acl', ''],
+        ['prefix', 'a/b'],
+        ['empty', ''],
+      ],
       headers: {
         date: DATE,
         'content-type': 'text/plain',
@@ -39,11 +49,30 @@ const headerVectors: Array<{ name: string; input: AuthInput }> = [
   },
   {
     name: 'ListBuckets with prefix and max-keys',
-    input: { method: 'GET', bucket: undefined, key: '', query: [['prefix', 'x'], ['max-keys', '10']], headers: { date: DATE, authorization: 'OSS2 AccessKeyId:ak,Signature:JOa8Av3kZCgh+TWTQ0INIwFVWy25I3JKoNSINzmKHQw=' } },
+    input: {
+      method: 'GET',
+      bucket: undefined,
+      key: '',
+      query: [
+        ['prefix', 'x'],
+        ['max-keys', '10'],
+      ],
+      headers: { date: DATE, authorization: 'OSS2 AccessKeyId:ak,Signature:JOa8Av3kZCgh+TWTQ0INIwFVWy25I3JKoNSINzmKHQw=' },
+    },
   },
   {
     name: 'PutLiveChannel',
-    input: { method: 'PUT', bucket: 'examplebucket', key: 'test-channel', query: [['live', '']], headers: { date: DATE, 'content-type': 'application/xml', authorization: 'OSS2 AccessKeyId:ak,Signature:ukt6vCxaQm3WFzHovnYvu47jM6JB3t1REezSG/BunXQ=' } },
+    input: {
+      method: 'PUT',
+      bucket: 'examplebucket',
+      key: 'test-channel',
+      query: [['live', '']],
+      headers: {
+        date: DATE,
+        'content-type': 'application/xml',
+        authorization: 'OSS2 AccessKeyId:ak,Signature:ukt6vCxaQm3WFzHovnYvu47jM6JB3t1REezSG/BunXQ=',
+      },
+    },
   },
 ];
 
@@ -55,8 +84,16 @@ describe('Signature V2 known vectors (oss2 AuthV2)', () => {
   }
 
   it('accepts an oss2 presigned URL (x-oss-signature-version=OSS2) until x-oss-expires', () => {
-    const url = new URL('http://127.0.0.1:8080/x?response-content-type=text%2Fplain&x-oss-signature-version=OSS2&x-oss-expires=1795003600&x-oss-access-key-id=ak&x-oss-signature=Q5s6d%2BrncpEpfIHCXDuP36exAidsjSP5FaJ%2Fi1tSOB0%3D');
-    const input: AuthInput = { method: 'GET', bucket: 'examplebucket', key: 'dir/file.txt', query: [...url.searchParams.entries()], headers: {} };
+    const url = new URL(
+      'http://127.0.0.1:8080/x?response-content-type=text%2Fplain&x-oss-signature-version=OSS2&x-oss-expires=1795003600&x-oss-access-key-id=ak&x-oss-signature=Q5s6d%2BrncpEpfIHCXDuP36exAidsjSP5FaJ%2Fi1tSOB0%3D',
+    );
+    const input: AuthInput = {
+      method: 'GET',
+      bucket: 'examplebucket',
+      key: 'dir/file.txt',
+      query: [...url.searchParams.entries()],
+      headers: {},
+    };
     expect(authenticate(input, credentials, 1795000000_000)).toEqual({ kind: 'user', accessKeyId: 'ak' });
     const late = (() => {
       try {
@@ -70,7 +107,13 @@ describe('Signature V2 known vectors (oss2 AuthV2)', () => {
   });
 
   it('refuses a changed parameter (V2 signs every parameter, not only sub-resources)', () => {
-    const input = { ...headerVectors[2]!.input, query: [['prefix', 'y'], ['max-keys', '10']] as Array<[string, string]> };
+    const input = {
+      ...headerVectors[2]!.input,
+      query: [
+        ['prefix', 'y'],
+        ['max-keys', '10'],
+      ] as Array<[string, string]>,
+    };
     expect(() => authenticate(input, credentials, NOW)).toThrow(/signature we calculated/);
   });
 });
@@ -94,7 +137,9 @@ describe('Signature V2 over HTTP', () => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
 
   it('GET with an OSS2 Authorization header', async () => {
@@ -107,7 +152,11 @@ describe('Signature V2 over HTTP', () => {
 
   it('GET with an OSS2 presigned URL, and 403 once the signature is altered', async () => {
     const expires = String(Math.floor(Date.now() / 1000) + 300);
-    const query: Array<[string, string]> = [['x-oss-signature-version', 'OSS2'], ['x-oss-expires', expires], ['x-oss-access-key-id', emu.accessKeyId]];
+    const query: Array<[string, string]> = [
+      ['x-oss-signature-version', 'OSS2'],
+      ['x-oss-expires', expires],
+      ['x-oss-access-key-id', emu.accessKeyId],
+    ];
     const sts = v2StringToSign({ method: 'GET', date: expires, headers: {}, additionalHeaders: [], bucket, key: 'dir/hello.txt', query });
     const signature = v2Signature(emu.accessKeySecret, sts);
     const qs = [...query, ['x-oss-signature', signature]].map(([k, v]) => `${k}=${encodeURIComponent(v!)}`).join('&');

@@ -29,7 +29,10 @@ const v1Vectors: V1Vector[] = [
     contentType: '',
     date: 'Thu, 25 Aug 2016 06:22:01 GMT',
     key: 'test-channel',
-    query: [['live', ''], ['comp', 'stat']],
+    query: [
+      ['live', ''],
+      ['comp', 'stat'],
+    ],
     stringToSign: 'GET\n\n\nThu, 25 Aug 2016 06:22:01 GMT\n/examplebucket/test-channel?comp=stat&live',
     signature: 'fDopgx6joupiQ9wefBTUPWZSipM=',
   },
@@ -50,7 +53,11 @@ const v1Vectors: V1Vector[] = [
     date: 'Thu, 25 Aug 2016 07:13:26 GMT',
     key: 'test-channel/vod.m3u8',
     // oss2's order on the wire (spec §2.3): vod first, then the times.
-    query: [['vod', ''], ['endTime', '1472020226'], ['startTime', '1472020031']],
+    query: [
+      ['vod', ''],
+      ['endTime', '1472020226'],
+      ['startTime', '1472020031'],
+    ],
     stringToSign:
       'POST\n\n\nThu, 25 Aug 2016 07:13:26 GMT\n/examplebucket/test-channel/vod.m3u8?endTime=1472020226&startTime=1472020031&vod',
     signature: 'EhuNNybiyycSTDPJ5mBW29SjREM=',
@@ -61,7 +68,12 @@ const v1Vectors: V1Vector[] = [
     contentType: '',
     date: 'Thu, 25 Aug 2016 07:50:09 GMT',
     key: '',
-    query: [['live', ''], ['prefix', ''], ['marker', ''], ['max-keys', '100']],
+    query: [
+      ['live', ''],
+      ['prefix', ''],
+      ['marker', ''],
+      ['max-keys', '100'],
+    ],
     stringToSign: 'GET\n\n\nThu, 25 Aug 2016 07:50:09 GMT\n/examplebucket/?live',
     signature: 'dhw8RRVaXmppfhNZRodgknFfao8=',
   },
@@ -109,7 +121,10 @@ describe('spec §11 V1 vectors', () => {
 
 describe('spec §11 V4 vector (GetLiveChannelStat, 2025-04-17T12:00:00Z, cn-hangzhou)', () => {
   const headers = { 'x-oss-date': '20250417T120000Z', 'x-oss-content-sha256': 'UNSIGNED-PAYLOAD' };
-  const query: Array<[string, string]> = [['live', ''], ['comp', 'stat']];
+  const query: Array<[string, string]> = [
+    ['live', ''],
+    ['comp', 'stat'],
+  ];
   const scope = { date: '20250417', region: 'cn-hangzhou', product: 'oss' };
   const signature = '8a0cfa529036d65240f19474e21a60ad0a522618db9e5bbc237aff0f6d9011b7';
 
@@ -140,7 +155,12 @@ describe('spec §11 RTMP vectors (Expires 1700000000)', () => {
   const nowMs = 1_699_999_000_000;
 
   it('signs with playlistName', () => {
-    const sts = rtmpStringToSign({ expires: 1700000000, params: [['playlistName', 'playlist.m3u8']], bucket: BUCKET, channel: 'test-channel' });
+    const sts = rtmpStringToSign({
+      expires: 1700000000,
+      params: [['playlistName', 'playlist.m3u8']],
+      bucket: BUCKET,
+      channel: 'test-channel',
+    });
     expect(sts).toBe('1700000000\nplaylistName:playlist.m3u8\n/examplebucket/test-channel');
     expect(hmacSha1Base64(SECRET, sts)).toBe('wI7BgZAIuogWLRutLsFvQ88Ce94=');
   });

@@ -21,7 +21,10 @@ const request = (signature: string) => ({
   method: 'GET',
   bucket: 'examplebucket',
   key: 'test-channel',
-  query: [['live', ''], ['comp', 'stat']] as const,
+  query: [
+    ['live', ''],
+    ['comp', 'stat'],
+  ] as const,
   headers: { date: DATE, authorization: `OSS ak:${signature}` },
 });
 
@@ -58,7 +61,11 @@ describe('verifiers', () => {
 
   it('verifyRtmpSignature() compares through timingSafeEqual too', () => {
     const signature = hmacSha1Base64('test-secret', '1700000000\n/examplebucket/test-channel');
-    const params = [['OSSAccessKeyId', 'ak'], ['Expires', '1700000000'], ['Signature', signature]] as const;
+    const params = [
+      ['OSSAccessKeyId', 'ak'],
+      ['Expires', '1700000000'],
+      ['Signature', signature],
+    ] as const;
     expect(verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params }, credentials, 1_699_999_000_000).ok).toBe(true);
     expect(spy).toHaveBeenCalledTimes(1);
   });

@@ -40,7 +40,9 @@ describe('awaitable events (startEmulator helpers)', () => {
   it('reports why a publish was refused and why one ended (RST, disabled)', async () => {
     const bucket = uniqueBucket('evref');
     await createChannel(emu, bucket, 'cam');
-    const err = await publishFlv({ url: publishUrl(emu, bucket, 'cam'), flv: FIXTURE_360P, speed: 0, durationMs: 300 }).catch((e: unknown) => e);
+    const err = await publishFlv({ url: publishUrl(emu, bucket, 'cam'), flv: FIXTURE_360P, speed: 0, durationMs: 300 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RtmpPublishError);
     const [refused] = await emu.waitFor({ type: 'publish-refused', bucket, channel: 'cam' });
     expect(refused).toMatchObject({ code: 'NetStream.Publish.Unauthorized', reason: expect.stringMatching(/Signature/) });
@@ -70,7 +72,14 @@ describe('awaitable events (startEmulator helpers)', () => {
     expect(w).toMatchObject({ key: 'a/b.txt', size: 3, etag: expect.stringMatching(/^"[0-9A-F]{32}"$/), contentType: expect.any(String) });
     expect((await emu.waitFor({ type: 'object-deleted', bucket }))[0]).toMatchObject({ key: 'a/b.txt' });
     const [failed] = await emu.waitFor({ type: 'request-failed', bucket });
-    expect(failed).toMatchObject({ operation: 'GetObject', method: 'GET', key: 'a/b.txt', status: 404, code: 'NoSuchKey', injected: false });
+    expect(failed).toMatchObject({
+      operation: 'GetObject',
+      method: 'GET',
+      key: 'a/b.txt',
+      status: 404,
+      code: 'NoSuchKey',
+      injected: false,
+    });
   });
 
   it('iterates events with for await, stopping when the loop breaks', async () => {
@@ -99,7 +108,9 @@ describe('GET /-/events (Server-Sent Events)', () => {
     expect(sse.status).toBe(200);
     expect(sse.headers.get('content-type')).toMatch(/^text\/event-stream/);
     try {
-      await ossClient(emu, uniqueBucket('other')).putBucket(uniqueBucket('other')).catch(() => undefined);
+      await ossClient(emu, uniqueBucket('other'))
+        .putBucket(uniqueBucket('other'))
+        .catch(() => undefined);
       await client.put('one', Buffer.from('1'));
       await client.get('missing').catch(() => undefined);
       await client.delete('one');
@@ -131,7 +142,10 @@ describe('GET /-/events (Server-Sent Events)', () => {
     const res = await fetch(`${emu.endpoint}/-/events?type=segment-comitted`);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'InvalidArgument', message: expect.stringContaining('segment-comitted') });
-    const recent = (await (await fetch(`${emu.endpoint}/-/events/recent?type=publish-start&limit=1`)).json()) as { events: unknown[]; cursor: number };
+    const recent = (await (await fetch(`${emu.endpoint}/-/events/recent?type=publish-start&limit=1`)).json()) as {
+      events: unknown[];
+      cursor: number;
+    };
     expect(recent.events).toHaveLength(1);
     expect(recent.cursor).toBeGreaterThan(0);
   });

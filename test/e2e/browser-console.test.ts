@@ -124,15 +124,23 @@ describe.skipIf(!haveChromium && !inCi)('the web console in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=channel-state]').first().textContent(), { timeout: 20_000 }).toBe('Live');
 
     // The preview plays: time advances, the frame has a picture, the stat shows the stream.
-    const first = await until('the preview to play', async () => {
-      const s = await videoState(page);
-      return s.currentTime > 1 && s.width === 640 ? s : undefined;
-    }, 60_000);
+    const first = await until(
+      'the preview to play',
+      async () => {
+        const s = await videoState(page);
+        return s.currentTime > 1 && s.width === 640 ? s : undefined;
+      },
+      60_000,
+    );
     expect(first.source).toBe('live');
-    const later = await until('playback to advance', async () => {
-      const s = await videoState(page);
-      return s.currentTime > first.currentTime + 1.5 ? s : undefined;
-    }, 30_000);
+    const later = await until(
+      'playback to advance',
+      async () => {
+        const s = await videoState(page);
+        return s.currentTime > first.currentTime + 1.5 ? s : undefined;
+      },
+      30_000,
+    );
     expect(later.frameStdDev).toBeGreaterThan(10); // the test pattern, not a black or grey frame
     await expect.poll(() => page.locator('[data-testid=stat]').textContent(), { timeout: 10_000 }).toContain('640×360');
     await expect.poll(() => page.locator('[data-testid=segments] tr').count(), { timeout: 10_000 }).toBeGreaterThan(1);
@@ -146,16 +154,22 @@ describe.skipIf(!haveChromium && !inCi)('the web console in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=vod-result]').textContent(), { timeout: 10_000 }).toContain('Wrote');
     const vodKey = (await page.locator('[data-testid=vod-result] code').textContent())!;
     expect(emu.services.store.getObject(BUCKET, vodKey)?.contentType).toBe('application/x-mpegURL');
-    const vod = await until('the VOD to play', async () => {
-      const s = await videoState(page);
-      return s.source === 'VOD' && s.currentTime > 1.5 && s.frameStdDev > 10 ? s : undefined;
-    }, 60_000);
+    const vod = await until(
+      'the VOD to play',
+      async () => {
+        const s = await videoState(page);
+        return s.source === 'VOD' && s.currentTime > 1.5 && s.frameStdDev > 10 ? s : undefined;
+      },
+      60_000,
+    );
     expect(vod.width).toBe(640);
     await page.screenshot({ path: join(ARTIFACTS, '04-vod.png') });
 
     // The request log explains a failing SDK call: an unsigned GetObject on the private bucket.
     await fetch(`${emu.endpoint}/${BUCKET}/${CHANNEL}/missing.ts`);
-    await expect.poll(() => page.locator('[data-testid=request-log] tr.failed').first().textContent(), { timeout: 10_000 }).toContain('AccessDenied');
+    await expect
+      .poll(() => page.locator('[data-testid=request-log] tr.failed').first().textContent(), { timeout: 10_000 })
+      .toContain('AccessDenied');
     await page.screenshot({ path: join(ARTIFACTS, '05-request-log.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 240_000);

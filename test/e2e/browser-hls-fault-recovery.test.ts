@@ -61,8 +61,16 @@ describe.skipIf(!haveChromium && !inCi)('hls.js recovers from an injected 404 se
 
     // One segment GET (never the playlist: keySuffix .ts) answers 404 NoSuchKey, once.
     const since = emu.events.cursor();
-    const rule = { match: { operation: 'GetObject', bucket, keySuffix: '.ts' }, action: { type: 'error', status: 404, code: 'NoSuchKey' }, count: 1 };
-    const posted = await fetch(`${emu.endpoint}/-/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    const rule = {
+      match: { operation: 'GetObject', bucket, keySuffix: '.ts' },
+      action: { type: 'error', status: 404, code: 'NoSuchKey' },
+      count: 1,
+    };
+    const posted = await fetch(`${emu.endpoint}/-/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rule),
+    });
     expect(posted.status).toBe(201);
     const { id } = (await posted.json()) as { id: number };
 
@@ -84,7 +92,10 @@ describe.skipIf(!haveChromium && !inCi)('hls.js recovers from an injected 404 se
     // with fragments loaded after the refused one and no fatal error.
     const atFault = saw404.currentTime;
     const fragsAtFault = saw404.fragsLoaded;
-    const after = await until((s) => s.currentTime >= atFault + 4 && s.fragsLoaded >= fragsAtFault + 2, 'playback to continue past the 404');
+    const after = await until(
+      (s) => s.currentTime >= atFault + 4 && s.fragsLoaded >= fragsAtFault + 2,
+      'playback to continue past the 404',
+    );
     expect(after.fatal).toBeNull();
     expect(after.playError).toBeNull();
     expect(after.currentTime).toBeGreaterThanOrEqual(atFault + 4);
@@ -92,7 +103,9 @@ describe.skipIf(!haveChromium && !inCi)('hls.js recovers from an injected 404 se
     expect(after.frags.map((u) => new URL(u).pathname)).toContain(`/${bucket}/${refusedKey}`);
     expect(after.errors.filter((e) => e.fatal)).toEqual([]);
     expect(emu.faults.list()).toEqual([]);
-    console.info(`[browser] 404 on ${refusedKey} at currentTime ${atFault.toFixed(1)}; played on to ${after.currentTime.toFixed(1)}, ${after.fragsLoaded} fragments`);
+    console.info(
+      `[browser] 404 on ${refusedKey} at currentTime ${atFault.toFixed(1)}; played on to ${after.currentTime.toFixed(1)}, ${after.fragsLoaded} fragments`,
+    );
     await page.close();
   });
 });

@@ -63,9 +63,14 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
     emu = await startTestEmulator();
     publicBucket = uniqueBucket('web');
     privateBucket = uniqueBucket('webpriv');
-    for (const [bucket, acl] of [[publicBucket, 'public-read'], [privateBucket, 'private']] as const) {
+    for (const [bucket, acl] of [
+      [publicBucket, 'public-read'],
+      [privateBucket, 'private'],
+    ] as const) {
       await createChannel(emu, bucket, CHANNEL, { fragDuration: FRAG_DURATION, fragCount: 3, acl });
-      publishers.push(startPublisher({ url: publishUrl(emu, bucket, CHANNEL, { expiresIn: 600 }), flv: FIXTURE_360P, speed: 1, loop: true }));
+      publishers.push(
+        startPublisher({ url: publishUrl(emu, bucket, CHANNEL, { expiresIn: 600 }), flv: FIXTURE_360P, speed: 1, loop: true }),
+      );
     }
 
     // The page's own origin: another port than the emulator's, so every playlist and segment request is cross-origin.
@@ -74,12 +79,18 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
     context = harness.context;
 
     // A private bucket played with presigned URLs needs a CORS rule as much as a public one (the sign-url --create rule).
-    await ossClient(emu, privateBucket).putBucketCORS(privateBucket, [{ allowedOrigin: '*', allowedMethod: ['GET', 'HEAD'], allowedHeader: '*' }] as never);
+    await ossClient(emu, privateBucket).putBucketCORS(privateBucket, [
+      { allowedOrigin: '*', allowedMethod: ['GET', 'HEAD'], allowedHeader: '*' },
+    ] as never);
 
     await Promise.all(publishers.map((p) => p.started));
     // hls.js treats a 404 on the first playlist load as fatal: open players once each playlist lists a segment.
     for (const bucket of [publicBucket, privateBucket]) {
-      await waitFor(() => (emu.services.store.allSegments().some((s) => s.bucket === bucket) ? true : undefined), 10_000, `a first segment in ${bucket}`);
+      await waitFor(
+        () => (emu.services.store.allSegments().some((s) => s.bucket === bucket) ? true : undefined),
+        10_000,
+        `a first segment in ${bucket}`,
+      );
     }
   });
 
@@ -187,7 +198,9 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
 
   it('plays a public-read channel at 640x360 from another origin, fragment after fragment', { timeout: 40_000 }, async () => {
     // The rule a web player's bucket needs on OSS: its page's origin may GET (and HEAD) playlists and segments.
-    await ossClient(emu, publicBucket).putBucketCORS(publicBucket, [{ allowedOrigin: pageOrigin, allowedMethod: ['GET', 'HEAD'] }] as never);
+    await ossClient(emu, publicBucket).putBucketCORS(publicBucket, [
+      { allowedOrigin: pageOrigin, allowedMethod: ['GET', 'HEAD'] },
+    ] as never);
     const player = await openPlayer(`${emu.endpoint}/${publicBucket}/${CHANNEL}/playlist.m3u8`);
     const s = await player.waitUntil(isPlaying, 'hls.js to play the public channel');
     const summary = expectRealPlayback(s, player, publicBucket);

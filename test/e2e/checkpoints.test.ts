@@ -10,7 +10,8 @@ import { createChannel, FIXTURE_360P, publishUrl } from '../helpers/live.js';
 const post = (emu: Emulator, path: string, body: unknown) =>
   fetch(`${emu.endpoint}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-const keysOf = async (emu: Emulator, bucket: string) => ((await ossClient(emu, bucket).list({ 'max-keys': 1000 }, {})).objects ?? []).map((o) => o.name).sort();
+const keysOf = async (emu: Emulator, bucket: string) =>
+  ((await ossClient(emu, bucket).list({ 'max-keys': 1000 }, {})).objects ?? []).map((o) => o.name).sort();
 
 const emulators: Emulator[] = [];
 const dirs: string[] = [];
@@ -21,11 +22,14 @@ afterAll(async () => {
 
 describe.each([
   ['in memory', () => startTestEmulator()],
-  ['on disk', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oss-emu-checkpoint-'));
-    dirs.push(dir);
-    return startTestEmulator({ inMemory: false, dataDir: dir });
-  }],
+  [
+    'on disk',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oss-emu-checkpoint-'));
+      dirs.push(dir);
+      return startTestEmulator({ inMemory: false, dataDir: dir });
+    },
+  ],
 ])('checkpoints %s', (_label, start) => {
   it('restores objects (bytes and metadata), buckets and channels as they were when saved', async () => {
     const emu = await start();
@@ -62,7 +66,7 @@ describe.each([
     await client.put('keep.txt', Buffer.from('scribble'));
     await emu.restore('seeded');
     expect((await client.get('keep.txt')).content.toString()).toBe('original');
-    expect((await (await fetch(`${emu.endpoint}/-/snapshot`)).json())).toMatchObject({ snapshots: [{ name: 'seeded', files: 2 }] });
+    expect(await (await fetch(`${emu.endpoint}/-/snapshot`)).json()).toMatchObject({ snapshots: [{ name: 'seeded', files: 2 }] });
   });
 
   it('ends a live publish before restoring (as reset does), and refuses unknown or unsafe names', async () => {
@@ -80,7 +84,11 @@ describe.each([
     expect(emu.events.recent({ type: 'checkpoint-restored' })).toHaveLength(1);
     expect(emu.events.cursor()).toBeGreaterThan(since);
 
-    for (const [name, status] of [['nope', 404], ['../etc', 400], ['', 400]] as const) {
+    for (const [name, status] of [
+      ['nope', 404],
+      ['../etc', 400],
+      ['', 400],
+    ] as const) {
       const r = await post(emu, '/-/restore', { name });
       expect(r.status, name).toBe(status);
       expect(await r.json()).toMatchObject({ code: status === 404 ? 'NotFound' : 'InvalidArgument' });

@@ -100,7 +100,10 @@ describe('on a frozen clock', () => {
       await publishFlv({ url: publishUrl(emu, bucket, 'cam'), flv: FIXTURE_360P, speed: 0, durationMs: 300 });
       await idle(emu, bucket, 'cam');
     }
-    const records = (await ossClient(emu, bucket).getChannelHistory('cam')).records as unknown as Array<{ StartTime: string; EndTime: string }>;
+    const records = (await ossClient(emu, bucket).getChannelHistory('cam')).records as unknown as Array<{
+      StartTime: string;
+      EndTime: string;
+    }>;
     const starts = records.map((r) => r.StartTime).sort();
     expect(starts).toEqual(Array.from({ length: 10 }, (_, i) => new Date(T0 + (i + 1) * 60_000).toISOString()));
     for (const r of records) expect(r.EndTime).toBe(r.StartTime);

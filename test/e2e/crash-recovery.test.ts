@@ -23,15 +23,22 @@ describe('kill -9 in the middle of a push', () => {
     child = spawned.process;
     const { remote } = spawned;
     await ossClient(remote).putBucket('crash');
-    await ossClient(remote, 'crash').putChannel('cam', { Status: 'enabled', Target: { Type: 'HLS', FragDuration: 1, FragCount: 3 } } as never);
+    await ossClient(remote, 'crash').putChannel('cam', {
+      Status: 'enabled',
+      Target: { Type: 'HLS', FragDuration: 1, FragCount: 3 },
+    } as never);
     const pub = startPublisher({ url: publishUrl(remote, 'crash', 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 4, loop: true });
     pub.done.catch(() => undefined);
     await pub.started;
     const client = ossClient(remote, 'crash');
-    await waitFor(async () => {
-      const listed = await client.list({ prefix: 'cam/', 'max-keys': 100 } as never, {});
-      return (listed.objects ?? []).filter((o) => o.name.endsWith('.ts')).length >= 3 ? true : undefined;
-    }, 20_000, 'three segments');
+    await waitFor(
+      async () => {
+        const listed = await client.list({ prefix: 'cam/', 'max-keys': 100 } as never, {});
+        return (listed.objects ?? []).filter((o) => o.name.endsWith('.ts')).length >= 3 ? true : undefined;
+      },
+      20_000,
+      'three segments',
+    );
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     pub.reset();

@@ -25,7 +25,13 @@ describe('disk full during a live push', () => {
     };
     try {
       const ended = emu.services.events.waitFor({ type: 'publish-end' } as never, { timeoutMs: 30_000 } as never);
-      const outcome = await publishFlv({ url: publishUrl(emu, b, 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 2, loop: true, signal: AbortSignal.timeout(40_000) }).then(
+      const outcome = await publishFlv({
+        url: publishUrl(emu, b, 'cam', { expiresIn: 600 }),
+        flv: FIXTURE_360P,
+        speed: 2,
+        loop: true,
+        signal: AbortSignal.timeout(40_000),
+      }).then(
         () => 'completed',
         (err: Error) => err.message,
       );
@@ -42,10 +48,14 @@ describe('disk full during a live push', () => {
     const listed = [...playlist.matchAll(/^(\d+\.ts)$/gm)].map((m) => `cam/${m[1]}`);
     expect(listed).toHaveLength(3);
     for (const key of listed) expect((await client.head(key)).res.status).toBe(200); // nothing listed that 404s
-    const history = await (client as unknown as { getChannelHistory(n: string): Promise<{ records: Array<{ EndTime: string }> }> }).getChannelHistory('cam');
+    const history = await (
+      client as unknown as { getChannelHistory(n: string): Promise<{ records: Array<{ EndTime: string }> }> }
+    ).getChannelHistory('cam');
     expect(history.records).toHaveLength(1);
     expect(history.records[0]!.EndTime).toBeTruthy();
-    const stat = await (client as unknown as { getChannelStatus(n: string): Promise<{ data: { Status: string } }> }).getChannelStatus('cam');
+    const stat = await (client as unknown as { getChannelStatus(n: string): Promise<{ data: { Status: string } }> }).getChannelStatus(
+      'cam',
+    );
     expect(stat.data.Status).toBe('Idle');
   }, 60_000);
 });

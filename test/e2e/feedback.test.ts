@@ -26,7 +26,8 @@ afterAll(() => emu.close());
 
 /** An FLV whose video is HEVC in enhanced RTMP (what OBS >= 29 sends when set to HEVC). */
 function hevcFlv(): Buffer {
-  const exHeader = (packetType: number, key: boolean) => Buffer.concat([Buffer.from([0x80 | ((key ? 1 : 2) << 4) | packetType]), Buffer.from('hvc1', 'latin1'), Buffer.alloc(16, 1)]);
+  const exHeader = (packetType: number, key: boolean) =>
+    Buffer.concat([Buffer.from([0x80 | ((key ? 1 : 2) << 4) | packetType]), Buffer.from('hvc1', 'latin1'), Buffer.alloc(16, 1)]);
   const tags = [encodeFlvTag({ type: 'video', timestamp: 0, data: exHeader(0, true) })];
   for (let i = 0; i < 50; i++) tags.push(encodeFlvTag({ type: 'video', timestamp: i * 40, data: exHeader(1, i % 25 === 0) }));
   return Buffer.concat([encodeFlvHeader({ hasAudio: false, hasVideo: true }), ...tags]);
@@ -91,11 +92,17 @@ describe('feedback', () => {
     await createChannel(emu, b, 'cam', { fragDuration: 1 }); // the fixture's keyframes are 2 s apart
     const url = publishUrl(emu, b, 'cam', { expiresIn: 600 });
     const done = publishFlv({ url, flv: FIXTURE_360P, speed: 2, durationMs: 6000 });
-    const warnings = await waitFor(async () => {
-      const { channels } = (await (await fetch(`${emu.endpoint}/-/channels`)).json()) as { channels: Array<{ bucket: string; live: { warnings: string[] } | null }> };
-      const w = channels.find((c) => c.bucket === b)?.live?.warnings;
-      return w?.length ? w : undefined;
-    }, 10_000, 'warning');
+    const warnings = await waitFor(
+      async () => {
+        const { channels } = (await (await fetch(`${emu.endpoint}/-/channels`)).json()) as {
+          channels: Array<{ bucket: string; live: { warnings: string[] } | null }>;
+        };
+        const w = channels.find((c) => c.bucket === b)?.live?.warnings;
+        return w?.length ? w : undefined;
+      },
+      10_000,
+      'warning',
+    );
     expect(warnings).toEqual([expect.stringMatching(/^keyframe interval 2\.0 s is longer than FragDuration 1 s/)]);
     await done;
     expect(lines.filter((l) => l.bucket === b && String(l.msg).startsWith('keyframe interval'))).toHaveLength(1);

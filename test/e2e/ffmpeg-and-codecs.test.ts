@@ -26,7 +26,21 @@ afterAll(async () => {
 /** Runs ffmpeg as a pusher; resolves with its exit code and stderr. */
 function ffmpegPush(url: string, input = FIXTURE, seconds = 3): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-i', input, '-t', String(seconds), '-c', 'copy', '-f', 'flv', url]);
+    const proc = spawn('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-i',
+      input,
+      '-t',
+      String(seconds),
+      '-c',
+      'copy',
+      '-f',
+      'flv',
+      url,
+    ]);
     let stderr = '';
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     proc.on('close', (code) => resolve({ code, stderr }));
@@ -57,7 +71,24 @@ describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
 
   it('drops non-AAC audio and keeps the H.264 video', async () => {
     const mp3 = join(scratch, 'h264-mp3.flv');
-    await run('ffmpeg', ['-v', 'error', '-y', '-i', FIXTURE, '-t', '6', '-c:v', 'copy', '-c:a', 'libmp3lame', '-ar', '44100', '-f', 'flv', mp3]);
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      FIXTURE,
+      '-t',
+      '6',
+      '-c:v',
+      'copy',
+      '-c:a',
+      'libmp3lame',
+      '-ar',
+      '44100',
+      '-f',
+      'flv',
+      mp3,
+    ]);
     const b = uniqueBucket('mp3');
     await createChannel(emu, b, 'cam');
     await publishFlv({ url: publishUrl(emu, b, 'cam', { expiresIn: 600 }), flv: readFileSync(mp3), speed: 0 });
@@ -71,7 +102,22 @@ describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
 
   it('ends a push whose video is not H.264, recording no segment', async () => {
     const sorenson = join(scratch, 'flv1.flv');
-    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '4', '-c:v', 'flv1', '-f', 'flv', sorenson]);
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=25',
+      '-t',
+      '4',
+      '-c:v',
+      'flv1',
+      '-f',
+      'flv',
+      sorenson,
+    ]);
     const b = uniqueBucket('flv1');
     await createChannel(emu, b, 'cam');
     const outcome = await publishFlv({ url: publishUrl(emu, b, 'cam', { expiresIn: 600 }), flv: readFileSync(sorenson), speed: 1 }).then(

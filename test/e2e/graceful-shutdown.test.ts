@@ -20,17 +20,24 @@ describe('SIGTERM while a publisher streams', () => {
     spawned = await spawnEmulator(['--data-dir', dataDir, '--log-level', 'warn']);
     const { remote } = spawned;
     await ossClient(remote).putBucket('term');
-    await ossClient(remote, 'term').putChannel('cam', { Status: 'enabled', Target: { Type: 'HLS', FragDuration: 2, FragCount: 3 } } as never);
+    await ossClient(remote, 'term').putChannel('cam', {
+      Status: 'enabled',
+      Target: { Type: 'HLS', FragDuration: 2, FragCount: 3 },
+    } as never);
     const pub = startPublisher({ url: publishUrl(remote, 'term', 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 4, loop: true });
     const publisherEnd = pub.done.then(
       () => 'ended',
       () => 'dropped',
     );
     await pub.started;
-    await waitFor(async () => {
-      const listed = await ossClient(remote, 'term').list({ prefix: 'cam/', 'max-keys': 100 } as never, {});
-      return (listed.objects ?? []).filter((o) => o.name.endsWith('.ts')).length >= 2 ? true : undefined;
-    }, 20_000, 'two segments');
+    await waitFor(
+      async () => {
+        const listed = await ossClient(remote, 'term').list({ prefix: 'cam/', 'max-keys': 100 } as never, {});
+        return (listed.objects ?? []).filter((o) => o.name.endsWith('.ts')).length >= 2 ? true : undefined;
+      },
+      20_000,
+      'two segments',
+    );
     const exited = new Promise<number | null>((resolve) => spawned!.process.once('exit', (code) => resolve(code)));
     spawned.process.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -16,7 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-async function push(bucket: string, channel: string, retime?: (ts: number, type: string, index: number) => number, speed = 0): Promise<void> {
+async function push(
+  bucket: string,
+  channel: string,
+  retime?: (ts: number, type: string, index: number) => number,
+  speed = 0,
+): Promise<void> {
   await publishFlv({ url: publishUrl(emu, bucket, channel, { expiresIn: 600 }), flv: FIXTURE_360P, speed, retime });
   await waitFor(() => (emu.services.live.isLive(bucket, channel) ? undefined : true), 20_000, 'publish to finish');
 }

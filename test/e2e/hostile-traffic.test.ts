@@ -44,9 +44,7 @@ describe('garbage on the ports does not disturb other sessions', () => {
       randomBytes(4096), // not RTMP, not HTTP
       Buffer.from('GET /\x00\x01 HTTP/9.9\r\n\r\n'),
     ];
-    const outcomes = await Promise.all(
-      garbage.flatMap((bytes) => [emu.httpPort, emu.rtmpPort].map((port) => poke(port, bytes))),
-    );
+    const outcomes = await Promise.all(garbage.flatMap((bytes) => [emu.httpPort, emu.rtmpPort].map((port) => poke(port, bytes))));
     // Broken input is closed at once; a truncated handshake by the handshake timeout (1 s here).
     expect(outcomes).toEqual(outcomes.map(() => 'closed'));
 

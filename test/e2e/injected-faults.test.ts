@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 const postFault = async (rule: unknown) => {
-  const res = await fetch(`${emu.endpoint}/-/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+  const res = await fetch(`${emu.endpoint}/-/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
@@ -41,9 +45,17 @@ describe('injected HTTP faults, seen by the real ali-oss client', () => {
   it('ali-oss does not retry a 503 SlowDown (its retry covers network errors only): the error reaches the caller once', async () => {
     const { bucket, client } = await bucketWithObject('slowdown');
     const since = emu.events.cursor();
-    const rule = emu.faults.add({ match: { operation: 'PutObject', bucket }, action: { type: 'error', status: 503, code: 'SlowDown' }, count: 2 });
+    const rule = emu.faults.add({
+      match: { operation: 'PutObject', bucket },
+      action: { type: 'error', status: 503, code: 'SlowDown' },
+      count: 2,
+    });
     const retrying = ossClient(emu, bucket, { retryMax: 3 });
-    const err = (await retrying.put('x.txt', Buffer.from('x')).catch((e: unknown) => e)) as { status: number; code: string; requestId: string };
+    const err = (await retrying.put('x.txt', Buffer.from('x')).catch((e: unknown) => e)) as {
+      status: number;
+      code: string;
+      requestId: string;
+    };
     expect(err).toMatchObject({ status: 503, code: 'SlowDown' });
     expect(emu.faults.list().find((r) => r.id === rule.id)?.hits).toBe(1);
     const [failed] = await emu.waitFor({ type: 'request-failed', bucket }, { since });
@@ -103,7 +115,12 @@ describe('injected HTTP faults, seen by the real ali-oss client', () => {
 describe('the faults admin API', () => {
   it('lists, deletes one and clears rules; refuses a bad rule with a JSON 400', async () => {
     await fetch(`${emu.endpoint}/-/faults`, { method: 'DELETE' });
-    const a = await postFault({ match: { operation: 'GetObject' }, action: { type: 'error', status: 503, code: 'SlowDown' }, probability: 0.5, expiresIn: '1h' });
+    const a = await postFault({
+      match: { operation: 'GetObject' },
+      action: { type: 'error', status: 503, code: 'SlowDown' },
+      probability: 0.5,
+      expiresIn: '1h',
+    });
     const b = await postFault({ match: { keyPrefix: 'x/' }, action: { type: 'delay' }, delayMs: 10 });
     expect(a.body).toMatchObject({ target: 'http', probability: 0.5, hits: 0, expiresAt: expect.any(String) });
     const list = (await (await fetch(`${emu.endpoint}/-/faults`)).json()) as { faults: Array<{ id: number }> };
@@ -155,7 +172,10 @@ describe('ingest faults', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ kicked: true, bucket, channel: 'cam' });
     await publisher.done.catch(() => undefined);
-    expect((await emu.waitFor({ type: 'publish-end', bucket }, { timeoutMs: 15_000 }))[0]).toMatchObject({ reason: 'kicked', detail: 'kicked by the admin API' });
+    expect((await emu.waitFor({ type: 'publish-end', bucket }, { timeoutMs: 15_000 }))[0]).toMatchObject({
+      reason: 'kicked',
+      detail: 'kicked by the admin API',
+    });
     expect(emu.events.recent({ type: 'fault-injected', bucket })[0]).toMatchObject({ action: 'kick', channel: 'cam' });
   });
 });

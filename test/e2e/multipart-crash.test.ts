@@ -55,14 +55,18 @@ describe('kill -9 around CompleteMultipartUpload', () => {
       await client.put('video.bin', oldBytes);
       const init = await client.initMultipartUpload('video.bin');
       const done = [];
-      for (const [i, p] of parts.entries()) done.push({ number: i + 1, etag: (await client.uploadPart('video.bin', init.uploadId, i + 1, p, 0, p.length)).etag });
+      for (const [i, p] of parts.entries())
+        done.push({ number: i + 1, etag: (await client.uploadPart('video.bin', init.uploadId, i + 1, p, 0, p.length)).etag });
       if (delayMs === -1) {
         // A part upload cut off halfway: its temp file must not survive the restart.
         const req = signedRequest(spawned.remote, {
           method: 'PUT',
           bucket: 'crash',
           key: 'video.bin',
-          query: [['partNumber', '4'], ['uploadId', init.uploadId]],
+          query: [
+            ['partNumber', '4'],
+            ['uploadId', init.uploadId],
+          ],
           body: randomBytes(8 * 1024 * KB),
         }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 30));
@@ -70,8 +74,13 @@ describe('kill -9 around CompleteMultipartUpload', () => {
         await req;
       } else {
         const xml = `<CompleteMultipartUpload>${done.map((d) => `<Part><PartNumber>${d.number}</PartNumber><ETag>${d.etag}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
-        const req = signedRequest(spawned.remote, { method: 'POST', bucket: 'crash', key: 'video.bin', query: [['uploadId', init.uploadId]], body: xml })
-          .catch(() => undefined);
+        const req = signedRequest(spawned.remote, {
+          method: 'POST',
+          bucket: 'crash',
+          key: 'video.bin',
+          query: [['uploadId', init.uploadId]],
+          body: xml,
+        }).catch(() => undefined);
         if (delayMs === Infinity) expect((await req)?.status).toBe(200);
         else if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         await kill(child);

@@ -32,9 +32,20 @@ describe('state on disk', () => {
     try {
       const client = ossClient(emu, 'persisted');
       // Sent byte for byte: HTTP clients would normalise these paths away before they reached us.
-      const put = await signedRequest(emu, { method: 'PUT', bucket: 'persisted', key: '../escape.txt', rawKey: '../escape.txt', body: 'contained' });
+      const put = await signedRequest(emu, {
+        method: 'PUT',
+        bucket: 'persisted',
+        key: '../escape.txt',
+        rawKey: '../escape.txt',
+        body: 'contained',
+      });
       expect(put.status).toBe(200);
-      const dotted = await signedRequest(emu, { method: 'GET', bucket: 'persisted', key: '../../etc/passwd', rawKey: '%2e%2e/%2e%2e/etc/passwd' });
+      const dotted = await signedRequest(emu, {
+        method: 'GET',
+        bucket: 'persisted',
+        key: '../../etc/passwd',
+        rawKey: '%2e%2e/%2e%2e/etc/passwd',
+      });
       expect(dotted.status).toBe(404);
       expect(dotted.text).toContain('<Code>NoSuchKey</Code>');
       const back = await signedRequest(emu, { method: 'GET', bucket: 'persisted', key: '../escape.txt', rawKey: '../escape.txt' });

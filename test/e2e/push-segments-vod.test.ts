@@ -108,7 +108,13 @@ describe('the live playlist while a push runs', () => {
     const b = uniqueBucket('window');
     await createChannel(emu, b, 'cam', { fragDuration: 2, fragCount: 3 });
     const client = ossClient(emu, b);
-    const pub = startPublisher({ url: publishUrl(emu, b, 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 3, loop: true, durationMs: 30_000 });
+    const pub = startPublisher({
+      url: publishUrl(emu, b, 'cam', { expiresIn: 600 }),
+      flv: FIXTURE_360P,
+      speed: 3,
+      loop: true,
+      durationMs: 30_000,
+    });
     await pub.started;
     const seen = new Map<number, string>(); // media sequence -> first listed uri
     while (emu.services.live.isLive(b, 'cam') || seen.size === 0) {

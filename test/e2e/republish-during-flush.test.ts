@@ -22,7 +22,9 @@ describe('publishing again right after a publish ends', () => {
       await publishFlv({ url: url(), flv: FIXTURE_720P, speed: 0 });
     }
     await waitFor(() => (emu.services.live.isLive(b, 'cam') ? undefined : true), 20_000, 'the last publish to finish');
-    const history = await (ossClient(emu, b) as unknown as { getChannelHistory(name: string): Promise<{ records: unknown[] }> }).getChannelHistory('cam');
+    const history = await (
+      ossClient(emu, b) as unknown as { getChannelHistory(name: string): Promise<{ records: unknown[] }> }
+    ).getChannelHistory('cam');
     expect(history.records).toHaveLength(3);
     const segments = emu.services.store
       .allSegments()

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
 import { EventBus, EventTimeoutError } from '../../src/events/event-bus.js';
 
-const written = (bus: EventBus, key: string, bucket = 'b') => bus.emit('object-written', { bucket, key, size: 1, etag: '"X"', contentType: 'text/plain' });
+const written = (bus: EventBus, key: string, bucket = 'b') =>
+  bus.emit('object-written', { bucket, key, size: 1, etag: '"X"', contentType: 'text/plain' });
 
 describe('EventBus', () => {
   it('stamps events with increasing ids and the emulator clock', () => {

@@ -7,7 +7,10 @@ const get = (key: string, operation = 'GetObject', bucket = 'b') => ({ operation
 describe('FaultRules', () => {
   it('matches by operation, method, bucket, key prefix and suffix; first rule in creation order wins', () => {
     const rules = new FaultRules(new ManualClock(0));
-    const a = rules.add({ match: { operation: ['GetObject', 'HeadObject'], bucket: 'b', keyPrefix: 'cam/', keySuffix: '.ts' }, action: { type: 'reset' } });
+    const a = rules.add({
+      match: { operation: ['GetObject', 'HeadObject'], bucket: 'b', keyPrefix: 'cam/', keySuffix: '.ts' },
+      action: { type: 'reset' },
+    });
     rules.add({ match: { method: 'get' }, action: { type: 'error', status: 503, code: 'SlowDown' } });
     expect(rules.takeHttp(get('cam/1.ts'))?.id).toBe(a.id);
     expect(rules.takeHttp(get('cam/playlist.m3u8'))?.action).toEqual({ type: 'error', status: 503, code: 'SlowDown' });

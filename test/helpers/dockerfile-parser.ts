@@ -2,8 +2,23 @@
 // Docker engine (line continuations, comments, exec/shell form, --flags, ENV pairs). Not a general implementation.
 
 export const KNOWN_INSTRUCTIONS = new Set([
-  'FROM', 'RUN', 'CMD', 'LABEL', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG',
-  'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL',
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
 ]);
 
 export interface Instruction {
@@ -153,7 +168,10 @@ export function workdirAt(stage: Stage, instruction: Instruction): string {
 
 /** An absolute container path for `path` written relative to `workdir`. */
 export const containerPath = (workdir: string, path: string): string =>
-  (path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`).replace(/\/\.\//g, '/').replace(/\/\.$/, '').replace(/\/+$/, '') || '/';
+  (path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`)
+    .replace(/\/\.\//g, '/')
+    .replace(/\/\.$/, '')
+    .replace(/\/+$/, '') || '/';
 
 /**
  * A .dockerignore matcher: `*`, `?` and `**` globs against context-relative paths, a pattern also excluding what is
@@ -169,7 +187,14 @@ export function dockerignoreMatcher(text: string): (relPath: string) => boolean 
       const pattern = (negate ? l.slice(1) : l).replace(/^\/+/, '').replace(/\/+$/, '');
       const source = pattern
         .split('/')
-        .map((seg) => (seg === '**' ? '(?:.*)' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+        .map((seg) =>
+          seg === '**'
+            ? '(?:.*)'
+            : seg
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+        )
         .join('/')
         .replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
       return { negate, re: new RegExp(`^${source}(?:/.*)?$`) };

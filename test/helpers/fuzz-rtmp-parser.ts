@@ -87,7 +87,7 @@ for (let i = 0; i < iterations; i++) {
   const input = randomStream();
   let outcome = 'consumed';
   try {
-    for (let off = 0; off < input.length; ) {
+    for (let off = 0; off < input.length;) {
       const n = 1 + rand(rand(2) ? 50 : 5000);
       protocol.receive(input.subarray(off, off + n));
       off += n;

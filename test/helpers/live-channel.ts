@@ -44,7 +44,9 @@ export interface LiveChannelClient {
   deleteChannel(id: string): Promise<{ res: Res }>;
   putChannelStatus(id: string, status: string): Promise<{ res: Res }>;
   getChannelStatus(id: string): Promise<{ data: Record<string, unknown>; res: Res }>;
-  listChannels(query: Record<string, string | number>): Promise<{ channels: ListedChannel[]; nextMarker: string | null; isTruncated: boolean; res: Res }>;
+  listChannels(
+    query: Record<string, string | number>,
+  ): Promise<{ channels: ListedChannel[]; nextMarker: string | null; isTruncated: boolean; res: Res }>;
   getChannelHistory(id: string): Promise<{ records: Array<{ StartTime: string; EndTime: string; RemoteAddr: string }>; res: Res }>;
   createVod(id: string, name: string, time: { startTime: number; endTime: number }): Promise<{ res: Res }>;
 }
@@ -86,7 +88,13 @@ export async function aliError(promise: Promise<unknown>): Promise<AliOssError> 
 
 // ---- XML
 
-const orderedParser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, parseTagValue: false, trimValues: true, ignoreDeclaration: true });
+const orderedParser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+});
 
 /**
  * Every element of a document in order, as `path=text` (containers as `path/`): comparing two of these lists compares
@@ -100,7 +108,10 @@ export function xmlElements(xml: string): string[] {
       if (name === '#text') continue;
       const children = node[name] as Array<Record<string, unknown>>;
       const here = path ? `${path}/${name}` : name;
-      const text = children.filter((c) => '#text' in c).map((c) => String(c['#text'])).join('');
+      const text = children
+        .filter((c) => '#text' in c)
+        .map((c) => String(c['#text']))
+        .join('');
       const elements = children.filter((c) => !('#text' in c));
       if (elements.length > 0) {
         out.push(`${here}/`);
@@ -138,7 +149,14 @@ export interface FakePublish extends LivePublish {
  */
 export function claimLive(emu: Emulator, bucket: string, channel: string, stat: Partial<LiveStat> = {}): FakePublish {
   const kicks: string[] = [];
-  const full: LiveStat = { connectedMs: Date.now(), remoteAddr: '10.1.2.3:47745', video: undefined, audio: undefined, warnings: [], ...stat };
+  const full: LiveStat = {
+    connectedMs: Date.now(),
+    remoteAddr: '10.1.2.3:47745',
+    video: undefined,
+    audio: undefined,
+    warnings: [],
+    ...stat,
+  };
   const publish: FakePublish = {
     bucket,
     channel,

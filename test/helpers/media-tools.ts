@@ -13,7 +13,9 @@ export interface ProbedStream {
 
 /** ffprobe's view of a file or URL: streams, duration, and whatever it complained about on stderr. */
 export async function ffprobe(input: string): Promise<{ streams: ProbedStream[]; duration: number; errors: string }> {
-  const { stdout, stderr } = await run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', input], { maxBuffer: 16 << 20 });
+  const { stdout, stderr } = await run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', input], {
+    maxBuffer: 16 << 20,
+  });
   const json = JSON.parse(stdout) as { streams: ProbedStream[]; format: { duration?: string } };
   return { streams: json.streams, duration: Number(json.format.duration ?? 'NaN'), errors: stderr.trim() };
 }

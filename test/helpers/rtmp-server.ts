@@ -69,7 +69,14 @@ export interface LogLine {
 export function capturingLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at = (level: LogLine['level']) => (obj: object, msg?: string) => lines.push({ level, msg: msg ?? '', obj });
-  const log: Logger & { lines: LogLine[] } = { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), child: () => log };
+  const log: Logger & { lines: LogLine[] } = {
+    lines,
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    debug: at('debug'),
+    child: () => log,
+  };
   return log;
 }
 

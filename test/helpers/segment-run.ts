@@ -45,7 +45,13 @@ export function runSegmenter(segmenter: HlsSegmenter, packets: readonly MediaPac
           break;
         case 'segment-end':
           if (!open) throw new Error('segment-end without a segment');
-          run.segments.push({ startMs: open.startMs, durationSec: e.durationSec, endMs: e.endMs, bytes: Buffer.concat(open.chunks), chunks: open.chunks.length });
+          run.segments.push({
+            startMs: open.startMs,
+            durationSec: e.durationSec,
+            endMs: e.endMs,
+            bytes: Buffer.concat(open.chunks),
+            chunks: open.chunks.length,
+          });
           open = undefined;
           break;
         case 'warning':

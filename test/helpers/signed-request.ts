@@ -5,7 +5,6 @@ import { v1SignedHeaders } from '../../src/auth/signature-v1.js';
 import type { Emulator } from '../../src/emulator.js';
 import { encodeKey } from '../../src/oss/live-channel/channel-urls.js';
 
-
 export interface RawRequest {
   method: string;
   bucket: string;
@@ -61,7 +60,14 @@ export function signedRequest(emu: Emulator, req: RawRequest): Promise<RawRespon
   return new Promise((resolve, reject) => {
     let answered = false;
     const r = httpRequest(
-      { host: endpoint.hostname, port: endpoint.port, method: req.method, path: query.length ? `${path}?${queryString(query)}` : path, headers, agent: false },
+      {
+        host: endpoint.hostname,
+        port: endpoint.port,
+        method: req.method,
+        path: query.length ? `${path}?${queryString(query)}` : path,
+        headers,
+        agent: false,
+      },
       (res) => {
         answered = true;
         const chunks: Buffer[] = [];
@@ -84,4 +90,3 @@ export function errorOf(res: RawResponse): { status: number; code: string; messa
   const e = parsed.Error ?? {};
   return { status: res.status, code: e.Code ?? '', message: e.Message ?? '', ec: e.EC };
 }
-

@@ -33,7 +33,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
             const lines = block.split('\n');
             const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim());
             if (data.length === 0) continue;
-            const id = lines.find((l) => l.startsWith('id:'))?.slice(3).trim();
+            const id = lines
+              .find((l) => l.startsWith('id:'))
+              ?.slice(3)
+              .trim();
             queue.push({ id, data: JSON.parse(data.join('\n')) });
             wake?.();
           }

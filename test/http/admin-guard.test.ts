@@ -97,7 +97,13 @@ describe('admin API guard (/-/)', () => {
     expect(health.status).toBe(200);
     const typed = await send(emu, 'GET', '/-/channels', { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' });
     expect(typed.status).toBe(200);
-    const ownPage = await send(emu, 'POST', '/-/reset', { origin: own(), 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, '{}');
+    const ownPage = await send(
+      emu,
+      'POST',
+      '/-/reset',
+      { origin: own(), 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+      '{}',
+    );
     expect(ownPage.status).toBe(200);
     await expect(ossClient(emu).getBucketInfo('guard-canary')).rejects.toMatchObject({ status: 404 });
     await ossClient(emu).putBucket('guard-canary');

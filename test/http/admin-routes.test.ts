@@ -12,7 +12,12 @@ describe('admin endpoints', () => {
       expect(await health.json()).toMatchObject({ status: 'ok' });
 
       await createChannel(emu, 'admin-bucket', 'cam');
-      const pub = startPublisher({ url: publishUrl(emu, 'admin-bucket', 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 1, loop: true });
+      const pub = startPublisher({
+        url: publishUrl(emu, 'admin-bucket', 'cam', { expiresIn: 600 }),
+        flv: FIXTURE_360P,
+        speed: 1,
+        loop: true,
+      });
       const ended = pub.done.then(
         () => 'ended',
         () => 'dropped',
@@ -28,7 +33,10 @@ describe('admin endpoints', () => {
       await ended; // the publisher was disconnected
       const after = (await (await fetch(`${emu.endpoint}/-/channels`)).json()) as { channels: unknown[] };
       expect(after.channels).toEqual([]);
-      await expect(ossClient(emu, 'admin-bucket').getBucketInfo('admin-bucket')).rejects.toMatchObject({ status: 404, code: 'NoSuchBucket' });
+      await expect(ossClient(emu, 'admin-bucket').getBucketInfo('admin-bucket')).rejects.toMatchObject({
+        status: 404,
+        code: 'NoSuchBucket',
+      });
     } finally {
       await emu.close();
     }

@@ -24,13 +24,19 @@ beforeAll(async () => {
     await client.put('live/playlist.m3u8', Buffer.from('#EXTM3U\n'));
   }
   await ossClient(emu, open).putBucketCORS(open, [
-    { allowedOrigin: 'http://*.example:8000', allowedMethod: ['GET', 'HEAD'], allowedHeader: ['range', 'x-oss-*'], exposeHeader: ['ETag'], maxAgeSeconds: '30' },
+    {
+      allowedOrigin: 'http://*.example:8000',
+      allowedMethod: ['GET', 'HEAD'],
+      allowedHeader: ['range', 'x-oss-*'],
+      exposeHeader: ['ETag'],
+      maxAgeSeconds: '30',
+    },
   ] as never);
 });
 afterAll(() => emu.close());
 
 describe('preflight (OPTIONS) against the bucket CORS rules', () => {
-  it('allows what a rule allows: origin echoed, the rule\'s methods, the requested headers, expose and max-age', async () => {
+  it("allows what a rule allows: origin echoed, the rule's methods, the requested headers, expose and max-age", async () => {
     const res = await preflight(open, 'live/playlist.m3u8', {
       origin: ORIGIN,
       'access-control-request-method': 'GET',
@@ -103,7 +109,9 @@ describe('cross-origin requests', () => {
       '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>' +
       '<ResponseVary>true</ResponseVary></CORSConfiguration>';
     const { signedRequest } = await import('../helpers/signed-request.js');
-    expect((await signedRequest(emu, { method: 'PUT', bucket: b, query: [['cors', '']], body, contentType: 'application/xml' })).status).toBe(200);
+    expect(
+      (await signedRequest(emu, { method: 'PUT', bucket: b, query: [['cors', '']], body, contentType: 'application/xml' })).status,
+    ).toBe(200);
     const res = await fetch(`${emu.endpoint}/${b}/k`, { headers: { origin: ORIGIN } });
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(res.headers.get('vary')).toBe('Origin');
@@ -125,14 +133,20 @@ describe('--cors permissive', () => {
   it('allows every origin on OSS requests whatever the bucket rules, but never on the admin API', async () => {
     const b = uniqueBucket('loose');
     await ossClient(loose, b).putBucket(b);
-    const pre = await fetch(`${loose.endpoint}/${b}/k`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'PUT' } });
+    const pre = await fetch(`${loose.endpoint}/${b}/k`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'PUT' },
+    });
     expect(pre.status).toBe(200);
     const get = await fetch(`${loose.endpoint}/${b}/k`, { headers: { origin: ORIGIN } });
     expect(get.status).toBe(403);
     expect(get.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     const admin = await fetch(`${loose.endpoint}/-/health`, { headers: { origin: ORIGIN } });
     expect(admin.headers.get('access-control-allow-origin')).toBeNull();
-    const adminPre = await fetch(`${loose.endpoint}/-/reset`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
+    const adminPre = await fetch(`${loose.endpoint}/-/reset`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    });
     expect(adminPre.status).toBe(403);
   });
 });

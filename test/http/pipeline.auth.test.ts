@@ -53,11 +53,23 @@ describe('request authentication', () => {
   });
 
   it('resolves virtual-hosted requests by Host header (<bucket>.localhost)', async () => {
-    const put = await signedRequest(emu, { method: 'PUT', bucket, key: 'vhost.txt', body: 'virtual', virtualHost: `localhost:${emu.httpPort}` });
+    const put = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      key: 'vhost.txt',
+      body: 'virtual',
+      virtualHost: `localhost:${emu.httpPort}`,
+    });
     expect(put.status).toBe(200);
     const got = await ossClient(emu, bucket).get('vhost.txt');
     expect((got.content as Buffer).toString()).toBe('virtual');
-    const listed = await signedRequest(emu, { method: 'GET', bucket, key: '', query: [['prefix', 'vhost']], virtualHost: `localhost:${emu.httpPort}` });
+    const listed = await signedRequest(emu, {
+      method: 'GET',
+      bucket,
+      key: '',
+      query: [['prefix', 'vhost']],
+      virtualHost: `localhost:${emu.httpPort}`,
+    });
     expect(listed.text).toContain('<Key>vhost.txt</Key>');
   });
 });

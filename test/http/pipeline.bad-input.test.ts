@@ -40,14 +40,67 @@ describe('bad input gets an OSS error and never disturbs the server', () => {
     ['a key over 1023 bytes', () => ({ method: 'PUT', bucket, key: 'k'.repeat(1024), body: 'x' }), 400, 'InvalidObjectName'],
     ['max-keys that is not a number', () => ({ method: 'GET', bucket, query: [['max-keys', 'abc']] }), 400, 'InvalidArgument'],
     ['max-keys out of range', () => ({ method: 'GET', bucket, query: [['max-keys', '1001']] }), 400, 'InvalidArgument'],
-    ['a negative max-keys on ListLiveChannel', () => ({ method: 'GET', bucket, query: [['live', ''], ['max-keys', '-1']] }), 400, 'InvalidArgument'],
+    [
+      'a negative max-keys on ListLiveChannel',
+      () => ({
+        method: 'GET',
+        bucket,
+        query: [
+          ['live', ''],
+          ['max-keys', '-1'],
+        ],
+      }),
+      400,
+      'InvalidArgument',
+    ],
     ['an unknown encoding-type', () => ({ method: 'GET', bucket, query: [['encoding-type', 'base64']] }), 400, 'InvalidArgument'],
-    ['a Content-MD5 that is not base64 of 16 bytes', () => ({ method: 'PUT', bucket, key: 'm', body: 'x', contentMd5: 'nope' }), 400, 'InvalidDigest'],
-    ['malformed XML in DeleteMultipleObjects', () => ({ method: 'POST', bucket, query: [['delete', '']], body: '<Delete><Object>' }), 400, 'MalformedXML'],
+    [
+      'a Content-MD5 that is not base64 of 16 bytes',
+      () => ({ method: 'PUT', bucket, key: 'm', body: 'x', contentMd5: 'nope' }),
+      400,
+      'InvalidDigest',
+    ],
+    [
+      'malformed XML in DeleteMultipleObjects',
+      () => ({ method: 'POST', bucket, query: [['delete', '']], body: '<Delete><Object>' }),
+      400,
+      'MalformedXML',
+    ],
     ['an entity-expansion DTD', () => ({ method: 'POST', bucket, query: [['delete', '']], body: BOMB }), 400, 'MalformedXML'],
-    ['a channel name with ../', () => ({ method: 'PUT', bucket, key: '../x', rawKey: '..%2Fx', query: [['live', '']], body: '<LiveChannelConfiguration><Target><Type>HLS</Type></Target></LiveChannelConfiguration>' }), 400, 'InvalidChannelName'],
-    ['an absurd VOD span', () => ({ method: 'GET', bucket, key: 'nochannel', query: [['vod', ''], ['startTime', '1e30'], ['endTime', '-5']] }), 404, 'NoSuchLiveChannel'],
-    ['a range far past the end', () => ({ method: 'GET', bucket, key: 'present.txt', headers: { range: 'bytes=99999999999999999999-' } }), 416, 'InvalidRange'],
+    [
+      'a channel name with ../',
+      () => ({
+        method: 'PUT',
+        bucket,
+        key: '../x',
+        rawKey: '..%2Fx',
+        query: [['live', '']],
+        body: '<LiveChannelConfiguration><Target><Type>HLS</Type></Target></LiveChannelConfiguration>',
+      }),
+      400,
+      'InvalidChannelName',
+    ],
+    [
+      'an absurd VOD span',
+      () => ({
+        method: 'GET',
+        bucket,
+        key: 'nochannel',
+        query: [
+          ['vod', ''],
+          ['startTime', '1e30'],
+          ['endTime', '-5'],
+        ],
+      }),
+      404,
+      'NoSuchLiveChannel',
+    ],
+    [
+      'a range far past the end',
+      () => ({ method: 'GET', bucket, key: 'present.txt', headers: { range: 'bytes=99999999999999999999-' } }),
+      416,
+      'InvalidRange',
+    ],
     ['an unimplemented sub-resource', () => ({ method: 'GET', bucket, query: [['accessmonitor', '']] }), 501, 'NotImplemented'],
   ];
 

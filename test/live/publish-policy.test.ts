@@ -43,7 +43,12 @@ describe('who may publish', () => {
   });
 
   it('accepts a signed path-style URL on the dedicated RTMP port', async () => {
-    const result = await publishFlv({ url: publishUrl(emu, bucket, 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 0, durationMs: 2000 });
+    const result = await publishFlv({
+      url: publishUrl(emu, bucket, 'cam', { expiresIn: 600 }),
+      flv: FIXTURE_360P,
+      speed: 0,
+      durationMs: 2000,
+    });
     expect(result.tagsSent).toBeGreaterThan(50);
   });
 
@@ -138,7 +143,13 @@ describe('the URL shapes SDKs and OBS produce', () => {
     const signed = publishUrl(emu, b, 'cam', { expiresIn: 600 });
     const url = signed.replace(`rtmp://127.0.0.1:${emu.rtmpPort}/${b}/live/`, `rtmp://${b}.localhost:${emu.rtmpPort}/live/`);
     expect(url).toMatch(new RegExp(`^rtmp://${b}\\.localhost:\\d+/live/cam\\?`));
-    const ok = await publishFlv({ url, flv: FIXTURE_360P, speed: 0, durationMs: 500, connectTo: { host: '127.0.0.1', port: emu.rtmpPort } });
+    const ok = await publishFlv({
+      url,
+      flv: FIXTURE_360P,
+      speed: 0,
+      durationMs: 500,
+      connectTo: { host: '127.0.0.1', port: emu.rtmpPort },
+    });
     expect(ok.tagsSent).toBeGreaterThan(5);
     await waitFor(() => (emu.services.store.recentPublishes(b, 'cam', 10).length === 1 ? true : undefined));
   });

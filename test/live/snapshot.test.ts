@@ -74,11 +74,20 @@ const JPEG_ETAG = `"${createHash('md5').update(JPEG).digest('hex').toUpperCase()
 describe('resolveFfmpegPath', () => {
   const none = { exists: () => false, staticPath: () => undefined };
   it('FFMPEG_PATH first, as given', () => {
-    expect(resolveFfmpegPath('/opt/ff/ffmpeg', { exists: () => true, staticPath: () => '/static/ffmpeg' })).toEqual({ command: '/opt/ff/ffmpeg', source: 'FFMPEG_PATH' });
+    expect(resolveFfmpegPath('/opt/ff/ffmpeg', { exists: () => true, staticPath: () => '/static/ffmpeg' })).toEqual({
+      command: '/opt/ff/ffmpeg',
+      source: 'FFMPEG_PATH',
+    });
   });
   it("then ffmpeg-static's binary, only when that file exists", () => {
-    expect(resolveFfmpegPath(undefined, { exists: (p) => p === '/static/ffmpeg', staticPath: () => '/static/ffmpeg' })).toEqual({ command: '/static/ffmpeg', source: 'ffmpeg-static' });
-    expect(resolveFfmpegPath('', { exists: () => false, staticPath: () => '/static/ffmpeg' })).toEqual({ command: 'ffmpeg', source: 'PATH' });
+    expect(resolveFfmpegPath(undefined, { exists: (p) => p === '/static/ffmpeg', staticPath: () => '/static/ffmpeg' })).toEqual({
+      command: '/static/ffmpeg',
+      source: 'ffmpeg-static',
+    });
+    expect(resolveFfmpegPath('', { exists: () => false, staticPath: () => '/static/ffmpeg' })).toEqual({
+      command: 'ffmpeg',
+      source: 'PATH',
+    });
   });
   it('then ffmpeg on PATH (ffmpeg-static is absent here: its install fails offline)', () => {
     expect(resolveFfmpegPath(undefined, none)).toEqual({ command: 'ffmpeg', source: 'PATH' });
@@ -98,11 +107,15 @@ describe('encodeJpeg', () => {
   });
 
   it('rejects when the binary does not exist, and when ffmpeg fails', async () => {
-    await expect(encodeJpeg(join(scratch, 'no-such-ffmpeg'), Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(/ENOENT/);
+    await expect(encodeJpeg(join(scratch, 'no-such-ffmpeg'), Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(
+      /ENOENT/,
+    );
     const failing = join(scratch, 'failing-ffmpeg');
     writeFileSync(failing, '#!/bin/sh\necho "Invalid data found" >&2\nexit 1\n');
     chmodSync(failing, 0o755);
-    await expect(encodeJpeg(failing, Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(/exited with 1: Invalid data found/);
+    await expect(encodeJpeg(failing, Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(
+      /exited with 1: Invalid data found/,
+    );
   });
 });
 
@@ -121,13 +134,25 @@ describe('SnapshotService', () => {
       running--;
       return JPEG;
     };
-    const service = new SnapshotService({ store, clock: new ManualClock(0), log, ffmpegPath: '/fake/ffmpeg', maxConcurrent: 2, encode, probe: async () => true });
+    const service = new SnapshotService({
+      store,
+      clock: new ManualClock(0),
+      log,
+      ffmpegPath: '/fake/ffmpeg',
+      maxConcurrent: 2,
+      encode,
+      probe: async () => true,
+    });
     const sink = service.forChannel({ bucket: 'src', channel: 'cam', config: config(3), wallStartMs: 1_700_000_000_000, log })!;
     for (const p of videoPackets(19_960, 2000)) sink.packet(p);
     await sink.stop();
 
-    expect(puts().map((p) => p.key)).toEqual([2000, 4000, 8000, 10_000, 14_000, 16_000, 18_000].map((ms) => `cam/${1_700_000_000_000 + ms}.jpg`));
-    expect(puts().every((p) => p.bucket === 'snaps' && p.contentType === 'image/jpeg' && p.size === JPEG.length && p.etag === JPEG_ETAG)).toBe(true);
+    expect(puts().map((p) => p.key)).toEqual(
+      [2000, 4000, 8000, 10_000, 14_000, 16_000, 18_000].map((ms) => `cam/${1_700_000_000_000 + ms}.jpg`),
+    );
+    expect(
+      puts().every((p) => p.bucket === 'snaps' && p.contentType === 'image/jpeg' && p.size === JPEG.length && p.etag === JPEG_ETAG),
+    ).toBe(true);
     expect(maxRunning).toBe(2);
     expect(warnings()).toEqual([]);
     // Each input is one decodable unit: SPS and PPS (from the sequence header) before the IDR slice.

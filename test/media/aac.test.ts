@@ -10,7 +10,11 @@ const FIXTURE = new URL('../../fixtures/640x360-25fps-h264-aac.flv', import.meta
 
 describe('parseAudioTag', () => {
   it('splits AAC sequence headers from raw frames', () => {
-    expect(parseAudioTag(Buffer.from([0xaf, 0x00, 0x12, 0x10]))).toEqual({ codec: 'aac', packetType: 'sequence-header', payload: Buffer.from([0x12, 0x10]) });
+    expect(parseAudioTag(Buffer.from([0xaf, 0x00, 0x12, 0x10]))).toEqual({
+      codec: 'aac',
+      packetType: 'sequence-header',
+      payload: Buffer.from([0x12, 0x10]),
+    });
     expect(parseAudioTag(Buffer.from([0xaf, 0x01, 0x21]))).toEqual({ codec: 'aac', packetType: 'raw', payload: Buffer.from([0x21]) });
   });
 
@@ -26,7 +30,12 @@ describe('parseAudioTag', () => {
 
 describe('parseAudioSpecificConfig', () => {
   it('reads AAC LC 44.1 kHz stereo (12 10) and 48 kHz stereo (11 90)', () => {
-    expect(parseAudioSpecificConfig(Buffer.from([0x12, 0x10]))).toEqual({ objectType: 2, samplingFrequencyIndex: 4, sampleRate: 44100, channelConfiguration: 2 });
+    expect(parseAudioSpecificConfig(Buffer.from([0x12, 0x10]))).toEqual({
+      objectType: 2,
+      samplingFrequencyIndex: 4,
+      sampleRate: 44100,
+      channelConfiguration: 2,
+    });
     expect(parseAudioSpecificConfig(Buffer.from([0x11, 0x90]))).toMatchObject({ sampleRate: 48000, channelConfiguration: 2 });
   });
 
@@ -45,7 +54,13 @@ describe('parseAudioSpecificConfig', () => {
 
   it('unwraps explicit HE-AAC (object type 5) to its AAC LC core', () => {
     const asc = new BitWriter().u(5, 5).u(4, 6).u(4, 2).u(4, 3).u(5, 2).trailing().toBuffer();
-    expect(parseAudioSpecificConfig(asc)).toEqual({ objectType: 2, samplingFrequencyIndex: 6, sampleRate: 24000, channelConfiguration: 2, extensionSampleRate: 48000 });
+    expect(parseAudioSpecificConfig(asc)).toEqual({
+      objectType: 2,
+      samplingFrequencyIndex: 6,
+      sampleRate: 24000,
+      channelConfiguration: 2,
+      extensionSampleRate: 48000,
+    });
   });
 
   it('reads escaped object types and rejects them for ADTS', () => {
@@ -70,9 +85,12 @@ describe('ADTS header', () => {
   });
 
   it('produces the same ADTS stream as ffmpeg -c:a copy -f adts for the fixture', () => {
-    const tags = parseFlv(readFileSync(FIXTURE)).tags.filter((t) => t.type === 'audio').map((t) => parseAudioTag(t.data));
+    const tags = parseFlv(readFileSync(FIXTURE))
+      .tags.filter((t) => t.type === 'audio')
+      .map((t) => parseAudioTag(t.data));
     const [seq, ...frames] = tags;
-    if (seq?.codec !== 'aac' || seq.packetType !== 'sequence-header') throw new Error('fixture audio must start with an AAC sequence header');
+    if (seq?.codec !== 'aac' || seq.packetType !== 'sequence-header')
+      throw new Error('fixture audio must start with an AAC sequence header');
     const params = adtsParamsFor(parseAudioSpecificConfig(seq.payload));
     const ours = Buffer.concat(frames.map((f) => (f.codec === 'aac' ? toAdtsFrame(params, f.payload) : Buffer.alloc(0))));
     const ffmpeg = execFileSync('ffmpeg', ['-v', 'error', '-i', FIXTURE.pathname, '-map', '0:a', '-c', 'copy', '-f', 'adts', '-'], {

@@ -28,9 +28,18 @@ describe('parseVideoTag', () => {
   });
 
   it('reports other codecs by name instead of failing', () => {
-    expect(parseVideoTag(Buffer.from([0x22, 0xaa]))).toEqual({ codec: 'unsupported', frameType: 2, keyframe: false, name: 'Sorenson H.263 (codec id 2)' });
+    expect(parseVideoTag(Buffer.from([0x22, 0xaa]))).toEqual({
+      codec: 'unsupported',
+      frameType: 2,
+      keyframe: false,
+      name: 'Sorenson H.263 (codec id 2)',
+    });
     expect(parseVideoTag(Buffer.from([0x14, 0]))).toMatchObject({ codec: 'unsupported', name: 'On2 VP6 (codec id 4)' });
-    expect(parseVideoTag(Buffer.from([0x90, 0x68, 0x76, 0x63, 0x31]))).toMatchObject({ codec: 'unsupported', keyframe: true, name: 'Enhanced RTMP hvc1' });
+    expect(parseVideoTag(Buffer.from([0x90, 0x68, 0x76, 0x63, 0x31]))).toMatchObject({
+      codec: 'unsupported',
+      keyframe: true,
+      name: 'Enhanced RTMP hvc1',
+    });
   });
 
   it('rejects an AVC header shorter than 5 bytes', () => {
@@ -89,9 +98,12 @@ describe('parseSps', () => {
       .u(8, 40) // level_idc
       .ue(0) // seq_parameter_set_id
       .ue(1) // chroma_format_idc 4:2:0
-      .ue(0).ue(0).u(1, 0) // bit depths, qpprime bypass
+      .ue(0)
+      .ue(0)
+      .u(1, 0) // bit depths, qpprime bypass
       .u(1, 1) // seq_scaling_matrix_present_flag
-      .u(1, 1).se(-8) // list 0: delta -8 makes nextScale 0 = "use default", ends the list
+      .u(1, 1)
+      .se(-8) // list 0: delta -8 makes nextScale 0 = "use default", ends the list
       .u(5, 0) // lists 1..5 absent
       .u(1, 1);
     for (let i = 0; i < 64; i++) rbsp.se(0); // list 6 (8x8): all 64 deltas read
@@ -99,24 +111,54 @@ describe('parseSps', () => {
       .u(1, 0) // list 7 absent
       .ue(0) // log2_max_frame_num_minus4
       .ue(1) // pic_order_cnt_type 1
-      .u(1, 0).se(-2).se(1).ue(2).se(3).se(-3)
-      .ue(4).u(1, 0) // max_num_ref_frames, gaps
+      .u(1, 0)
+      .se(-2)
+      .se(1)
+      .ue(2)
+      .se(3)
+      .se(-3)
+      .ue(4)
+      .u(1, 0) // max_num_ref_frames, gaps
       .ue(44) // 45 MBs = 720 px
       .ue(17) // 18 map units = 36 MB rows for field coding = 576 lines
-      .u(1, 0).u(1, 1) // frame_mbs_only_flag 0, mb_adaptive_frame_field_flag
+      .u(1, 0)
+      .u(1, 1) // frame_mbs_only_flag 0, mb_adaptive_frame_field_flag
       .u(1, 1) // direct_8x8_inference_flag
-      .u(1, 1).ue(4).ue(4).ue(0).ue(2) // crop left 4, right 4, top 0, bottom 2
+      .u(1, 1)
+      .ue(4)
+      .ue(4)
+      .ue(0)
+      .ue(2) // crop left 4, right 4, top 0, bottom 2
       .u(1, 1) // vui_parameters_present_flag
-      .u(1, 1).u(8, 255).u(16, 16).u(16, 11) // extended SAR
+      .u(1, 1)
+      .u(8, 255)
+      .u(16, 16)
+      .u(16, 11) // extended SAR
       .u(1, 0) // overscan
-      .u(1, 1).u(3, 5).u(1, 0).u(1, 1).u(8, 1).u(8, 1).u(8, 1) // video signal type with colour description
+      .u(1, 1)
+      .u(3, 5)
+      .u(1, 0)
+      .u(1, 1)
+      .u(8, 1)
+      .u(8, 1)
+      .u(8, 1) // video signal type with colour description
       .u(1, 0) // chroma_loc_info
-      .u(1, 1).u(32, 1).u(32, 50).u(1, 1) // timing: 1 / 50 ticks -> 25 fps
+      .u(1, 1)
+      .u(32, 1)
+      .u(32, 50)
+      .u(1, 1) // timing: 1 / 50 ticks -> 25 fps
       .trailing();
     const nal = Buffer.concat([Buffer.from([0x67]), rbspToNal(rbsp.toBuffer())]);
     expect(nal.includes(Buffer.from([0, 0, 3]))).toBe(true); // the parser must strip emulation prevention
     // Crop unit: 2 px horizontally; vertically SubHeightC 2 x (2 - frame_mbs_only_flag 0) = 4 lines.
-    expect(parseSps(nal)).toEqual({ profileIdc: 100, levelIdc: 40, chromaFormatIdc: 1, width: 720 - 8 * 2, height: 576 - 2 * 4, frameRate: 25 });
+    expect(parseSps(nal)).toEqual({
+      profileIdc: 100,
+      levelIdc: 40,
+      chromaFormatIdc: 1,
+      width: 720 - 8 * 2,
+      height: 576 - 2 * 4,
+      frameRate: 25,
+    });
   });
 
   it('throws MediaFormatError, never reads out of bounds, on a truncated SPS', () => {

@@ -54,8 +54,14 @@ describe('PES header', () => {
   });
 
   it('encodes bit 32 of a timestamp and wraps values at 2^33', () => {
-    expect(encodePesHeader({ streamId: 0xe0, pts: 2 ** 33 - 1 }).subarray(9).toString('hex')).toBe('2fffffffff');
-    expect(encodePesHeader({ streamId: 0xe0, pts: 2 ** 33 + 5 }).subarray(9)).toEqual(encodePesHeader({ streamId: 0xe0, pts: 5 }).subarray(9));
+    expect(
+      encodePesHeader({ streamId: 0xe0, pts: 2 ** 33 - 1 })
+        .subarray(9)
+        .toString('hex'),
+    ).toBe('2fffffffff');
+    expect(encodePesHeader({ streamId: 0xe0, pts: 2 ** 33 + 5 }).subarray(9)).toEqual(
+      encodePesHeader({ streamId: 0xe0, pts: 5 }).subarray(9),
+    );
   });
 
   it('writes 0 as PES_packet_length when the payload exceeds 65535 bytes', () => {
@@ -119,7 +125,10 @@ describe('TsMuxer', () => {
     m.writeAudio([au(5030, 5030)]);
     const packets = readTsPackets(m.take()!);
     const video = readPes(packets, PID_VIDEO);
-    expect(video.map((v) => [v.dts, v.pts, v.hasDts])).toEqual([[126000, 133200, true], [129600, 129600, false]]);
+    expect(video.map((v) => [v.dts, v.pts, v.hasDts])).toEqual([
+      [126000, 133200, true],
+      [129600, 129600, false],
+    ]);
     expect(video.map((v) => v.pcr)).toEqual([0, 3600]);
     expect(video[0]!.randomAccess).toBe(true);
     expect(readPes(packets, PID_AUDIO)[0]!.pts).toBe(126000 + 30 * 90);

@@ -115,7 +115,12 @@ describe('one port for HTTP and RTMP (first-byte sniffing)', () => {
 
   it('accepts an RTMP publish on the same port', async () => {
     const { port, publishes, httpConnections } = await startSharedPort();
-    const result = await publishFlv({ url: `rtmp://127.0.0.1:${port}/examplebucket/live/chan?a=1`, flv: FIXTURE_360P, speed: 0, durationMs: 3000 });
+    const result = await publishFlv({
+      url: `rtmp://127.0.0.1:${port}/examplebucket/live/chan?a=1`,
+      flv: FIXTURE_360P,
+      speed: 0,
+      durationMs: 3000,
+    });
     expect(publishes[0]!.req).toMatchObject({ app: 'examplebucket/live', streamName: 'chan', rawQuery: 'a=1' });
     expect(await publishes[0]!.ended).toBe('closed');
     expect(publishes[0]!.packets.length).toBe(result.tagsSent - 1);

@@ -83,7 +83,11 @@ function anonymous(operation: OperationName, bucket: string): Promise<Response> 
     case 'DeleteMultipleObjects': {
       const body = '<?xml version="1.0" encoding="UTF-8"?><Delete><Quiet>false</Quiet><Object><Key>obj</Key></Object></Delete>';
       const md5 = createHash('md5').update(body).digest('base64');
-      return fetch(`${emu.endpoint}/${bucket}?delete`, { method: 'POST', body, headers: { 'content-md5': md5, 'content-type': 'application/xml' } });
+      return fetch(`${emu.endpoint}/${bucket}?delete`, {
+        method: 'POST',
+        body,
+        headers: { 'content-md5': md5, 'content-type': 'application/xml' },
+      });
     }
     case 'ListObjects':
       return fetch(`${emu.endpoint}/${bucket}/`);

@@ -5,10 +5,11 @@ import { detectOperation } from '../../src/oss/detect-operation.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { errorOf, signedRequest } from '../helpers/signed-request.js';
 
-const q = (...names: string[]) => names.map((n) => {
-  const eq = n.indexOf('=');
-  return (eq === -1 ? [n, ''] : [n.slice(0, eq), n.slice(eq + 1)]) as [string, string];
-});
+const q = (...names: string[]) =>
+  names.map((n) => {
+    const eq = n.indexOf('=');
+    return (eq === -1 ? [n, ''] : [n.slice(0, eq), n.slice(eq + 1)]) as [string, string];
+  });
 
 describe('detectOperation', () => {
   it('answers unknown sub-resources as unsupported at every level', () => {
@@ -33,10 +34,30 @@ describe('detectOperation', () => {
   });
 
   it('lets listed sub-resources, authentication parameters and ordinary parameters through', () => {
-    expect(detectOperation('GET', 'b', 'k', q('response-content-type=text/plain', 'OSSAccessKeyId=a', 'Expires=1', 'Signature=s'))).toEqual({ operation: 'GetObject' });
-    expect(detectOperation('GET', 'b', 'k', q('x-oss-signature-version=OSS4-HMAC-SHA256', 'x-oss-credential=c', 'x-oss-date=d', 'x-oss-expires=1', 'x-oss-signature=s', 'security-token=t'))).toEqual({ operation: 'GetObject' });
-    expect(detectOperation('GET', 'b', '', q('list-type=2', 'continuation-token=x', 'prefix=', 'max-keys=10'))).toEqual({ operation: 'ListObjectsV2' });
-    expect(detectOperation('GET', 'b', '', q('prefix=', 'marker=', 'delimiter=', 'encoding-type=url'))).toEqual({ operation: 'ListObjects' });
+    expect(detectOperation('GET', 'b', 'k', q('response-content-type=text/plain', 'OSSAccessKeyId=a', 'Expires=1', 'Signature=s'))).toEqual(
+      { operation: 'GetObject' },
+    );
+    expect(
+      detectOperation(
+        'GET',
+        'b',
+        'k',
+        q(
+          'x-oss-signature-version=OSS4-HMAC-SHA256',
+          'x-oss-credential=c',
+          'x-oss-date=d',
+          'x-oss-expires=1',
+          'x-oss-signature=s',
+          'security-token=t',
+        ),
+      ),
+    ).toEqual({ operation: 'GetObject' });
+    expect(detectOperation('GET', 'b', '', q('list-type=2', 'continuation-token=x', 'prefix=', 'max-keys=10'))).toEqual({
+      operation: 'ListObjectsV2',
+    });
+    expect(detectOperation('GET', 'b', '', q('prefix=', 'marker=', 'delimiter=', 'encoding-type=url'))).toEqual({
+      operation: 'ListObjects',
+    });
     expect(detectOperation('POST', 'b', 'ch/v.m3u8', q('vod', 'startTime=1', 'endTime=2'))).toEqual({ operation: 'PostVodPlaylist' });
     expect(detectOperation('GET', 'b', 'ch', q('live', 'comp=history'))).toEqual({ operation: 'GetLiveChannelHistory' });
     // A parameter OSS does not know (a cache buster) is not a sub-resource.
@@ -56,7 +77,11 @@ describe('unknown sub-resources over HTTP', () => {
   });
   afterAll(() => emu.close());
 
-  for (const [label, query] of [['?accessmonitor', 'accessmonitor'], ['?resourceGroup', 'resourceGroup'], ['?qosInfo', 'qosInfo']] as const) {
+  for (const [label, query] of [
+    ['?accessmonitor', 'accessmonitor'],
+    ['?resourceGroup', 'resourceGroup'],
+    ['?qosInfo', 'qosInfo'],
+  ] as const) {
     it(`GET bucket ${label} is 501 NotImplemented, not the object listing`, async () => {
       const res = await signedRequest(emu, { method: 'GET', bucket, query: [[query, '']] });
       expect(errorOf(res)).toMatchObject({ status: 501, code: 'NotImplemented' });
@@ -65,7 +90,12 @@ describe('unknown sub-resources over HTTP', () => {
 
   it('PUT bucket?resourceGroup does not create a bucket', async () => {
     const other = uniqueBucket('rg');
-    const res = await signedRequest(emu, { method: 'PUT', bucket: other, query: [['resourceGroup', '']], body: '<BucketResourceGroupConfiguration/>' });
+    const res = await signedRequest(emu, {
+      method: 'PUT',
+      bucket: other,
+      query: [['resourceGroup', '']],
+      body: '<BucketResourceGroupConfiguration/>',
+    });
     expect(errorOf(res)).toMatchObject({ status: 501, code: 'NotImplemented' });
     expect(emu.services.store.getBucket(other)).toBeUndefined();
   });

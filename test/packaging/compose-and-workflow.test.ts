@@ -99,7 +99,14 @@ interface WorkflowStep {
 interface Workflow {
   on: Record<string, unknown>;
   env?: Record<string, string>;
-  jobs: Record<string, { if?: string; services?: Record<string, { image: string; options?: string; ports?: string[]; env?: Record<string, string> }>; steps: WorkflowStep[] }>;
+  jobs: Record<
+    string,
+    {
+      if?: string;
+      services?: Record<string, { image: string; options?: string; ports?: string[]; env?: Record<string, string> }>;
+      steps: WorkflowStep[];
+    }
+  >;
 }
 
 describe('.github/workflows/example-oss-emulator.yml', () => {
@@ -120,9 +127,12 @@ describe('.github/workflows/example-oss-emulator.yml', () => {
     const scripts = steps.map((s) => s.run ?? '').join('\n');
     const tag = /docker build -t (\S+) \./.exec(scripts)?.[1];
     expect(tag).toBeDefined();
-    const runLine = scripts.replace(/\\\n\s*/g, ' ').split('\n').find((l) => l.includes('docker run -d'));
+    const runLine = scripts
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .find((l) => l.includes('docker run -d'));
     expect(runLine?.split(/\s+/)).toContain(tag);
-    expect(scripts).toContain(".State.Health.Status");
+    expect(scripts).toContain('.State.Health.Status');
     expect(scripts).toContain('/-/health');
   });
 
@@ -135,7 +145,9 @@ describe('.github/workflows/example-oss-emulator.yml', () => {
   });
 
   it('passes the emulator only variables it reads', () => {
-    const scripts = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
+    const scripts = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps.map((s) => s.run ?? ''))
+      .join('\n');
     const passed = [...scripts.matchAll(/-e (OSS_EMULATOR_[A-Z_]+)=/g)].map((m) => m[1]!);
     const serviceEnv = Object.keys(workflow.jobs['service-container']!.services!.oss!.env ?? {});
     expect(passed.length).toBeGreaterThan(0);

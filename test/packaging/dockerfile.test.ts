@@ -101,7 +101,9 @@ describe('Dockerfile', () => {
   });
 
   it('the lockfile agrees: ffmpeg-static is optional and better-sqlite3 is the only production package that builds at install', () => {
-    const lock = JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { dev?: boolean; optional?: boolean; hasInstallScript?: boolean }> };
+    const lock = JSON.parse(readRepoFile('package-lock.json')) as {
+      packages: Record<string, { dev?: boolean; optional?: boolean; hasInstallScript?: boolean }>;
+    };
     expect(lock.packages['node_modules/ffmpeg-static']?.optional).toBe(true);
     const building = Object.entries(lock.packages)
       .filter(([, p]) => p.hasInstallScript && !p.dev && !p.optional)
@@ -110,7 +112,11 @@ describe('Dockerfile', () => {
   });
 
   it('runtime stage: ffmpeg, listens on every interface, state in the /data volume, non-root, both ports exposed', () => {
-    expect(allRunCommands(runtime).find((c) => c.startsWith('apt-get install'))?.split(/\s+/)).toContain('ffmpeg');
+    expect(
+      allRunCommands(runtime)
+        .find((c) => c.startsWith('apt-get install'))
+        ?.split(/\s+/),
+    ).toContain('ffmpeg');
     const env = runtimeEnv();
     expect(env).toMatchObject({ OSS_EMULATOR_HOST: '0.0.0.0', OSS_EMULATOR_DATA_DIR: '/data', FFMPEG_PATH: '/usr/bin/ffmpeg' });
     // Every variable the image sets is one the emulator reads (a renamed variable would be silently ignored).
@@ -124,7 +130,10 @@ describe('Dockerfile', () => {
     expect(['root', '0']).not.toContain(user);
     // The volume's mount point must belong to that user before USER switches to it, or the first write fails.
     const userLine = users.at(-1)!.line;
-    const chown = instructionsOf(runtime, 'RUN').filter((r) => r.line < userLine).flatMap(runCommands).find((c) => c.startsWith('chown'));
+    const chown = instructionsOf(runtime, 'RUN')
+      .filter((r) => r.line < userLine)
+      .flatMap(runCommands)
+      .find((c) => c.startsWith('chown'));
     expect(chown).toMatch(new RegExp(`^chown (-R )?${user}(:\\S+)? ${env.OSS_EMULATOR_DATA_DIR}$`));
 
     const exposed = instructionsOf(runtime, 'EXPOSE').flatMap((e) => e.args.split(/\s+/));
@@ -163,10 +172,24 @@ describe('Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('keeps host build output, state and VCS data out of the context', () => {
-    for (const path of ['node_modules', 'node_modules/fastify/package.json', 'docker/example-app/node_modules/x', 'dist/cli.js', '.oss-emulator/db.sqlite', '.git/HEAD', 'test/http/auth.test.ts']) {
+    for (const path of [
+      'node_modules',
+      'node_modules/fastify/package.json',
+      'docker/example-app/node_modules/x',
+      'dist/cli.js',
+      '.oss-emulator/db.sqlite',
+      '.git/HEAD',
+      'test/http/auth.test.ts',
+    ]) {
       expect(ignored(path), path).toBe(true);
     }
-    for (const path of ['package.json', 'package-lock.json', 'src/cli.ts', 'fixtures/640x360-25fps-h264-aac.flv', 'docker/healthcheck.mjs']) {
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'src/cli.ts',
+      'fixtures/640x360-25fps-h264-aac.flv',
+      'docker/healthcheck.mjs',
+    ]) {
       expect(ignored(path), path).toBe(false);
     }
   });
@@ -179,7 +202,11 @@ describe('docker/example-app/Dockerfile', () => {
   it('is one node:20-bookworm-slim stage with ffmpeg whose COPY sources exist in its context', () => {
     expect(app.stages.map((s) => s.base)).toEqual(['node:20-bookworm-slim']);
     const stage = app.stages[0]!;
-    expect(allRunCommands(stage).find((c) => c.startsWith('apt-get install'))?.split(/\s+/)).toContain('ffmpeg');
+    expect(
+      allRunCommands(stage)
+        .find((c) => c.startsWith('apt-get install'))
+        ?.split(/\s+/),
+    ).toContain('ffmpeg');
     for (const copy of instructionsOf(stage, 'COPY')) {
       for (const source of copyPaths(copy).sources) expect(existsSync(join(dir, source)), source).toBe(true);
     }

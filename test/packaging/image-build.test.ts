@@ -39,12 +39,18 @@ let buildResult: { code: number; stdout: string; stderr: string } | undefined;
 const inFs = (root: string, path: string) => join(root, path);
 
 /** Replays a stage's COPY lines into `root`, taking each source from where `locate` says (context or earlier stage). */
-function copyInto(root: string, stage: Stage, locate: (fromStage: string | undefined, source: string) => string, keep: (abs: string) => boolean) {
+function copyInto(
+  root: string,
+  stage: Stage,
+  locate: (fromStage: string | undefined, source: string) => string,
+  keep: (abs: string) => boolean,
+) {
   for (const copy of instructionsOf(stage, 'COPY')) {
     const { sources, dest } = copyPaths(copy);
     const destPath = containerPath(workdirAt(stage, copy), dest);
     for (const source of sources) {
-      const target = sources.length > 1 || dest.endsWith('/') ? join(inFs(root, destPath), source.split('/').at(-1)!) : inFs(root, destPath);
+      const target =
+        sources.length > 1 || dest.endsWith('/') ? join(inFs(root, destPath), source.split('/').at(-1)!) : inFs(root, destPath);
       mkdirSync(dirname(target), { recursive: true });
       cpSync(locate(copy.flags.from, source), target, { recursive: true, filter: keep, verbatimSymlinks: true });
     }
@@ -147,7 +153,9 @@ describe('the Docker build, replayed without Docker', () => {
         if (entry.isDirectory()) walk(abs);
         else if (entry.name.endsWith('.js')) {
           const code = readFileSync(abs, 'utf8');
-          for (const m of code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) {
+          for (const m of code.matchAll(
+            /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g,
+          )) {
             const spec = m[1] ?? m[2] ?? m[3]!;
             if (spec.startsWith('.') || spec.startsWith('node:') || spec.startsWith('/')) continue;
             const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
@@ -167,8 +175,19 @@ describe('the Docker build, replayed without Docker', () => {
     mkdirSync(dataDir);
     const [, ...args] = entrypoint();
     // The image's settings, except the data directory (not /data here) and a free HTTP port instead of 8080.
-    const childEnv = { PATH: process.env.PATH ?? '', ...env, OSS_EMULATOR_DATA_DIR: dataDir, OSS_EMULATOR_RTMP_PORT: '0', OSS_EMULATOR_HTTP_PORT: '0', OSS_EMULATOR_LOG_LEVEL: 'warn' };
-    const server: ChildProcess = spawn(process.execPath, [...args, ...defaultCmd()], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const childEnv = {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      OSS_EMULATOR_DATA_DIR: dataDir,
+      OSS_EMULATOR_RTMP_PORT: '0',
+      OSS_EMULATOR_HTTP_PORT: '0',
+      OSS_EMULATOR_LOG_LEVEL: 'warn',
+    };
+    const server: ChildProcess = spawn(process.execPath, [...args, ...defaultCmd()], {
+      cwd,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -190,25 +209,45 @@ describe('the Docker build, replayed without Docker', () => {
 
       const [health] = instructionsOf(runtime, 'HEALTHCHECK');
       const [, script] = health!.exec!;
-      const check = await run(process.execPath, [inFs(runtimeFs, script!)], { env: { PATH: process.env.PATH ?? '', ...env, OSS_EMULATOR_HTTP_PORT: port } });
+      const check = await run(process.execPath, [inFs(runtimeFs, script!)], {
+        env: { PATH: process.env.PATH ?? '', ...env, OSS_EMULATOR_HTTP_PORT: port },
+      });
       expect(check.code, check.stderr).toBe(0);
 
       // A bucket and a channel (ali-oss is the SDK users bring), then the image's push subcommand with its bundled clip.
       const { default: OSS } = await import('ali-oss');
-      const client = new OSS({ endpoint, accessKeyId: 'LTAI5tOssEmulatorKey', accessKeySecret: 'OssEmulatorSecretDoNotUseInProd', bucket: 'image-check' });
+      const client = new OSS({
+        endpoint,
+        accessKeyId: 'LTAI5tOssEmulatorKey',
+        accessKeySecret: 'OssEmulatorSecretDoNotUseInProd',
+        bucket: 'image-check',
+      });
       await client.putBucket('image-check');
-      await client.putChannel('ch', { Description: '', Status: 'enabled', Target: { Type: 'HLS', FragDuration: 1, FragCount: 3, PlaylistName: 'playlist.m3u8' } });
-      const signed = await run(process.execPath, [...args, 'sign-url', '--bucket', 'image-check', '--channel', 'ch', '--json', '--rtmp-base', `rtmp://127.0.0.1:${port}`], { cwd, env: childEnv });
+      await client.putChannel('ch', {
+        Description: '',
+        Status: 'enabled',
+        Target: { Type: 'HLS', FragDuration: 1, FragCount: 3, PlaylistName: 'playlist.m3u8' },
+      });
+      const signed = await run(
+        process.execPath,
+        [...args, 'sign-url', '--bucket', 'image-check', '--channel', 'ch', '--json', '--rtmp-base', `rtmp://127.0.0.1:${port}`],
+        { cwd, env: childEnv },
+      );
       expect(signed.code, signed.stderr).toBe(0);
       const { url } = JSON.parse(signed.stdout) as { url: string };
-      const push = await run(process.execPath, [...args, 'push', url, '--speed', '0', '--duration', '3'], { cwd, env: childEnv, timeoutMs: 30_000 });
+      const push = await run(process.execPath, [...args, 'push', url, '--speed', '0', '--duration', '3'], {
+        cwd,
+        env: childEnv,
+        timeoutMs: 30_000,
+      });
       expect(push.code, `${push.stdout}\n${push.stderr}`).toBe(0);
       // The publish is finished (segments and playlist written) just after the pusher disconnects.
       let playlist = '';
       for (let i = 0; i < 100 && !playlist.includes('#EXT-X-ENDLIST'); i++) {
         const res = await fetch(`${endpoint}/-/channels`);
         const { channels } = (await res.json()) as { channels: Array<{ name: string; live: unknown }> };
-        if (channels.find((c) => c.name === 'ch')?.live === null) playlist = (await client.get('ch/playlist.m3u8').catch(() => ({ content: '' }))).content.toString();
+        if (channels.find((c) => c.name === 'ch')?.live === null)
+          playlist = (await client.get('ch/playlist.m3u8').catch(() => ({ content: '' }))).content.toString();
         if (!playlist.includes('#EXT-X-ENDLIST')) await new Promise((r) => setTimeout(r, 50));
       }
       expect(playlist).toContain('#EXTINF');

@@ -29,22 +29,29 @@ describe('README snippets', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('setup-channel.mjs creates a public-read bucket and a channel, prints a play URL, and can be run again', { timeout: 60_000 }, async () => {
-    const readme = readRepoFile('README.md');
-    const snippet = codeBlockAfter(readme, 'save as `setup-channel.mjs`');
-    expect(snippet).toContain("endpoint: 'http://127.0.0.1:8080'");
-    const file = join(dir, 'setup-channel.mjs');
-    writeFileSync(file, snippet.replace("'http://127.0.0.1:8080'", JSON.stringify(emu.endpoint)));
+  it(
+    'setup-channel.mjs creates a public-read bucket and a channel, prints a play URL, and can be run again',
+    { timeout: 60_000 },
+    async () => {
+      const readme = readRepoFile('README.md');
+      const snippet = codeBlockAfter(readme, 'save as `setup-channel.mjs`');
+      expect(snippet).toContain("endpoint: 'http://127.0.0.1:8080'");
+      const file = join(dir, 'setup-channel.mjs');
+      writeFileSync(file, snippet.replace("'http://127.0.0.1:8080'", JSON.stringify(emu.endpoint)));
 
-    const first = await run(process.execPath, [file], { cwd: dir });
-    const playUrl = /play URL: (\S+)/.exec(first.stdout)?.[1];
-    expect(playUrl).toBe(`${emu.endpoint}/demo-bucket/demo-channel/playlist.m3u8`);
-    const second = await run(process.execPath, [file], { cwd: dir });
-    expect(second.stdout).toContain(`play URL: ${playUrl}`);
+      const first = await run(process.execPath, [file], { cwd: dir });
+      const playUrl = /play URL: (\S+)/.exec(first.stdout)?.[1];
+      expect(playUrl).toBe(`${emu.endpoint}/demo-bucket/demo-channel/playlist.m3u8`);
+      const second = await run(process.execPath, [file], { cwd: dir });
+      expect(second.stdout).toContain(`play URL: ${playUrl}`);
 
-    const client = ossClient(emu, 'demo-bucket');
-    expect((await client.getBucketACL('demo-bucket')).acl).toBe('public-read');
-    const channel = await client.getChannel('demo-channel');
-    expect(channel.data).toMatchObject({ Status: 'enabled', Target: { FragDuration: '2', FragCount: '3', PlaylistName: 'playlist.m3u8' } });
-  });
+      const client = ossClient(emu, 'demo-bucket');
+      expect((await client.getBucketACL('demo-bucket')).acl).toBe('public-read');
+      const channel = await client.getChannel('demo-channel');
+      expect(channel.data).toMatchObject({
+        Status: 'enabled',
+        Target: { FragDuration: '2', FragCount: '3', PlaylistName: 'playlist.m3u8' },
+      });
+    },
+  );
 });

@@ -17,7 +17,12 @@ function section(heading: string): string {
 /** Rows of the first markdown table in `text`, as cells (header and separator dropped). */
 function tableRows(text: string): string[][] {
   const lines = text.split('\n').filter((l) => l.startsWith('|'));
-  return lines.slice(2).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  return lines.slice(2).map((l) =>
+    l
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim()),
+  );
 }
 
 describe('README.md', () => {
@@ -60,7 +65,14 @@ describe('README.md', () => {
   });
 
   it('links to headings that exist', () => {
-    const anchors = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      [...readme.matchAll(/^#+ (.+)$/gm)].map((m) =>
+        m[1]!
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     for (const [, anchor] of readme.matchAll(/\]\(#([^)]+)\)/g)) expect(anchors.has(anchor!), `#${anchor}`).toBe(true);
   });
 

@@ -6,7 +6,15 @@ import { FIXTURE_360P } from '../helpers/rtmp-server.js';
 
 describe('AMF0', () => {
   it('round-trips command values', () => {
-    const values = ['connect', 1, { app: 'mybucket/live', tcUrl: 'rtmp://h/x', nested: { ok: true, n: null } }, null, undefined, [1, 'two'], 'ü'.repeat(10)];
+    const values = [
+      'connect',
+      1,
+      { app: 'mybucket/live', tcUrl: 'rtmp://h/x', nested: { ok: true, n: null } },
+      null,
+      undefined,
+      [1, 'two'],
+      'ü'.repeat(10),
+    ];
     expect(decodeAmf0(encodeAmf0(values))).toEqual(values);
   });
 
@@ -48,13 +56,19 @@ describe('RTMP chunk stream codec', () => {
       { chunkStreamId: 400, timestamp: 80, typeId: 8, streamId: 1, payload: Buffer.alloc(0) },
       { chunkStreamId: 6, timestamp: 0x1000000, typeId: 9, streamId: 1, payload: Buffer.alloc(513, 3) }, // extended timestamp
     ];
-    for (const [chunkSize, slice] of [[128, 7], [4096, 1], [100, 10_000]] as const) {
+    for (const [chunkSize, slice] of [
+      [128, 7],
+      [4096, 1],
+      [100, 10_000],
+    ] as const) {
       expect(roundTrip(messages, chunkSize, slice)).toEqual(messages);
     }
   });
 
   it('refuses messages above its size limit', () => {
     const decoder = new RtmpChunkDecoder(() => {}, 100);
-    expect(() => decoder.push(encodeMessage({ chunkStreamId: 3, timestamp: 0, typeId: 20, streamId: 0, payload: Buffer.alloc(101) }, 128))).toThrow(/101 bytes/);
+    expect(() =>
+      decoder.push(encodeMessage({ chunkStreamId: 3, timestamp: 0, typeId: 20, streamId: 0, payload: Buffer.alloc(101) }, 128)),
+    ).toThrow(/101 bytes/);
   });
 });

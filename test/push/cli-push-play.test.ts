@@ -47,7 +47,10 @@ describe('push prints where to watch and how it goes', () => {
   it('finds a bundled clip by name from any directory; a private bucket gets the signed (hls/sign) play URL', async () => {
     const { io, out, err } = capture(dir);
     const url = publishUrl(emu, 'push-private', 'cam', { expiresIn: 600 });
-    const code = await runPush([url, '--file', 'fixtures/640x360-25fps-h264-aac.flv', '--speed', '0', '--duration', '2', '--endpoint', emu.endpoint], io);
+    const code = await runPush(
+      [url, '--file', 'fixtures/640x360-25fps-h264-aac.flv', '--speed', '0', '--duration', '2', '--endpoint', emu.endpoint],
+      io,
+    );
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const play = out.find((l) => l.startsWith('play: '))!;

@@ -21,20 +21,26 @@ describe('push subcommand', () => {
     expect(out.join('\n')).toMatch(/Usage: oss-live-emulator push <rtmp-url>[\s\S]*--duration SECONDS/);
   });
 
-  it.each([[[]], [['http://x/live/a']], [['rtmp://h/live/a', '--speed', 'fast']], [['rtmp://h/live/a', '--duration', '0']], [['rtmp://h/live/a', '--bogus']]])(
-    'exits 2 on bad usage %j',
-    async (argv) => {
-      const { io, err } = capture();
-      expect(await runPush(argv, io)).toBe(2);
-      expect(err.join('\n')).toContain('Usage:');
-    },
-  );
+  it.each([
+    [[]],
+    [['http://x/live/a']],
+    [['rtmp://h/live/a', '--speed', 'fast']],
+    [['rtmp://h/live/a', '--duration', '0']],
+    [['rtmp://h/live/a', '--bogus']],
+  ])('exits 2 on bad usage %j', async (argv) => {
+    const { io, err } = capture();
+    expect(await runPush(argv, io)).toBe(2);
+    expect(err.join('\n')).toContain('Usage:');
+  });
 
   it('publishes the file for --duration seconds and exits 0', async () => {
     const { hooks, publishes } = recordingHooks();
     const { port } = await startServer(hooks, opened);
     const { io, out } = capture();
-    const code = await runPush([`rtmp://127.0.0.1:${port}/live/chan?x=1`, '--file', FIXTURE_360P_PATH, '--speed', '0', '--duration', '2'], io);
+    const code = await runPush(
+      [`rtmp://127.0.0.1:${port}/live/chan?x=1`, '--file', FIXTURE_360P_PATH, '--speed', '0', '--duration', '2'],
+      io,
+    );
     expect(code).toBe(0);
     expect(out).toContain('publish started');
     const last = publishes[0]!.packets.at(-1)!;
@@ -43,7 +49,10 @@ describe('push subcommand', () => {
   });
 
   it('exits 1 and prints the server description when refused', async () => {
-    const { hooks } = recordingHooks(() => ({ code: 'NetStream.Publish.BadName', description: 'The specified live channel does not exist.' }));
+    const { hooks } = recordingHooks(() => ({
+      code: 'NetStream.Publish.BadName',
+      description: 'The specified live channel does not exist.',
+    }));
     const { port } = await startServer(hooks, opened);
     const { io, err } = capture();
     expect(await runPush([`rtmp://127.0.0.1:${port}/live/nope`, '--speed', '0'], io)).toBe(1);

@@ -5,7 +5,12 @@ import { parseRtmpUrl } from '../../src/push/index.js';
 describe('parseRtmpUrl splits like ffmpeg', () => {
   it.each([
     ['rtmp://h:1935/live/test-channel?a=1', 'live', 'test-channel?a=1', 'rtmp://h:1935/live'],
-    ['rtmp://127.0.0.1:9000/examplebucket/live/test-channel?x=y', 'examplebucket/live', 'test-channel?x=y', 'rtmp://127.0.0.1:9000/examplebucket/live'],
+    [
+      'rtmp://127.0.0.1:9000/examplebucket/live/test-channel?x=y',
+      'examplebucket/live',
+      'test-channel?x=y',
+      'rtmp://127.0.0.1:9000/examplebucket/live',
+    ],
     ['rtmp://h/live/examplebucket/test-channel', 'live/examplebucket', 'test-channel', 'rtmp://h/live/examplebucket'],
     ['rtmp://h/a/b/c/d', 'a/b', 'c/d', 'rtmp://h/a/b'],
     ['rtmp://h/vod/mp4:dir/file', 'vod', 'mp4:dir/file', 'rtmp://h/vod'],

@@ -20,7 +20,13 @@ describe('CRC-64/ECMA (OSS x-oss-hash-crc64ecma)', () => {
   });
 
   it('combines the CRCs of two pieces into the CRC of their concatenation', () => {
-    for (const [a, b] of [[0, 5], [1, 1], [100, 8], [333, 100_000], [70_000, 1]] as const) {
+    for (const [a, b] of [
+      [0, 5],
+      [1, 1],
+      [100, 8],
+      [333, 100_000],
+      [70_000, 1],
+    ] as const) {
       const x = randomBytes(a);
       const y = randomBytes(b);
       expect(crc64Combine(crc64Of(x), crc64Of(y), y.length)).toBe(crc64Of(Buffer.concat([x, y])));

@@ -18,8 +18,10 @@ export function registerClockRoutes(app: FastifyInstance, clock: ControlledClock
     const frozen = optionalBoolean(fields, 'frozen');
     const now = fields.now;
     const advance = fields.advance;
-    if (now !== undefined && typeof now !== 'string' && typeof now !== 'number') throw invalidArgument('now must be an ISO 8601 string or epoch ms');
-    if (advance !== undefined && typeof advance !== 'string' && typeof advance !== 'number') throw invalidArgument('advance must be ms or a duration string');
+    if (now !== undefined && typeof now !== 'string' && typeof now !== 'number')
+      throw invalidArgument('now must be an ISO 8601 string or epoch ms');
+    if (advance !== undefined && typeof advance !== 'string' && typeof advance !== 'number')
+      throw invalidArgument('advance must be ms or a duration string');
     if (real === undefined && frozen === undefined && now === undefined && advance === undefined) {
       throw invalidArgument('say what to do: now, advance, frozen or real');
     }

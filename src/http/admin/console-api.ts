@@ -56,7 +56,14 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
   async function invoke(
     request: FastifyRequest,
     operation: OperationName,
-    target: { method: string; bucket: string; key?: string; query?: ReadonlyArray<readonly [string, string]>; headers?: Record<string, string>; body?: string },
+    target: {
+      method: string;
+      bucket: string;
+      key?: string;
+      query?: ReadonlyArray<readonly [string, string]>;
+      headers?: Record<string, string>;
+      body?: string;
+    },
   ): Promise<OssReply> {
     const body = target.body === undefined ? undefined : Buffer.from(target.body, 'utf8');
     const headers = { ...target.headers, ...(body !== undefined ? { 'content-type': 'application/xml' } : {}) };
@@ -104,13 +111,19 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
     scope.put<{ Params: { bucket: string } }>('/-/buckets/:bucket/acl', async (request) => {
       const acl = (await readJsonBody(request)).acl as BucketAcl;
       if (!ACLS.includes(acl)) throw invalidArgument(`acl must be one of ${ACLS.join(', ')}`);
-      await invoke(request, 'PutBucketAcl', { method: 'PUT', bucket: request.params.bucket, query: [['acl', '']], headers: { 'x-oss-acl': acl } });
+      await invoke(request, 'PutBucketAcl', {
+        method: 'PUT',
+        bucket: request.params.bucket,
+        query: [['acl', '']],
+        headers: { 'x-oss-acl': acl },
+      });
       return { bucket: request.params.bucket, acl };
     });
 
     // One CORS rule (PutBucketCors replaces the bucket's rules), e.g. for a player page on another origin.
     scope.put<{ Params: { bucket: string } }>('/-/buckets/:bucket/cors', async (request) => {
-      if (!('PutBucketCors' in operations)) throw new AdminError(501, 'NotImplemented', 'Bucket CORS rules are not available in this build.');
+      if (!('PutBucketCors' in operations))
+        throw new AdminError(501, 'NotImplemented', 'Bucket CORS rules are not available in this build.');
       const fields = await readJsonBody(request);
       const list = (name: string, fallback: string[]) => {
         const v = fields[name] ?? fallback;
@@ -125,7 +138,12 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
         ['MaxAgeSeconds', numberField(fields, 'maxAgeSeconds') ?? 600],
       ];
       const body = renderXml('CORSConfiguration', [['CORSRule', rule]]);
-      await invoke(request, 'PutBucketCors' as string as OperationName, { method: 'PUT', bucket: request.params.bucket, query: [['cors', '']], body });
+      await invoke(request, 'PutBucketCors' as string as OperationName, {
+        method: 'PUT',
+        bucket: request.params.bucket,
+        query: [['cors', '']],
+        body,
+      });
       return { bucket: request.params.bucket, cors: 'set' };
     });
 
@@ -133,7 +151,13 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
       const bucket = requireBucketRow(request.params.bucket).name;
       const q = queryObject(request);
       const prefix = q.prefix ?? '';
-      const page = store.listObjects({ bucket, prefix, after: q.marker ?? '', delimiter: '/', maxKeys: Math.min(Number(q.limit ?? 200) || 200, 1000) });
+      const page = store.listObjects({
+        bucket,
+        prefix,
+        after: q.marker ?? '',
+        delimiter: '/',
+        maxKeys: Math.min(Number(q.limit ?? 200) || 200, 1000),
+      });
       const expires = expiresIn(CONSOLE_URL_TTL_SEC);
       return {
         bucket,
@@ -206,7 +230,15 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
       const status = (await readJsonBody(request)).status;
       if (status !== 'enabled' && status !== 'disabled') throw invalidArgument('status must be enabled or disabled');
       const { bucket, channel } = request.params;
-      await invoke(request, 'PutLiveChannelStatus', { method: 'PUT', bucket, key: channel, query: [['live', ''], ['status', status]] });
+      await invoke(request, 'PutLiveChannelStatus', {
+        method: 'PUT',
+        bucket,
+        key: channel,
+        query: [
+          ['live', ''],
+          ['status', status],
+        ],
+      });
       return { bucket, channel, status };
     });
 
@@ -249,7 +281,9 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
               publishId: publish!.publishId,
             }
           : null,
-        history: store.recentPublishes(bucket, channel, 10).map((p) => ({ startMs: p.startMs, endMs: p.endMs ?? null, remoteAddr: p.remoteAddr })),
+        history: store
+          .recentPublishes(bucket, channel, 10)
+          .map((p) => ({ startMs: p.startMs, endMs: p.endMs ?? null, remoteAddr: p.remoteAddr })),
         segments: segments.map((s) => ({
           key: s.key,
           startMs: s.startMs,
@@ -271,7 +305,11 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
         method: 'POST',
         bucket,
         key: `${channel}/${playlistName}`,
-        query: [['vod', ''], ['startTime', String(Math.floor(startTime))], ['endTime', String(Math.ceil(endTime))]],
+        query: [
+          ['vod', ''],
+          ['startTime', String(Math.floor(startTime))],
+          ['endTime', String(Math.ceil(endTime))],
+        ],
       });
       const key = `${channel}/${playlistName}`;
       return { bucket, key, playUrl: playableUrl(request, bucket, key) };
@@ -281,7 +319,8 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
       const { bucket, channel } = request.params;
       const fields = await readJsonBody(request);
       const ttl = numberField(fields, 'expiresInSec') ?? 3600;
-      if (!Number.isInteger(ttl) || ttl <= 0 || ttl > 366 * 86400) throw invalidArgument('expiresInSec must be a whole number of seconds, at most a year');
+      if (!Number.isInteger(ttl) || ttl <= 0 || ttl > 366 * 86400)
+        throw invalidArgument('expiresInSec must be a whole number of seconds, at most a year');
       const row = store.getChannel(bucket, channel);
       if (!row) throw notFound(`The live channel ${bucket}/${channel} does not exist.`);
       const expires = expiresIn(ttl);

@@ -11,7 +11,10 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 export function filterFromQuery(query: Record<string, string>): EventFilter {
   const filter: EventFilter = {};
   if (query.type) {
-    const types = query.type.split(',').map((t) => t.trim()).filter(Boolean);
+    const types = query.type
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     const unknown = types.filter((t) => !EVENT_TYPES.includes(t as EventType));
     if (unknown.length) throw invalidArgument(`unknown event type ${unknown.join(', ')} (known: ${EVENT_TYPES.join(', ')})`);
     filter.type = types as EventType[];

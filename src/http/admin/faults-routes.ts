@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { FaultSpecError, type FaultRule, type FaultRules, type FaultRuleSpec } from '../../faults/fault-rules.js';
 import { invalidArgument, notFound, readJsonBody } from './admin-json.js';
 
-const view = (rule: FaultRule) => ({ ...rule, expiresAt: rule.expiresAtMs === undefined ? null : new Date(rule.expiresAtMs).toISOString() });
+const view = (rule: FaultRule) => ({
+  ...rule,
+  expiresAt: rule.expiresAtMs === undefined ? null : new Date(rule.expiresAtMs).toISOString(),
+});
 
 /**
  * `POST /-/faults` adds a rule (201 with it, id included), `GET /-/faults` lists the active ones, `DELETE /-/faults`

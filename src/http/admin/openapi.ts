@@ -26,7 +26,10 @@ const OPERATIONS: Record<string, Record<string, Op>> = {
   '/-/lifecycle/run': { post: { tag: 'emulator', summary: 'Apply bucket lifecycle rules now, at the emulator clock' } },
   '/-/channels': { get: { tag: 'live', summary: 'Every LiveChannel with its live session (connected time, codecs, warnings)' } },
   '/-/channels/{bucket}/{channel}/kick': {
-    post: { tag: 'faults', summary: 'End the live publish of a channel from the server side (publish-end reason kicked); 404 when nobody publishes' },
+    post: {
+      tag: 'faults',
+      summary: 'End the live publish of a channel from the server side (publish-end reason kicked); 404 when nobody publishes',
+    },
   },
   '/-/clock': {
     get: { tag: 'clock', summary: 'The emulator clock: mode (real|frozen|offset), nowMs, now, offsetMs, frozen' },
@@ -46,7 +49,14 @@ const OPERATIONS: Record<string, Record<string, Op>> = {
     get: {
       tag: 'events',
       summary: 'Server-Sent Events: one `id:` + `data: <event JSON>` message per event; Last-Event-ID replays retained events',
-      query: { type: 'comma list of event types', bucket: 'exact', channel: 'exact', key: 'exact', keyPrefix: 'prefix', since: 'replay retained events with a larger id first' },
+      query: {
+        type: 'comma list of event types',
+        bucket: 'exact',
+        channel: 'exact',
+        key: 'exact',
+        keyPrefix: 'prefix',
+        since: 'replay retained events with a larger id first',
+      },
       produces: 'text/event-stream',
     },
   },
@@ -54,7 +64,15 @@ const OPERATIONS: Record<string, Record<string, Op>> = {
     get: {
       tag: 'events',
       summary: 'Retained events as JSON {events, cursor}, oldest first',
-      query: { type: 'comma list', bucket: 'exact', channel: 'exact', key: 'exact', keyPrefix: 'prefix', since: 'event id', limit: 'newest N (default 1000)' },
+      query: {
+        type: 'comma list',
+        bucket: 'exact',
+        channel: 'exact',
+        key: 'exact',
+        keyPrefix: 'prefix',
+        since: 'event id',
+        limit: 'newest N (default 1000)',
+      },
     },
   },
   '/-/faults': {
@@ -80,11 +98,20 @@ const OPERATIONS: Record<string, Record<string, Op>> = {
   '/-/faults/{id}': { delete: { tag: 'faults', summary: 'Remove one fault rule', ok: [204, 'removed'] } },
   '/-/snapshot': {
     get: { tag: 'snapshots', summary: 'Saved checkpoints: {snapshots: [{name, createdAt, files}]}' },
-    post: { tag: 'snapshots', summary: 'Save the whole state under a name (replaces one of the same name)', body: { name: 'letters, digits, . _ -' }, ok: [201, '{name, createdAt, files}'] },
+    post: {
+      tag: 'snapshots',
+      summary: 'Save the whole state under a name (replaces one of the same name)',
+      body: { name: 'letters, digits, . _ -' },
+      ok: [201, '{name, createdAt, files}'],
+    },
   },
   '/-/snapshot/{name}': { delete: { tag: 'snapshots', summary: 'Delete a checkpoint', ok: [204, 'deleted'] } },
   '/-/restore': {
-    post: { tag: 'snapshots', summary: 'Put a checkpoint back (live publishes are ended first, as reset)', body: { name: 'a saved checkpoint' } },
+    post: {
+      tag: 'snapshots',
+      summary: 'Put a checkpoint back (live publishes are ended first, as reset)',
+      body: { name: 'a saved checkpoint' },
+    },
   },
   '/-/init': {
     post: {
@@ -101,16 +128,32 @@ const OPERATIONS: Record<string, Record<string, Op>> = {
   '/-/console': { get: { tag: 'console', summary: 'The web console (HTML)', produces: 'text/html' } },
   '/-/console/app.js': { get: { tag: 'console', summary: 'The console script', produces: 'text/javascript' } },
   '/-/console/hls.js': { get: { tag: 'console', summary: 'hls.js for the console preview', produces: 'text/javascript' } },
-  '/-/requests': { get: { tag: 'console', summary: "The last OSS requests answered (the console's request log)", query: { after: 'request id', limit: 'at most 200' } } },
+  '/-/requests': {
+    get: {
+      tag: 'console',
+      summary: "The last OSS requests answered (the console's request log)",
+      query: { after: 'request id', limit: 'at most 200' },
+    },
+  },
   '/-/buckets': {
     get: { tag: 'console', summary: 'Buckets with object count, bytes and channel count' },
-    post: { tag: 'console', summary: 'Create a bucket (as PutBucket)', body: { name: 'bucket name', acl: 'private | public-read | public-read-write' } },
+    post: {
+      tag: 'console',
+      summary: 'Create a bucket (as PutBucket)',
+      body: { name: 'bucket name', acl: 'private | public-read | public-read-write' },
+    },
   },
   '/-/buckets/{bucket}': { delete: { tag: 'console', summary: 'Delete an empty bucket (as DeleteBucket)' } },
-  '/-/buckets/{bucket}/acl': { put: { tag: 'console', summary: 'Set the bucket ACL (as PutBucketAcl)', body: { acl: 'private | public-read | public-read-write' } } },
+  '/-/buckets/{bucket}/acl': {
+    put: { tag: 'console', summary: 'Set the bucket ACL (as PutBucketAcl)', body: { acl: 'private | public-read | public-read-write' } },
+  },
   '/-/buckets/{bucket}/cors': { put: { tag: 'console', summary: 'Set bucket CORS rules (as PutBucketCors)' } },
   '/-/buckets/{bucket}/objects': {
-    get: { tag: 'console', summary: 'List objects (as ListObjects)', query: { prefix: 'key prefix', marker: 'continue after', delimiter: 'group keys' } },
+    get: {
+      tag: 'console',
+      summary: 'List objects (as ListObjects)',
+      query: { prefix: 'key prefix', marker: 'continue after', delimiter: 'group keys' },
+    },
     delete: { tag: 'console', summary: 'Delete objects (as DeleteObject)' },
   },
   '/-/buckets/{bucket}/channels': {
@@ -123,20 +166,34 @@ const OPERATIONS: Record<string, Record<string, Op>> = {
   },
   '/-/buckets/{bucket}/channels/{channel}/status': { put: { tag: 'console', summary: 'Enable or disable (as PutLiveChannelStatus)' } },
   '/-/buckets/{bucket}/channels/{channel}/vod': { post: { tag: 'console', summary: 'Build a VOD playlist (as PostVodPlaylist)' } },
-  '/-/buckets/{bucket}/channels/{channel}/rtmp-url': { post: { tag: 'console', summary: 'A signed RTMP URL, OBS settings and an ffmpeg command' } },
+  '/-/buckets/{bucket}/channels/{channel}/rtmp-url': {
+    post: { tag: 'console', summary: 'A signed RTMP URL, OBS settings and an ffmpeg command' },
+  },
 };
 
 function operationObject(path: string, method: string, op: Op): Record<string, unknown> {
   const params = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-  const query = Object.entries(op.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+  const query = Object.entries(op.query ?? {}).map(([name, description]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema: { type: 'string' },
+  }));
   const [status, description] = op.ok ?? [200, 'success'];
   const result: Record<string, unknown> = {
     operationId: `${method}${path.replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: op.summary,
     tags: [op.tag],
     responses: {
-      [String(status)]: status === 204 ? { description } : { description, content: { [op.produces ?? json]: { schema: op.produces ? { type: 'string' } : { type: 'object' } } } },
-      '400': { description: 'Invalid input: {code, message}', content: { [json]: { schema: { $ref: '#/components/schemas/AdminError' } } } },
+      [String(status)]:
+        status === 204
+          ? { description }
+          : { description, content: { [op.produces ?? json]: { schema: op.produces ? { type: 'string' } : { type: 'object' } } } },
+      '400': {
+        description: 'Invalid input: {code, message}',
+        content: { [json]: { schema: { $ref: '#/components/schemas/AdminError' } } },
+      },
       '403': { description: 'Refused by the admin guard (foreign Origin, cross-site browser request)' },
     },
   };
@@ -157,7 +214,10 @@ function operationObject(path: string, method: string, op: Op): Record<string, u
 /** The OpenAPI 3.1 document of the admin API. */
 export function adminOpenApi(version: string): Record<string, unknown> {
   const paths = Object.fromEntries(
-    Object.entries(OPERATIONS).map(([path, methods]) => [path, Object.fromEntries(Object.entries(methods).map(([m, op]) => [m, operationObject(path, m, op)]))]),
+    Object.entries(OPERATIONS).map(([path, methods]) => [
+      path,
+      Object.fromEntries(Object.entries(methods).map(([m, op]) => [m, operationObject(path, m, op)])),
+    ]),
   );
   return {
     openapi: '3.1.0',
@@ -170,7 +230,13 @@ export function adminOpenApi(version: string): Record<string, unknown> {
     },
     paths,
     components: {
-      schemas: { AdminError: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+      schemas: {
+        AdminError: {
+          type: 'object',
+          properties: { code: { type: 'string' }, message: { type: 'string' } },
+          required: ['code', 'message'],
+        },
+      },
     },
   };
 }
@@ -189,7 +255,8 @@ export function collectAdminRoutes(app: FastifyInstance): void {
   registered.set(app, list);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/-/')) return;
-    for (const method of [route.method].flat()) if (method !== 'HEAD') list.push({ method: method.toLowerCase(), path: openApiPath(route.url) });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') list.push({ method: method.toLowerCase(), path: openApiPath(route.url) });
   });
 }
 

@@ -22,9 +22,15 @@ export function sendConsolePage(reply: FastifyReply): FastifyReply {
 export function registerConsoleRoutes(app: FastifyInstance): void {
   app.get('/-/console', async (_request, reply) => sendConsolePage(reply));
   app.get('/-/console/app.js', async (_request, reply) =>
-    reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(await consoleScript()),
+    reply
+      .header('cache-control', 'no-cache')
+      .type('text/javascript; charset=utf-8')
+      .send(await consoleScript()),
   );
   app.get('/-/console/hls.js', async (_request, reply) =>
-    reply.header('cache-control', 'max-age=3600').type('text/javascript; charset=utf-8').send(await hlsScript()),
+    reply
+      .header('cache-control', 'max-age=3600')
+      .type('text/javascript; charset=utf-8')
+      .send(await hlsScript()),
   );
 }

@@ -161,7 +161,13 @@ class GuardedRtmp extends NmsRtmp {
   override controlHandler(): void {
     const { type, length } = this.parserPacket.header;
     const payload = this.parserPacket.payload;
-    const carriesUint32: readonly number[] = [MSG_SET_CHUNK_SIZE, MSG_ABORT, MSG_ACKNOWLEDGEMENT, MSG_WINDOW_ACK_SIZE, MSG_SET_PEER_BANDWIDTH];
+    const carriesUint32: readonly number[] = [
+      MSG_SET_CHUNK_SIZE,
+      MSG_ABORT,
+      MSG_ACKNOWLEDGEMENT,
+      MSG_WINDOW_ACK_SIZE,
+      MSG_SET_PEER_BANDWIDTH,
+    ];
     if (carriesUint32.includes(type) && length < 4) {
       // The library would read stale bytes of the reused payload buffer.
       throw new RtmpProtocolViolation(`control message type ${type} of ${length} bytes`);
@@ -251,7 +257,12 @@ export function createRtmpProtocol(events: RtmpProtocolEvents, opts: { maxMessag
     sendStatus(streamId, level, code, description) {
       // node-media-server's AMF0 string encoder writes the UTF-16 length before the UTF-8 bytes, so any non-ASCII
       // character (an emoji channel name in the description) corrupts the message: send non-ASCII percent-encoded.
-      rtmp.sendStatusMessage(streamId, level, code, description.replace(/[^\x20-\x7e]/gu, (c) => encodeURIComponent(c)));
+      rtmp.sendStatusMessage(
+        streamId,
+        level,
+        code,
+        description.replace(/[^\x20-\x7e]/gu, (c) => encodeURIComponent(c)),
+      );
     },
     authorise() {
       rtmp.authorised = true;

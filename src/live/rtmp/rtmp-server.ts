@@ -25,7 +25,10 @@ export function createRtmpServer(hooks: RtmpHooks, opts: RtmpConnectionOptions):
       refusedSinceLog++;
       const now = Date.now();
       if (now - lastRefusalLogMs >= 10_000) {
-        opts.log.warn({ pending: pending.size, limit: maxPending, refused: refusedSinceLog }, 'rtmp: too many unauthenticated connections; closing new ones');
+        opts.log.warn(
+          { pending: pending.size, limit: maxPending, refused: refusedSinceLog },
+          'rtmp: too many unauthenticated connections; closing new ones',
+        );
         lastRefusalLogMs = now;
         refusedSinceLog = 0;
       }
@@ -45,9 +48,7 @@ export function createRtmpServer(hooks: RtmpHooks, opts: RtmpConnectionOptions):
     handleSocket,
     listen: (port, host) => listen(server, port, host),
     async close() {
-      const listenerClosed = server.listening
-        ? new Promise<void>((resolve) => server.close(() => resolve()))
-        : Promise.resolve();
+      const listenerClosed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       const socketsClosed = [...open.keys()].map(
         (socket) => new Promise<void>((resolve) => (socket.destroyed && socket.closed ? resolve() : socket.once('close', () => resolve()))),
       );

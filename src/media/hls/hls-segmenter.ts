@@ -174,7 +174,9 @@ export class HlsSegmenter {
         this.warn(`segment reached ${this.segmentBytes} bytes: cut at the next keyframe (limit ${this.maxSegmentBytes})`);
         this.cut(dts);
       } else if (this.segmentBytes + data.length > 2 * this.maxSegmentBytes) {
-        this.warn(`segment reached ${this.segmentBytes} bytes without a keyframe: cut at a non-key frame (limit ${2 * this.maxSegmentBytes})`);
+        this.warn(
+          `segment reached ${this.segmentBytes} bytes without a keyframe: cut at a non-key frame (limit ${2 * this.maxSegmentBytes})`,
+        );
         this.cut(dts);
       } else if (elapsed >= this.forcedCutMs) {
         const message = `no keyframe within ${this.forcedCutMs / 1000} s: segment cut at a non-key frame (DTS ${dts} ms)`;

@@ -12,12 +12,7 @@ const RESERVED_PID_BITS = 0xe000; // 3 reserved '1' bits in front of every 13-bi
 const RESERVED_LENGTH_BITS = 0xf000; // 4 reserved '1' bits in front of every 12-bit length
 
 /** program_association_section (§2.4.4.3) listing one program. */
-export function encodePatSection(opts: {
-  transportStreamId: number;
-  version: number;
-  programNumber: number;
-  pmtPid: number;
-}): Buffer {
+export function encodePatSection(opts: { transportStreamId: number; version: number; programNumber: number; pmtPid: number }): Buffer {
   const body = Buffer.alloc(4);
   body.writeUInt16BE(opts.programNumber, 0);
   body.writeUInt16BE(RESERVED_PID_BITS | opts.pmtPid, 2);
@@ -25,12 +20,7 @@ export function encodePatSection(opts: {
 }
 
 /** TS_program_map_section (§2.4.4.8) without descriptors: H.264 and ADTS AAC need none. */
-export function encodePmtSection(opts: {
-  programNumber: number;
-  version: number;
-  pcrPid: number;
-  streams: readonly PmtStream[];
-}): Buffer {
+export function encodePmtSection(opts: { programNumber: number; version: number; pcrPid: number; streams: readonly PmtStream[] }): Buffer {
   const body = Buffer.alloc(4 + 5 * opts.streams.length);
   body.writeUInt16BE(RESERVED_PID_BITS | opts.pcrPid, 0);
   body.writeUInt16BE(RESERVED_LENGTH_BITS, 2); // program_info_length = 0

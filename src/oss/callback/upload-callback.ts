@@ -14,7 +14,8 @@ export interface UploadCallback {
 }
 
 const CALLBACK_TIMEOUT_MS = 5000;
-const invalidCallback = (why: string) => ossErrors.invalidArgument(`The callback configuration is not valid: ${why}.`, [['ArgumentName', 'x-oss-callback']]);
+const invalidCallback = (why: string) =>
+  ossErrors.invalidArgument(`The callback configuration is not valid: ${why}.`, [['ArgumentName', 'x-oss-callback']]);
 
 function decodeJson(raw: string, what: string): Record<string, unknown> {
   try {
@@ -39,10 +40,16 @@ export function parseUploadCallback(headers: IncomingHttpHeaders): UploadCallbac
   const body = doc.callbackBody;
   if (typeof url !== 'string' || url === '') throw invalidCallback('callbackUrl is missing');
   if (typeof body !== 'string') throw invalidCallback('callbackBody is missing');
-  const urls = url.split(';').map((u) => u.trim()).filter(Boolean).slice(0, 5);
-  for (const u of urls) if (!URL.canParse(/^[a-z]+:\/\//i.test(u) ? u : `http://${u}`)) throw invalidCallback(`callbackUrl ${u} is not a URL`);
+  const urls = url
+    .split(';')
+    .map((u) => u.trim())
+    .filter(Boolean)
+    .slice(0, 5);
+  for (const u of urls)
+    if (!URL.canParse(/^[a-z]+:\/\//i.test(u) ? u : `http://${u}`)) throw invalidCallback(`callbackUrl ${u} is not a URL`);
   const type = doc.callbackBodyType ?? 'application/x-www-form-urlencoded';
-  if (type !== 'application/x-www-form-urlencoded' && type !== 'application/json') throw invalidCallback(`callbackBodyType ${String(type)} is not supported`);
+  if (type !== 'application/x-www-form-urlencoded' && type !== 'application/json')
+    throw invalidCallback(`callbackBodyType ${String(type)} is not supported`);
   const rawVars = headers['x-oss-callback-var'];
   const vars: Record<string, string> = {};
   if (typeof rawVars === 'string' && rawVars !== '') {
@@ -50,7 +57,13 @@ export function parseUploadCallback(headers: IncomingHttpHeaders): UploadCallbac
       if (name.startsWith('x:')) vars[name] = String(value);
     }
   }
-  return { urls, host: typeof doc.callbackHost === 'string' && doc.callbackHost ? doc.callbackHost : undefined, body, bodyType: type, vars };
+  return {
+    urls,
+    host: typeof doc.callbackHost === 'string' && doc.callbackHost ? doc.callbackHost : undefined,
+    body,
+    bodyType: type,
+    vars,
+  };
 }
 
 /** Loopback addresses, `localhost` names, and the hosts given with --callback-allow (name or name:port). */
@@ -87,7 +100,12 @@ export function callbackBody(cb: UploadCallback, bucket: string, row: ObjectRow)
  * OSS does; 203 CallbackFailed (the object stays stored) when it fails, answers non-2xx, or its host is not allowed:
  * nothing leaves the machine unless --callback-allow names the host.
  */
-export async function runUploadCallback(cb: UploadCallback, bucket: string, row: ObjectRow, allowHosts: readonly string[]): Promise<OssReply> {
+export async function runUploadCallback(
+  cb: UploadCallback,
+  bucket: string,
+  row: ObjectRow,
+  allowHosts: readonly string[],
+): Promise<OssReply> {
   const body = callbackBody(cb, bucket, row);
   let failure = 'no callback URL';
   for (const raw of cb.urls) {

@@ -63,28 +63,30 @@ export function parseCorsConfiguration(body: Buffer): CorsConfiguration {
 /** GetBucketCors body: the rules in the order they were put, elements in OSS's order. */
 export function corsConfigurationXml(config: CorsConfiguration): XmlChild[] {
   return [
-    ...config.rules.map(
-      (rule): XmlChild => [
-        'CORSRule',
-        [
-          ...rule.allowedOrigins.map((v): XmlChild => ['AllowedOrigin', v]),
-          ...rule.allowedMethods.map((v): XmlChild => ['AllowedMethod', v]),
-          ...rule.allowedHeaders.map((v): XmlChild => ['AllowedHeader', v]),
-          ...rule.exposeHeaders.map((v): XmlChild => ['ExposeHeader', v]),
-          rule.maxAgeSeconds !== undefined && ['MaxAgeSeconds', rule.maxAgeSeconds],
-        ],
+    ...config.rules.map((rule): XmlChild => [
+      'CORSRule',
+      [
+        ...rule.allowedOrigins.map((v): XmlChild => ['AllowedOrigin', v]),
+        ...rule.allowedMethods.map((v): XmlChild => ['AllowedMethod', v]),
+        ...rule.allowedHeaders.map((v): XmlChild => ['AllowedHeader', v]),
+        ...rule.exposeHeaders.map((v): XmlChild => ['ExposeHeader', v]),
+        rule.maxAgeSeconds !== undefined && ['MaxAgeSeconds', rule.maxAgeSeconds],
       ],
-    ),
+    ]),
     ['ResponseVary', config.responseVary],
   ];
 }
 
 const originAllowed = (rule: CorsRule, origin: string) => rule.allowedOrigins.some((p) => wildcardMatches(p, origin));
-const headerAllowed = (rule: CorsRule, header: string) =>
-  rule.allowedHeaders.some((p) => wildcardMatches(p, header, { ignoreCase: true }));
+const headerAllowed = (rule: CorsRule, header: string) => rule.allowedHeaders.some((p) => wildcardMatches(p, header, { ignoreCase: true }));
 
 /** The first rule allowing a preflight: its origin, its requested method and every requested header. */
-export function matchPreflight(config: CorsConfiguration, origin: string, method: string, headers: readonly string[]): CorsRule | undefined {
+export function matchPreflight(
+  config: CorsConfiguration,
+  origin: string,
+  method: string,
+  headers: readonly string[],
+): CorsRule | undefined {
   return config.rules.find(
     (rule) => originAllowed(rule, origin) && rule.allowedMethods.includes(method) && headers.every((h) => headerAllowed(rule, h)),
   );
@@ -97,7 +99,10 @@ export function matchRequest(config: CorsConfiguration, origin: string, method: 
 
 /** `Access-Control-Request-Headers: a, b` -> ['a', 'b'] (lower-case). */
 export const requestedHeaders = (raw: string | undefined): string[] =>
-  (raw ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  (raw ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 
 /** Response headers for a request a rule allowed; `requestHeaders` only on a preflight. */
 export function corsResponseHeaders(
@@ -119,5 +124,5 @@ export function corsResponseHeaders(
 
 export const CORS_NOT_ENABLED = 'CORSResponse: CORS is not enabled for this bucket.';
 export const CORS_NOT_ALLOWED =
-  "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / " +
+  'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / ' +
   "Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.";

@@ -33,7 +33,15 @@ const STORAGE_CLASSES = new Set(['IA', 'Archive', 'ColdArchive', 'DeepColdArchiv
 const MIDNIGHT = /^\d{4}-\d{2}-\d{2}T00:00:00(\.000)?Z$/;
 
 const invalid = (message: string, name?: string, value?: string) =>
-  ossErrors.invalidArgument(message, name === undefined ? [] : [['ArgumentName', name], ['ArgumentValue', value ?? '']]);
+  ossErrors.invalidArgument(
+    message,
+    name === undefined
+      ? []
+      : [
+          ['ArgumentName', name],
+          ['ArgumentValue', value ?? ''],
+        ],
+  );
 
 function whenOf(node: XmlNode, what: string, allowDate: boolean): LifecycleWhen {
   const days = childText(node, 'Days');
@@ -74,7 +82,8 @@ function parseRule(node: XmlNode): LifecycleRule {
   if (expiration !== undefined) {
     const marker = childText(expiration, 'ExpiredObjectDeleteMarker');
     if (marker !== undefined) {
-      if (marker !== 'true' && marker !== 'false') throw invalid('ExpiredObjectDeleteMarker must be true or false.', 'ExpiredObjectDeleteMarker', marker);
+      if (marker !== 'true' && marker !== 'false')
+        throw invalid('ExpiredObjectDeleteMarker must be true or false.', 'ExpiredObjectDeleteMarker', marker);
       rule.expiration = { expiredObjectDeleteMarker: marker === 'true' };
       if (childText(expiration, 'Days') !== undefined || childText(expiration, 'CreatedBeforeDate') !== undefined) {
         throw invalid('ExpiredObjectDeleteMarker cannot be used with Days or CreatedBeforeDate.', 'Expiration');
@@ -85,9 +94,14 @@ function parseRule(node: XmlNode): LifecycleRule {
   }
   for (const t of childNodes(node, 'Transition')) {
     const storageClass = childText(t, 'StorageClass') ?? '';
-    if (!STORAGE_CLASSES.has(storageClass)) throw invalid(`Transition StorageClass must be IA, Archive, ColdArchive or DeepColdArchive.`, 'StorageClass', storageClass);
+    if (!STORAGE_CLASSES.has(storageClass))
+      throw invalid(`Transition StorageClass must be IA, Archive, ColdArchive or DeepColdArchive.`, 'StorageClass', storageClass);
     const isAccessTime = childText(t, 'IsAccessTime');
-    rule.transitions.push({ ...whenOf(t, 'Transition', false), storageClass, ...(isAccessTime !== undefined && { isAccessTime: isAccessTime === 'true' }) });
+    rule.transitions.push({
+      ...whenOf(t, 'Transition', false),
+      storageClass,
+      ...(isAccessTime !== undefined && { isAccessTime: isAccessTime === 'true' }),
+    });
   }
   const abort = childNode(node, 'AbortMultipartUpload');
   if (Array.isArray(abort)) throw ossErrors.malformedXml();
@@ -97,7 +111,8 @@ function parseRule(node: XmlNode): LifecycleRule {
   if (Array.isArray(not)) throw ossErrors.malformedXml();
   if (not !== undefined) {
     const notPrefix = childText(not, 'Prefix') ?? '';
-    if (!notPrefix.startsWith(prefix) || notPrefix === prefix) throw invalid('Filter/Not Prefix must start with, and be longer than, the rule Prefix.', 'Not.Prefix', notPrefix);
+    if (!notPrefix.startsWith(prefix) || notPrefix === prefix)
+      throw invalid('Filter/Not Prefix must start with, and be longer than, the rule Prefix.', 'Not.Prefix', notPrefix);
     const tag = childNode(not, 'Tag');
     if (Array.isArray(tag)) throw ossErrors.malformedXml();
     rule.not = { prefix: notPrefix, ...(tag !== undefined && { tag: tagOf(tag) }) };
@@ -138,35 +153,37 @@ const whenXml = (w: LifecycleWhen): XmlChild[] => [
   w.createdBeforeDate !== undefined && ['CreatedBeforeDate', w.createdBeforeDate],
   w.date !== undefined && ['Date', w.date],
 ];
-const tagXml = ([key, value]: readonly [string, string]): XmlChild => ['Tag', [['Key', key], ['Value', value]]];
+const tagXml = ([key, value]: readonly [string, string]): XmlChild => [
+  'Tag',
+  [
+    ['Key', key],
+    ['Value', value],
+  ],
+];
 
 /** GetBucketLifecycle body: rules in the order put, elements in OSS's order. */
 export function lifecycleConfigurationXml(config: LifecycleConfiguration): XmlChild[] {
-  return config.rules.map(
-    (r): XmlChild => [
-      'Rule',
-      [
-        ['ID', r.id],
-        ['Prefix', r.prefix],
-        ['Status', r.status],
-        r.expiration !== undefined && [
-          'Expiration',
-          r.expiration.expiredObjectDeleteMarker !== undefined
-            ? [['ExpiredObjectDeleteMarker', r.expiration.expiredObjectDeleteMarker]]
-            : whenXml(r.expiration),
-        ],
-        ...r.transitions.map(
-          (t): XmlChild => [
-            'Transition',
-            [...whenXml(t), ['StorageClass', t.storageClass], t.isAccessTime !== undefined && ['IsAccessTime', t.isAccessTime]],
-          ],
-        ),
-        r.abortMultipartUpload !== undefined && ['AbortMultipartUpload', whenXml(r.abortMultipartUpload)],
-        ...r.tags.map(tagXml),
-        r.not !== undefined && ['Filter', [['Not', [['Prefix', r.not.prefix], r.not.tag !== undefined && tagXml(r.not.tag)]]]],
+  return config.rules.map((r): XmlChild => [
+    'Rule',
+    [
+      ['ID', r.id],
+      ['Prefix', r.prefix],
+      ['Status', r.status],
+      r.expiration !== undefined && [
+        'Expiration',
+        r.expiration.expiredObjectDeleteMarker !== undefined
+          ? [['ExpiredObjectDeleteMarker', r.expiration.expiredObjectDeleteMarker]]
+          : whenXml(r.expiration),
       ],
+      ...r.transitions.map((t): XmlChild => [
+        'Transition',
+        [...whenXml(t), ['StorageClass', t.storageClass], t.isAccessTime !== undefined && ['IsAccessTime', t.isAccessTime]],
+      ]),
+      r.abortMultipartUpload !== undefined && ['AbortMultipartUpload', whenXml(r.abortMultipartUpload)],
+      ...r.tags.map(tagXml),
+      r.not !== undefined && ['Filter', [['Not', [['Prefix', r.not.prefix], r.not.tag !== undefined && tagXml(r.not.tag)]]]],
     ],
-  );
+  ]);
 }
 
 /** The last-modified time before which an object (or upload) is expired by `when` at `nowMs`; undefined = none yet. */

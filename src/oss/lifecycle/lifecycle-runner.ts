@@ -29,7 +29,8 @@ export function runLifecycle(store: Store, nowMs: number): LifecycleRun {
           for (;;) {
             const page = store.objectsModifiedBefore(bucket, rule.prefix, cutoff, after, PAGE);
             for (const row of page) {
-              if (ruleApplies(rule, row.key, row.tags) && store.deleteObject(bucket, row.key)) run.deleted.push({ bucket, key: row.key, rule: rule.id });
+              if (ruleApplies(rule, row.key, row.tags) && store.deleteObject(bucket, row.key))
+                run.deleted.push({ bucket, key: row.key, rule: rule.id });
             }
             if (page.length < PAGE) break;
             after = page[page.length - 1]!.key;

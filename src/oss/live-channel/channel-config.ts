@@ -5,7 +5,10 @@ import { validateBucketName } from '../wire/formats.js';
 import { livePlaylistNameProblem, PLAYLIST_NAME_MAX_CHARS, PLAYLIST_NAME_MIN_CHARS, PLAYLIST_SUFFIX } from './playlist-name.js';
 
 /** What a LiveChannelConfiguration body sets: everything of a channel but its identity and time. */
-export type ChannelConfig = Pick<ChannelRow, 'description' | 'status' | 'type' | 'fragDuration' | 'fragCount' | 'playlistName' | 'snapshot'>;
+export type ChannelConfig = Pick<
+  ChannelRow,
+  'description' | 'status' | 'type' | 'fragDuration' | 'fragCount' | 'playlistName' | 'snapshot'
+>;
 
 /** Defaults OSS fills in when the body leaves a field out (PutLiveChannel docs: FragDuration 5, FragCount 3, playlist.m3u8). */
 export const CHANNEL_DEFAULTS = { status: 'enabled', fragDuration: 5, fragCount: 3, playlistName: 'playlist.m3u8' } as const;
@@ -52,7 +55,11 @@ function integerIn(raw: string, path: string, ec: number | undefined, min: numbe
   const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (n >= min && n <= max) return n;
   const message = `The value of ${path} must be an integer between ${min} and ${max}, got ${quoted(raw)}.`;
-  if (ec === undefined) throw ossErrors.invalidArgument(message, [['ArgumentName', path], ['ArgumentValue', raw]]);
+  if (ec === undefined)
+    throw ossErrors.invalidArgument(message, [
+      ['ArgumentName', path],
+      ['ArgumentValue', raw],
+    ]);
   throw ossErrors.liveArgument(message, ec, path, raw);
 }
 
@@ -60,7 +67,9 @@ function parseTarget(target: XmlNode): Pick<ChannelConfig, 'type' | 'fragDuratio
   const type = childText(target, 'Type');
   if (type !== 'HLS') {
     throw ossErrors.liveArgument(
-      type === undefined ? 'The Target/Type element is required and must be "HLS".' : `The value of Target/Type must be "HLS", got ${quoted(type)}.`,
+      type === undefined
+        ? 'The Target/Type element is required and must be "HLS".'
+        : `The value of Target/Type must be "HLS", got ${quoted(type)}.`,
       EC.type,
       'Target/Type',
       type ?? '',
@@ -73,9 +82,15 @@ function parseTarget(target: XmlNode): Pick<ChannelConfig, 'type' | 'fragDuratio
     throw ossErrors.liveArgument('Target/FragCount is required when Target/FragDuration is given.', EC.fragCount, 'Target/FragCount', '');
   }
   if (rawCount !== undefined && rawDuration === undefined) {
-    throw ossErrors.liveArgument('Target/FragDuration is required when Target/FragCount is given.', EC.fragDuration, 'Target/FragDuration', '');
+    throw ossErrors.liveArgument(
+      'Target/FragDuration is required when Target/FragCount is given.',
+      EC.fragDuration,
+      'Target/FragDuration',
+      '',
+    );
   }
-  const fragDuration = rawDuration === undefined ? CHANNEL_DEFAULTS.fragDuration : integerIn(rawDuration, 'Target/FragDuration', EC.fragDuration, 1, 100);
+  const fragDuration =
+    rawDuration === undefined ? CHANNEL_DEFAULTS.fragDuration : integerIn(rawDuration, 'Target/FragDuration', EC.fragDuration, 1, 100);
   const fragCount = rawCount === undefined ? CHANNEL_DEFAULTS.fragCount : integerIn(rawCount, 'Target/FragCount', EC.fragCount, 1, 100);
   // An empty `<PlaylistName/>` means the default, like a missing one: oss2 sends it whenever the caller names none.
   const playlistName = childText(target, 'PlaylistName') || CHANNEL_DEFAULTS.playlistName;
@@ -115,7 +130,12 @@ function parseSnapshot(root: XmlNode): SnapshotConfig | undefined {
     // Only the name's form is checked: OSS also checks owner, region and the role's rights, which the emulator has no notion of.
     validateBucketName(destBucket);
   } catch {
-    throw ossErrors.liveArgument(`The value of Snapshot/DestBucket is not a valid bucket name, got ${quoted(destBucket)}.`, EC.destBucket, 'Snapshot/DestBucket', destBucket);
+    throw ossErrors.liveArgument(
+      `The value of Snapshot/DestBucket is not a valid bucket name, got ${quoted(destBucket)}.`,
+      EC.destBucket,
+      'Snapshot/DestBucket',
+      destBucket,
+    );
   }
   const notifyTopic = required('NotifyTopic', EC.notifyTopic);
   const rawInterval = childText(snapshot, 'Interval');

@@ -30,7 +30,8 @@ export function urlBaseOf(
   bucket: string,
 ): UrlBase {
   // Unless configured, a virtual-hosted request's public host is its own Host header, `<bucket>.<endpoint>`.
-  const hostNamesBucket = ctx.services.config.publicHost === undefined && !ctx.pathStyle && hostnameOf(ctx.publicHost).startsWith(`${bucket}.`);
+  const hostNamesBucket =
+    ctx.services.config.publicHost === undefined && !ctx.pathStyle && hostnameOf(ctx.publicHost).startsWith(`${bucket}.`);
   const endpointHost = hostNamesBucket ? ctx.publicHost.slice(bucket.length + 1) : ctx.publicHost;
   if (ctx.services.config.urlStyle === 'oss') return { endpointHost, pathStyle: false };
   return { endpointHost, pathStyle: ctx.pathStyle || isIpHost(endpointHost) };

@@ -35,7 +35,11 @@ export function parseVodSpan(query: QueryPairs): VodSpan {
   }
   const rawEnd = queryValue(query, 'endTime');
   const endSec = unixSeconds(rawEnd);
-  const endFailure = (message: string) => ossErrors.invalidArgument(message, [['ArgumentName', 'endTime'], ['ArgumentValue', rawEnd ?? '']]);
+  const endFailure = (message: string) =>
+    ossErrors.invalidArgument(message, [
+      ['ArgumentName', 'endTime'],
+      ['ArgumentValue', rawEnd ?? ''],
+    ]);
   if (endSec === undefined) throw endFailure(`The endTime must be an integer (Unix seconds), got ${JSON.stringify(rawEnd ?? '')}.`);
   if (endSec <= startSec) throw endFailure(`The endTime (${endSec}) must be greater than the startTime (${startSec}).`);
   if (endSec - startSec > MAX_SPAN_SEC) {

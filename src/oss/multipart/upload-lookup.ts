@@ -30,7 +30,8 @@ export function parsePartNumber(raw: string | undefined): number {
 }
 
 /** ETags compare without quotes and case (SDKs send them as they got them, oss2 sometimes unquoted). */
-export const sameEtag = (a: string, b: string): boolean => a.replace(/"/g, '').trim().toUpperCase() === b.replace(/"/g, '').trim().toUpperCase();
+export const sameEtag = (a: string, b: string): boolean =>
+  a.replace(/"/g, '').trim().toUpperCase() === b.replace(/"/g, '').trim().toUpperCase();
 
 /** A multipart object's ETag: MD5 of the parts' binary MD5s, upper-case hex, `-<number of parts>`. */
 export function multipartEtag(parts: readonly PartRow[]): string {

@@ -18,10 +18,14 @@ export interface CopySource {
  */
 export function parseCopySource(raw: string, ec?: string): CopySource {
   const invalid = () =>
-    ossErrors.invalidArgument('Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.', [
-      ['ArgumentName', 'x-oss-copy-source'],
-      ['ArgumentValue', raw],
-    ], ec);
+    ossErrors.invalidArgument(
+      'Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.',
+      [
+        ['ArgumentName', 'x-oss-copy-source'],
+        ['ArgumentValue', raw],
+      ],
+      ec,
+    );
   let value = raw;
   const q = value.indexOf('?');
   if (q !== -1) value = value.slice(0, q);
@@ -75,7 +79,8 @@ export function checkCopyConditions(headers: IncomingHttpHeaders, row: ObjectRow
   const ifNoneMatch = headers['x-oss-copy-source-if-none-match'];
   const modifiedSince = dateOf(headers['x-oss-copy-source-if-modified-since']);
   const notModified =
-    (typeof ifNoneMatch === 'string' && matchesEtag(ifNoneMatch, row.etag)) || (modifiedSince !== undefined && modifiedSec <= modifiedSince);
+    (typeof ifNoneMatch === 'string' && matchesEtag(ifNoneMatch, row.etag)) ||
+    (modifiedSince !== undefined && modifiedSec <= modifiedSince);
   if (notModified) return { status: 304, headers: { etag: row.etag, 'last-modified': httpDate(row.lastModifiedMs) } };
   return undefined;
 }

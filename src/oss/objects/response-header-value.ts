@@ -19,7 +19,10 @@ const asciiFallback = (s: string): string => s.replace(/[^\x20-\x7e]/gu, '_').re
 export function contentDispositionValue(value: string): string {
   if (HEADER_SAFE.test(value)) return value;
   const out: string[] = [];
-  for (const part of value.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq === -1) {
       out.push(percentNonAscii(part));

@@ -14,7 +14,10 @@ export function storageClassOf(headers: IncomingHttpHeaders, bucketClass: string
   const value = String(raw);
   const known = STORAGE_CLASSES.find((c) => c.toLowerCase() === value.toLowerCase());
   if (!known) {
-    throw ossErrors.invalidArgument(`Invalid storage class: ${value}`, [['ArgumentName', 'x-oss-storage-class'], ['ArgumentValue', value]]);
+    throw ossErrors.invalidArgument(`Invalid storage class: ${value}`, [
+      ['ArgumentName', 'x-oss-storage-class'],
+      ['ArgumentValue', value],
+    ]);
   }
   return known;
 }

@@ -16,7 +16,10 @@ export const appendObject: Operation = async (ctx) => {
   const { store, clock } = ctx.services;
   const rawPosition = queryValue(ctx.query, 'position') ?? '';
   if (!/^\d+$/.test(rawPosition) || !Number.isSafeInteger(Number(rawPosition))) {
-    throw ossErrors.invalidArgument('Position is not a valid integer.', [['ArgumentName', 'position'], ['ArgumentValue', rawPosition]]);
+    throw ossErrors.invalidArgument('Position is not a valid integer.', [
+      ['ArgumentName', 'position'],
+      ['ArgumentValue', rawPosition],
+    ]);
   }
   const position = Number(rawPosition);
   const existing = store.getObject(bucket.name, ctx.key);
@@ -44,8 +47,16 @@ export const appendObject: Operation = async (ctx) => {
     written,
     (old) => ({
       // OSS's ETag of an appendable object is not the MD5 of its bytes; this one changes with every append.
-      etag: `"${createHash('md5').update(old?.etag ?? '').update(written.md5).digest('hex').toUpperCase()}"`,
-      crc64: !old ? written.crc64 : old.crc64 === undefined || written.crc64 === undefined ? undefined : crc64Combine(old.crc64, written.crc64, written.size),
+      etag: `"${createHash('md5')
+        .update(old?.etag ?? '')
+        .update(written.md5)
+        .digest('hex')
+        .toUpperCase()}"`,
+      crc64: !old
+        ? written.crc64
+        : old.crc64 === undefined || written.crc64 === undefined
+          ? undefined
+          : crc64Combine(old.crc64, written.crc64, written.size),
     }),
     meta,
   );

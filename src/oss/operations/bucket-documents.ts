@@ -54,11 +54,17 @@ export const bucketEncryption = storedDocumentOperations({
     if (apply === undefined || Array.isArray(apply) || typeof apply === 'string') throw ossErrors.malformedXml();
     const algorithm = childText(apply, 'SSEAlgorithm') ?? '';
     if (!SSE_ALGORITHMS.has(algorithm)) {
-      throw ossErrors.invalidArgument('SSEAlgorithm must be AES256, KMS or SM4.', [['ArgumentName', 'SSEAlgorithm'], ['ArgumentValue', algorithm]]);
+      throw ossErrors.invalidArgument('SSEAlgorithm must be AES256, KMS or SM4.', [
+        ['ArgumentName', 'SSEAlgorithm'],
+        ['ArgumentValue', algorithm],
+      ]);
     }
     const keyId = childText(apply, 'KMSMasterKeyID');
     if (keyId && algorithm !== 'KMS') {
-      throw ossErrors.invalidArgument('KMSMasterKeyID is allowed only with SSEAlgorithm KMS.', [['ArgumentName', 'KMSMasterKeyID'], ['ArgumentValue', keyId]]);
+      throw ossErrors.invalidArgument('KMSMasterKeyID is allowed only with SSEAlgorithm KMS.', [
+        ['ArgumentName', 'KMSMasterKeyID'],
+        ['ArgumentValue', keyId],
+      ]);
     }
     const dataEncryption = childText(apply, 'KMSDataEncryption');
     return {
@@ -101,7 +107,8 @@ export const bucketWebsite = storedDocumentOperations({
     const error = childNode(node, 'ErrorDocument');
     const routing = childNode(node, 'RoutingRules');
     if (index === undefined && error === undefined && routing === undefined) throw ossErrors.malformedXml();
-    if (index !== undefined && (typeof index === 'string' || Array.isArray(index) || !childText(index, 'Suffix'))) throw ossErrors.malformedXml();
+    if (index !== undefined && (typeof index === 'string' || Array.isArray(index) || !childText(index, 'Suffix')))
+      throw ossErrors.malformedXml();
     return node;
   },
   missing: (bucket) => ossErrors.noSuchWebsiteConfiguration(bucket),

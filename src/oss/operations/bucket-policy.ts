@@ -23,7 +23,13 @@ export const putBucketPolicy: Operation = async (ctx) => {
     throw ossErrors.invalidPolicyDocument('The policy document must be an object with a non-empty Statement list.');
   }
   for (const s of statements as Array<Record<string, unknown>>) {
-    if (typeof s !== 'object' || s === null || (s.Effect !== 'Allow' && s.Effect !== 'Deny') || s.Action === undefined || s.Resource === undefined) {
+    if (
+      typeof s !== 'object' ||
+      s === null ||
+      (s.Effect !== 'Allow' && s.Effect !== 'Deny') ||
+      s.Action === undefined ||
+      s.Resource === undefined
+    ) {
       throw ossErrors.invalidPolicyDocument('Each Statement needs Effect (Allow or Deny), Action and Resource.');
     }
   }

@@ -16,7 +16,10 @@ export const copyObject: Operation = async (ctx) => {
   const { store, clock } = ctx.services;
   const directive = String(ctx.headers['x-oss-metadata-directive'] ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
-    throw ossErrors.invalidArgument('Invalid metadata directive.', [['ArgumentName', 'x-oss-metadata-directive'], ['ArgumentValue', directive]]);
+    throw ossErrors.invalidArgument('Invalid metadata directive.', [
+      ['ArgumentName', 'x-oss-metadata-directive'],
+      ['ArgumentValue', directive],
+    ]);
   }
   const source = readableSource(ctx, parseCopySource(String(ctx.headers['x-oss-copy-source'])));
   const notModified = checkCopyConditions(ctx.headers, source);
@@ -43,6 +46,12 @@ export const copyObject: Operation = async (ctx) => {
   if (!row) throw ossErrors.noSuchKey(source.key);
   return {
     headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) },
-    xml: { root: 'CopyObjectResult', children: [['ETag', row.etag], ['LastModified', isoSeconds(row.lastModifiedMs)]] },
+    xml: {
+      root: 'CopyObjectResult',
+      children: [
+        ['ETag', row.etag],
+        ['LastModified', isoSeconds(row.lastModifiedMs)],
+      ],
+    },
   };
 };

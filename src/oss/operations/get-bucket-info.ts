@@ -45,7 +45,13 @@ export const getBucketInfo: Operation = (ctx) => {
             ['AccessControlList', [['Grant', b.acl]]],
             ['Comment', b.comment],
             encryptionRule(ctx, b.name),
-            ['BucketPolicy', [['LogBucket', ''], ['LogPrefix', '']]],
+            [
+              'BucketPolicy',
+              [
+                ['LogBucket', ''],
+                ['LogPrefix', ''],
+              ],
+            ],
           ],
         ],
       ],

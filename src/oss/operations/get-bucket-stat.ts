@@ -16,9 +16,17 @@ export const getBucketStat: Operation = (ctx) => {
   const byClass = ctx.services.store.bucketStorageClassStats(b.name);
   const perClass = CLASSES.flatMap(([prefix, storageClass, billed]): XmlChild[] => {
     const s = byClass.get(storageClass) ?? { objects: 0, bytes: 0, billedBytes: 0 };
-    if (!billed) return [[`${prefix}Storage`, s.bytes], [`${prefix}ObjectCount`, s.objects]];
+    if (!billed)
+      return [
+        [`${prefix}Storage`, s.bytes],
+        [`${prefix}ObjectCount`, s.objects],
+      ];
     // IA and the archive classes bill each object as at least 64 KB: Storage is billed, RealStorage the bytes.
-    return [[`${prefix}Storage`, s.billedBytes], [`${prefix}RealStorage`, s.bytes], [`${prefix}ObjectCount`, s.objects]];
+    return [
+      [`${prefix}Storage`, s.billedBytes],
+      [`${prefix}RealStorage`, s.bytes],
+      [`${prefix}ObjectCount`, s.objects],
+    ];
   });
   return {
     xml: {

@@ -5,6 +5,11 @@ import { existingObject } from './get-object.js';
 export const getObjectMeta: Operation = (ctx) => {
   const row = existingObject(ctx);
   return {
-    headers: { etag: row.etag, 'content-length': row.size, 'last-modified': httpDate(row.lastModifiedMs), 'x-oss-object-type': row.objectType },
+    headers: {
+      etag: row.etag,
+      'content-length': row.size,
+      'last-modified': httpDate(row.lastModifiedMs),
+      'x-oss-object-type': row.objectType,
+    },
   };
 };

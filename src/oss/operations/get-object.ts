@@ -129,8 +129,15 @@ export const getObject: Operation = (ctx) => {
 
 /** GetObject's documented gzip: Accept-Encoding names gzip, the object is ≥ 1 KB and of one of these types. */
 const GZIP_TYPES = new Set([
-  'text/cache-manifest', 'text/xml', 'text/plain', 'text/css', 'application/javascript', 'application/x-javascript',
-  'application/rss+xml', 'application/json', 'text/json',
+  'text/cache-manifest',
+  'text/xml',
+  'text/plain',
+  'text/css',
+  'application/javascript',
+  'application/x-javascript',
+  'application/rss+xml',
+  'application/json',
+  'text/json',
 ]);
 const GZIP_MIN_BYTES = 1024;
 

@@ -32,21 +32,31 @@ function urlSignatureExpiry(ctx: OperationContext): number | undefined {
 export const getSignedPlaylist: Operation = async (ctx) => {
   const row = existingObject(ctx);
   if (!ctx.key.toLowerCase().endsWith('.m3u8')) {
-    throw ossErrors.invalidArgument('hls/sign applies to M3U8 playlists only.', [['ArgumentName', 'x-oss-process'], ['ArgumentValue', 'hls/sign']]);
+    throw ossErrors.invalidArgument('hls/sign applies to M3U8 playlists only.', [
+      ['ArgumentName', 'x-oss-process'],
+      ['ArgumentValue', 'hls/sign'],
+    ]);
   }
   const principal = ctx.principal;
   const expires = urlSignatureExpiry(ctx);
   const credential =
     principal.kind === 'user' ? ctx.services.config.credentials.find((c) => c.accessKeyId === principal.accessKeyId) : undefined;
   if (ctx.services.config.auth && (expires === undefined || !credential)) {
-    throw new OssError(403, 'AccessDenied', 'GetSignedPlaylist needs the signature in the URL (OSSAccessKeyId, Expires, Signature).', [], EC_NOT_URL_SIGNED);
+    throw new OssError(
+      403,
+      'AccessDenied',
+      'GetSignedPlaylist needs the signature in the URL (OSSAccessKeyId, Expires, Signature).',
+      [],
+      EC_NOT_URL_SIGNED,
+    );
   }
   const bucket = row.bucket;
   const base = new URL(`http://playlist/${encodeKey(row.key)}`);
   const text = await readText(ctx.services.store.openObject(row));
   const lines = text.split('\n').map((line) => {
     const uri = line.trim();
-    if (uri === '' || uri.startsWith('#') || uri.includes('?') || /^[a-z][a-z0-9+.-]*:/i.test(uri) || !credential || expires === undefined) return line;
+    if (uri === '' || uri.startsWith('#') || uri.includes('?') || /^[a-z][a-z0-9+.-]*:/i.test(uri) || !credential || expires === undefined)
+      return line;
     const resolved = new URL(uri, base);
     if (resolved.host !== 'playlist') return line;
     const key = decodeURIComponent(resolved.pathname.slice(1));

@@ -11,7 +11,12 @@ const MAX_PREFIX_BYTES = 1024;
 
 /** ListLiveChannel's own max-keys error: EC 0044-00000101. */
 const invalidMaxKeys = (raw: string) =>
-  ossErrors.liveArgument(`The max-keys must be an integer between 1 and ${MAX_MAX_KEYS}, got ${JSON.stringify(raw)}.`, 101, 'max-keys', raw);
+  ossErrors.liveArgument(
+    `The max-keys must be an integer between 1 and ${MAX_MAX_KEYS}, got ${JSON.stringify(raw)}.`,
+    101,
+    'max-keys',
+    raw,
+  );
 
 /** ListLiveChannel: names in byte order strictly after marker, with prefix; NextMarker only when truncated. */
 export const listLiveChannel: Operation = (ctx) => {

@@ -27,17 +27,15 @@ export const listMultipartUploads: Operation = (ctx) => {
         ['Prefix', encode(prefix)],
         ['MaxUploads', maxUploads],
         ['IsTruncated', page.isTruncated],
-        ...page.uploads.map(
-          (u): XmlChild => [
-            'Upload',
-            [
-              ['Key', encode(u.key)],
-              ['UploadId', u.uploadId],
-              ['StorageClass', u.meta.storageClass],
-              ['Initiated', isoSeconds(u.initiatedMs)],
-            ],
+        ...page.uploads.map((u): XmlChild => [
+          'Upload',
+          [
+            ['Key', encode(u.key)],
+            ['UploadId', u.uploadId],
+            ['StorageClass', u.meta.storageClass],
+            ['Initiated', isoSeconds(u.initiatedMs)],
           ],
-        ),
+        ]),
         ...page.commonPrefixes.map((p): XmlChild => ['CommonPrefixes', [['Prefix', encode(p)]]]),
       ],
     },

@@ -6,7 +6,11 @@ import { contents, prefixes, listParams } from './object-listing.js';
 const tokenOf = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 function keyOfToken(token: string): string {
   const key = Buffer.from(token, 'base64url').toString('utf8');
-  if (tokenOf(key) !== token) throw ossErrors.invalidArgument('The continuation token provided is incorrect.', [['ArgumentName', 'continuation-token'], ['ArgumentValue', token]]);
+  if (tokenOf(key) !== token)
+    throw ossErrors.invalidArgument('The continuation token provided is incorrect.', [
+      ['ArgumentName', 'continuation-token'],
+      ['ArgumentValue', token],
+    ]);
   return key;
 }
 

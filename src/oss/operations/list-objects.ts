@@ -6,7 +6,13 @@ export const listObjects: Operation = (ctx) => {
   const bucket = requireBucket(ctx);
   const p = listParams(ctx);
   const marker = queryValue(ctx.query, 'marker') ?? '';
-  const page = ctx.services.store.listObjects({ bucket: bucket.name, prefix: p.prefix, after: marker, delimiter: p.delimiter, maxKeys: p.maxKeys });
+  const page = ctx.services.store.listObjects({
+    bucket: bucket.name,
+    prefix: p.prefix,
+    after: marker,
+    delimiter: p.delimiter,
+    maxKeys: p.maxKeys,
+  });
   return {
     xml: {
       root: 'ListBucketResult',

@@ -12,7 +12,10 @@ export const listParts: Operation = (ctx) => {
   const maxParts = parseMaxKeys(queryValue(ctx.query, 'max-parts'), 1000, 1000, 'max-parts');
   const rawMarker = queryValue(ctx.query, 'part-number-marker') ?? '';
   if (rawMarker !== '' && !/^\d+$/.test(rawMarker)) {
-    throw ossErrors.invalidArgument('Invalid part-number-marker.', [['ArgumentName', 'part-number-marker'], ['ArgumentValue', rawMarker]]);
+    throw ossErrors.invalidArgument('Invalid part-number-marker.', [
+      ['ArgumentName', 'part-number-marker'],
+      ['ArgumentValue', rawMarker],
+    ]);
   }
   const marker = rawMarker === '' ? 0 : Number(rawMarker);
   const found = ctx.services.store.uploads.listParts(upload.uploadId, marker, maxParts + 1);
@@ -32,18 +35,16 @@ export const listParts: Operation = (ctx) => {
         ['NextPartNumberMarker', parts.length > 0 ? parts[parts.length - 1]!.partNumber : marker],
         ['MaxParts', maxParts],
         ['IsTruncated', isTruncated],
-        ...parts.map(
-          (p): XmlChild => [
-            'Part',
-            [
-              ['PartNumber', p.partNumber],
-              ['LastModified', isoSeconds(p.lastModifiedMs)],
-              ['ETag', p.etag],
-              p.crc64 !== undefined && ['HashCrc64ecma', p.crc64],
-              ['Size', p.size],
-            ],
+        ...parts.map((p): XmlChild => [
+          'Part',
+          [
+            ['PartNumber', p.partNumber],
+            ['LastModified', isoSeconds(p.lastModifiedMs)],
+            ['ETag', p.etag],
+            p.crc64 !== undefined && ['HashCrc64ecma', p.crc64],
+            ['Size', p.size],
           ],
-        ),
+        ]),
       ],
     },
   };

@@ -31,7 +31,10 @@ export const prefixes = (list: string[], encode: (s: string) => string): XmlChil
 export function listParams(ctx: Parameters<Operation>[0]) {
   const encodingType = queryValue(ctx.query, 'encoding-type');
   if (encodingType !== undefined && encodingType !== '' && encodingType !== 'url') {
-    throw ossErrors.invalidArgument('The encoding-type must be url.', [['ArgumentName', 'encoding-type'], ['ArgumentValue', encodingType]]);
+    throw ossErrors.invalidArgument('The encoding-type must be url.', [
+      ['ArgumentName', 'encoding-type'],
+      ['ArgumentValue', encodingType],
+    ]);
   }
   const urlEncoded = encodingType === 'url';
   return {

@@ -20,7 +20,10 @@ export function storedHeaders(headers: IncomingHttpHeaders): Record<string, stri
 export function parseObjectAcl(value: string | undefined): ObjectAcl {
   if (value === undefined || value === '') return 'default';
   if (['default', 'private', 'public-read', 'public-read-write'].includes(value)) return value as ObjectAcl;
-  throw ossErrors.invalidArgument('no such object access control exists', [['ArgumentName', 'x-oss-object-acl'], ['ArgumentValue', value]]);
+  throw ossErrors.invalidArgument('no such object access control exists', [
+    ['ArgumentName', 'x-oss-object-acl'],
+    ['ArgumentValue', value],
+  ]);
 }
 
 /** Content-MD5 as sent: base64 of 16 bytes, else InvalidDigest. */

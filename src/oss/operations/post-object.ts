@@ -13,8 +13,17 @@ import { MAX_OBJECT_BYTES } from './put-object.js';
 
 const MAX_FIELD_BYTES = 1024 * 1024;
 /** Form fields that become object headers, as on PutObject. */
-const HEADER_FIELDS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires', 'x-oss-object-acl',
-  'x-oss-forbid-overwrite', 'x-oss-storage-class', 'x-oss-tagging'];
+const HEADER_FIELDS = [
+  'cache-control',
+  'content-disposition',
+  'content-encoding',
+  'content-language',
+  'expires',
+  'x-oss-object-acl',
+  'x-oss-forbid-overwrite',
+  'x-oss-storage-class',
+  'x-oss-tagging',
+];
 
 /**
  * PostObject: a browser form upload (multipart/form-data, `file` last). Signed by the policy (V1 `OSSAccessKeyId` +
@@ -24,7 +33,11 @@ const HEADER_FIELDS = ['cache-control', 'content-disposition', 'content-encoding
 export const postObject: Operation = async (ctx) => {
   const bucket = requireBucket(ctx);
   const boundary = formBoundary(ctx.headers['content-type']);
-  if (!boundary) throw ossErrors.invalidArgument('PostObject needs a multipart/form-data body.', [['ArgumentName', 'Content-Type'], ['ArgumentValue', String(ctx.headers['content-type'] ?? '')]]);
+  if (!boundary)
+    throw ossErrors.invalidArgument('PostObject needs a multipart/form-data body.', [
+      ['ArgumentName', 'Content-Type'],
+      ['ArgumentValue', String(ctx.headers['content-type'] ?? '')],
+    ]);
   const { store, clock, config } = ctx.services;
   const form = await readUploadForm(ctx.bodyStream, boundary, MAX_FIELD_BYTES);
   const fields = new Map(form.fields);
@@ -39,7 +52,11 @@ export const postObject: Operation = async (ctx) => {
   if (policy) checkPostPolicy(policy, fields, clock.now());
 
   const rawKey = fields.get('key');
-  if (!rawKey) throw ossErrors.invalidArgument('The form has no key field.', [['ArgumentName', 'key'], ['ArgumentValue', '']]);
+  if (!rawKey)
+    throw ossErrors.invalidArgument('The form has no key field.', [
+      ['ArgumentName', 'key'],
+      ['ArgumentValue', ''],
+    ]);
   const key = rawKey.replaceAll('${filename}', form.file.filename);
   if (Buffer.byteLength(key) > 1023) throw ossErrors.invalidObjectName(key.slice(0, 64));
 
@@ -87,7 +104,11 @@ export const postObject: Operation = async (ctx) => {
   const redirect = fields.get('success_action_redirect');
   if (redirect) {
     const url = URL.canParse(redirect) ? new URL(redirect) : undefined;
-    if (!url) throw ossErrors.invalidArgument('success_action_redirect is not a URL.', [['ArgumentName', 'success_action_redirect'], ['ArgumentValue', redirect]]);
+    if (!url)
+      throw ossErrors.invalidArgument('success_action_redirect is not a URL.', [
+        ['ArgumentName', 'success_action_redirect'],
+        ['ArgumentValue', redirect],
+      ]);
     url.searchParams.set('bucket', bucket.name);
     url.searchParams.set('key', key);
     url.searchParams.set('etag', row.etag);
@@ -99,7 +120,15 @@ export const postObject: Operation = async (ctx) => {
     return {
       status: 201,
       headers: replyHeaders,
-      xml: { root: 'PostResponse', children: [['Bucket', bucket.name], ['Location', location], ['Key', key], ['ETag', row.etag]] },
+      xml: {
+        root: 'PostResponse',
+        children: [
+          ['Bucket', bucket.name],
+          ['Location', location],
+          ['Key', key],
+          ['ETag', row.etag],
+        ],
+      },
     };
   }
   return { status: status === 200 ? 200 : 204, headers: replyHeaders };

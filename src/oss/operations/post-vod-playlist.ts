@@ -17,11 +17,17 @@ export const postVodPlaylist: Operation = (ctx) => {
   const channel = requireChannel(ctx, channelName);
   // OSS's 400 page lists this message under InvalidRequest; the Code is unconfirmed, InvalidArgument as the other checks.
   if (!playlist.endsWith(PLAYLIST_SUFFIX)) {
-    throw ossErrors.invalidArgument('Playlist name must ends with ".m3u8".', [['ArgumentName', 'PlaylistName'], ['ArgumentValue', playlist]]);
+    throw ossErrors.invalidArgument('Playlist name must ends with ".m3u8".', [
+      ['ArgumentName', 'PlaylistName'],
+      ['ArgumentValue', playlist],
+    ]);
   }
   // Relative ts URIs are only right for a playlist directly in the channel folder (PutLiveChannel forbids `/` too).
   if (playlist.includes('/')) {
-    throw ossErrors.invalidArgument('Playlist name must not contain "/".', [['ArgumentName', 'PlaylistName'], ['ArgumentValue', playlist]]);
+    throw ossErrors.invalidArgument('Playlist name must not contain "/".', [
+      ['ArgumentName', 'PlaylistName'],
+      ['ArgumentValue', playlist],
+    ]);
   }
   const text = vodPlaylistText(channel.name, segments);
   const object = ctx.services.store.putObjectBytes(channel.bucket, `${channel.name}/${playlist}`, [Buffer.from(text, 'utf8')], {

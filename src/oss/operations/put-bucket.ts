@@ -23,22 +23,30 @@ function encryptionDocument(ctx: OperationContext): string | undefined {
   const dataEncryption = header(ctx, 'x-oss-server-side-data-encryption');
   if (algorithm === undefined) {
     if (keyId !== undefined || dataEncryption !== undefined) {
-      throw ossErrors.invalidArgument('x-oss-server-side-encryption is required with its key id or data encryption.',
-        [['ArgumentName', 'x-oss-server-side-encryption'], ['ArgumentValue', '']]);
+      throw ossErrors.invalidArgument('x-oss-server-side-encryption is required with its key id or data encryption.', [
+        ['ArgumentName', 'x-oss-server-side-encryption'],
+        ['ArgumentValue', ''],
+      ]);
     }
     return undefined;
   }
   if (!SSE_ALGORITHMS.includes(algorithm)) {
-    throw ossErrors.invalidArgument('Invalid Encryption Algorithms',
-      [['ArgumentName', 'x-oss-server-side-encryption'], ['ArgumentValue', algorithm]]);
+    throw ossErrors.invalidArgument('Invalid Encryption Algorithms', [
+      ['ArgumentName', 'x-oss-server-side-encryption'],
+      ['ArgumentValue', algorithm],
+    ]);
   }
-  if ((keyId !== undefined && keyId !== '') && algorithm !== 'KMS') {
-    throw ossErrors.invalidArgument('x-oss-server-side-encryption-key-id is allowed only with KMS.',
-      [['ArgumentName', 'x-oss-server-side-encryption-key-id'], ['ArgumentValue', keyId]]);
+  if (keyId !== undefined && keyId !== '' && algorithm !== 'KMS') {
+    throw ossErrors.invalidArgument('x-oss-server-side-encryption-key-id is allowed only with KMS.', [
+      ['ArgumentName', 'x-oss-server-side-encryption-key-id'],
+      ['ArgumentValue', keyId],
+    ]);
   }
   if (dataEncryption !== undefined && (algorithm !== 'KMS' || dataEncryption !== 'SM4')) {
-    throw ossErrors.invalidArgument('x-oss-server-side-data-encryption is SM4, allowed only with KMS.',
-      [['ArgumentName', 'x-oss-server-side-data-encryption'], ['ArgumentValue', dataEncryption]]);
+    throw ossErrors.invalidArgument('x-oss-server-side-data-encryption is SM4, allowed only with KMS.', [
+      ['ArgumentName', 'x-oss-server-side-data-encryption'],
+      ['ArgumentValue', dataEncryption],
+    ]);
   }
   return JSON.stringify({
     ApplyServerSideEncryptionByDefault: {
@@ -66,7 +74,10 @@ export const putBucket: Operation = async (ctx) => {
     const redundancy = childText(config, 'DataRedundancyType');
     if (redundancy !== undefined && redundancy !== '') {
       if (!DATA_REDUNDANCY_TYPES.includes(redundancy)) {
-        throw ossErrors.invalidArgument('Invalid DataRedundancyType.', [['ArgumentName', 'DataRedundancyType'], ['ArgumentValue', redundancy]]);
+        throw ossErrors.invalidArgument('Invalid DataRedundancyType.', [
+          ['ArgumentName', 'DataRedundancyType'],
+          ['ArgumentValue', redundancy],
+        ]);
       }
       dataRedundancyType = redundancy;
     }

@@ -22,6 +22,9 @@ export const putLiveChannel: Operation = async (ctx) => {
   if (live.isLive(bucket, name)) throw ossErrors.channelStillLive();
   store.putChannel({ bucket, name, ...config, lastModifiedMs: clock.now() });
   return {
-    xml: { root: 'CreateLiveChannelResult', children: channelUrlsXml(channelUrls(urlBaseOf(ctx, bucket), bucket, name, config.playlistName)) },
+    xml: {
+      root: 'CreateLiveChannelResult',
+      children: channelUrlsXml(channelUrls(urlBaseOf(ctx, bucket), bucket, name, config.playlistName)),
+    },
   };
 };

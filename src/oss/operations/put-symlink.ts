@@ -12,13 +12,19 @@ export const putSymlink: Operation = (ctx) => {
   const bucket = requireBucket(ctx);
   const raw = ctx.headers['x-oss-symlink-target'];
   if (typeof raw !== 'string' || raw === '') {
-    throw ossErrors.invalidArgument('x-oss-symlink-target is required.', [['ArgumentName', 'x-oss-symlink-target'], ['ArgumentValue', '']]);
+    throw ossErrors.invalidArgument('x-oss-symlink-target is required.', [
+      ['ArgumentName', 'x-oss-symlink-target'],
+      ['ArgumentValue', ''],
+    ]);
   }
   let target: string;
   try {
     target = decodeURIComponent(raw);
   } catch {
-    throw ossErrors.invalidArgument('x-oss-symlink-target is not valid URL encoding.', [['ArgumentName', 'x-oss-symlink-target'], ['ArgumentValue', raw]]);
+    throw ossErrors.invalidArgument('x-oss-symlink-target is not valid URL encoding.', [
+      ['ArgumentName', 'x-oss-symlink-target'],
+      ['ArgumentValue', raw],
+    ]);
   }
   if (Buffer.byteLength(target) > 1023) throw ossErrors.invalidObjectName(target.slice(0, 64));
   const { store, clock } = ctx.services;

@@ -22,7 +22,10 @@ export const restoreObject: Operation = async (ctx) => {
     const raw = childText(parseXmlBody(body, 'RestoreRequest'), 'Days');
     if (raw !== undefined) {
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 365) {
-        throw ossErrors.invalidArgument('The Days must be an integer between 1 and 365.', [['ArgumentName', 'Days'], ['ArgumentValue', raw]]);
+        throw ossErrors.invalidArgument('The Days must be an integer between 1 and 365.', [
+          ['ArgumentName', 'Days'],
+          ['ArgumentValue', raw],
+        ]);
       }
       days = Number(raw);
     }

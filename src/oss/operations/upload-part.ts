@@ -50,6 +50,12 @@ async function uploadPartCopy(ctx: OperationContext, uploadId: string, partNumbe
   return {
     // ali-oss's uploadPartCopy reads the ETag header, oss2 and Go the XML.
     headers: { etag: part.etag, ...(part.crc64 !== undefined && { 'x-oss-hash-crc64ecma': part.crc64 }) },
-    xml: { root: 'CopyPartResult', children: [['LastModified', isoSeconds(part.lastModifiedMs)], ['ETag', part.etag]] },
+    xml: {
+      root: 'CopyPartResult',
+      children: [
+        ['LastModified', isoSeconds(part.lastModifiedMs)],
+        ['ETag', part.etag],
+      ],
+    },
   };
 }

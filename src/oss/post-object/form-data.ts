@@ -116,7 +116,8 @@ export function readUploadForm(body: Readable, boundary: string, maxFieldBytes: 
           if (!fields.has(key)) fields.set(key, buffered.subarray(contentStart, end).toString('utf8'));
           buffered = buffered.subarray(end);
         }
-        if (buffered.length > maxFieldBytes) finish(ossErrors.invalidArgument(`The form fields before the file exceed ${maxFieldBytes} bytes.`));
+        if (buffered.length > maxFieldBytes)
+          finish(ossErrors.invalidArgument(`The form fields before the file exceed ${maxFieldBytes} bytes.`));
       } catch (err) {
         finish(err as Error);
       }

@@ -35,7 +35,8 @@ export function parsePostPolicy(base64: string): PostPolicy {
       const op = String(c[0]).toLowerCase();
       if (op === 'content-length-range') {
         const [min, max] = [Number(c[1]), Number(c[2])];
-        if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min) throw ossErrors.invalidPolicyDocument('Invalid content-length-range.');
+        if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min)
+          throw ossErrors.invalidPolicyDocument('Invalid content-length-range.');
         return { kind: 'content-length-range', min, max };
       }
       if (op === 'eq' || op === 'starts-with') return { kind: op, field: fieldName(c[1]), value: String(c[2] ?? '') };
@@ -61,7 +62,13 @@ export function checkPostPolicy(policy: PostPolicy, fields: ReadonlyMap<string, 
     if (c.kind === 'content-length-range') continue;
     const value = fields.get(c.field) ?? '';
     const ok =
-      c.kind === 'eq' ? value === c.value : c.kind === 'starts-with' ? value.startsWith(c.value) : c.kind === 'in' ? c.values.includes(value) : !c.values.includes(value);
+      c.kind === 'eq'
+        ? value === c.value
+        : c.kind === 'starts-with'
+          ? value.startsWith(c.value)
+          : c.kind === 'in'
+            ? c.values.includes(value)
+            : !c.values.includes(value);
     if (!ok) throw denied(`Policy Condition failed: ["${c.kind}", "$${c.field}", ${JSON.stringify('value' in c ? c.value : c.values)}]`);
   }
 }

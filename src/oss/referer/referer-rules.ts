@@ -26,12 +26,18 @@ export const DEFAULT_REFERER: RefererConfiguration = {
 const bool = (node: Parameters<typeof childText>[0], name: string, fallback: boolean): boolean => {
   const text = childText(node, name);
   if (text === undefined || text === '') return fallback;
-  if (text !== 'true' && text !== 'false') throw ossErrors.invalidArgument(`${name} must be true or false.`, [['ArgumentName', name], ['ArgumentValue', text]]);
+  if (text !== 'true' && text !== 'false')
+    throw ossErrors.invalidArgument(`${name} must be true or false.`, [
+      ['ArgumentName', name],
+      ['ArgumentValue', text],
+    ]);
   return text === 'true';
 };
 
 const listOf = (node: Parameters<typeof childText>[0], name: string): string[] =>
-  childNodes(node, name).flatMap((list) => childTexts(list, 'Referer')).filter((r) => r !== '');
+  childNodes(node, name)
+    .flatMap((list) => childTexts(list, 'Referer'))
+    .filter((r) => r !== '');
 
 /** PutBucketReferer body -> configuration (AllowEmptyReferer required, lists optional). */
 export function parseRefererConfiguration(body: Buffer): RefererConfiguration {
@@ -46,7 +52,10 @@ export function parseRefererConfiguration(body: Buffer): RefererConfiguration {
   };
   if (childNode(root, 'RefererList') !== undefined && Array.isArray(childNode(root, 'RefererList'))) throw ossErrors.malformedXml();
   if (config.truncatePath && !config.allowTruncateQueryString) {
-    throw ossErrors.invalidArgument('TruncatePath requires AllowTruncateQueryString to be true.', [['ArgumentName', 'TruncatePath'], ['ArgumentValue', 'true']]);
+    throw ossErrors.invalidArgument('TruncatePath requires AllowTruncateQueryString to be true.', [
+      ['ArgumentName', 'TruncatePath'],
+      ['ArgumentValue', 'true'],
+    ]);
   }
   if (config.refererList.length + config.refererBlacklist.length > 100) throw ossErrors.invalidArgument('Too many referers: at most 100.');
   return config;

@@ -100,7 +100,13 @@ export async function applySeed(target: SeedTarget, seed: Seed): Promise<SeedRep
     }
     if (b.cors) {
       const body = corsXml(b.cors);
-      await invoke(`${entry}.cors`, 'PutBucketCors', { method: 'PUT', bucket: b.name, query: [['cors', '']], headers: { 'content-type': 'application/xml' }, body });
+      await invoke(`${entry}.cors`, 'PutBucketCors', {
+        method: 'PUT',
+        bucket: b.name,
+        query: [['cors', '']],
+        headers: { 'content-type': 'application/xml' },
+        body,
+      });
     }
 
     for (const [j, c] of b.channels.entries()) {
@@ -112,7 +118,8 @@ export async function applySeed(target: SeedTarget, seed: Seed): Promise<SeedRep
         try {
           wanted = parseChannelConfig(parseXmlBody(body, 'LiveChannelConfiguration'));
         } catch (err) {
-          if (err instanceof OssError) throw new SeedError(channelEntry, `PutLiveChannel refused it: ${err.code}: ${err.message}`, err.status, err.code);
+          if (err instanceof OssError)
+            throw new SeedError(channelEntry, `PutLiveChannel refused it: ${err.code}: ${err.message}`, err.status, err.code);
           throw err;
         }
         const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every((k) => JSON.stringify(wanted[k]) === JSON.stringify(row[k]));

@@ -84,7 +84,8 @@ function text(fields: Fields, name: string, entry: string, required = false): st
     if (required) throw new SeedError(entry, `${name} is required`);
     return undefined;
   }
-  if (typeof v !== 'string' || (required && v === '')) throw new SeedError(entry, `${name} must be ${required ? 'a non-empty ' : 'a '}string`);
+  if (typeof v !== 'string' || (required && v === ''))
+    throw new SeedError(entry, `${name} must be ${required ? 'a non-empty ' : 'a '}string`);
   return v;
 }
 
@@ -176,7 +177,8 @@ export function parseSeed(value: unknown, options: { allowFiles: boolean }): See
       const name = text(f, 'name', entry, true);
       entry = `${entry} (${name})`;
       only(f, entry, ['name', 'acl', 'cors', 'channels', 'objects']);
-      const cors = f.cors === undefined || f.cors === null ? undefined : list(f, 'cors', entry).map((r, j) => corsRule(r, `${entry}.cors[${j}]`));
+      const cors =
+        f.cors === undefined || f.cors === null ? undefined : list(f, 'cors', entry).map((r, j) => corsRule(r, `${entry}.cors[${j}]`));
       if (cors?.length === 0) throw new SeedError(entry, 'cors must hold at least one rule (leave it out to keep the rules as they are)');
       return {
         name,

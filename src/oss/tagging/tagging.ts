@@ -51,11 +51,18 @@ export function parseTaggingHeader(headers: IncomingHttpHeaders): ObjectTags | u
   for (const part of value.split('&')) {
     if (part === '') continue;
     const pieces = part.split('=');
-    if (pieces.length > 2) throw ossErrors.invalidArgument('The x-oss-tagging header is invalid: each tag is key or key=value.', [['ArgumentName', 'x-oss-tagging'], ['ArgumentValue', value]]);
+    if (pieces.length > 2)
+      throw ossErrors.invalidArgument('The x-oss-tagging header is invalid: each tag is key or key=value.', [
+        ['ArgumentName', 'x-oss-tagging'],
+        ['ArgumentValue', value],
+      ]);
     try {
       tags.push([decodeURIComponent(pieces[0]!), decodeURIComponent(pieces[1] ?? '')]);
     } catch {
-      throw ossErrors.invalidArgument('The x-oss-tagging header is not valid URL encoding.', [['ArgumentName', 'x-oss-tagging'], ['ArgumentValue', value]]);
+      throw ossErrors.invalidArgument('The x-oss-tagging header is not valid URL encoding.', [
+        ['ArgumentName', 'x-oss-tagging'],
+        ['ArgumentValue', value],
+      ]);
     }
   }
   return validateTags(tags, OBJECT_TAG_LIMITS);
@@ -76,5 +83,16 @@ export function parseTaggingXml(body: Buffer, limits: TagLimits): ObjectTags {
 
 /** The children of `<Tagging>` for GetObjectTagging / GetBucketTags. */
 export function taggingXml(tags: ObjectTags): XmlChild[] {
-  return [['TagSet', tags.map(([key, value]): XmlChild => ['Tag', [['Key', key], ['Value', value]]])]];
+  return [
+    [
+      'TagSet',
+      tags.map(([key, value]): XmlChild => [
+        'Tag',
+        [
+          ['Key', key],
+          ['Value', value],
+        ],
+      ]),
+    ],
+  ];
 }

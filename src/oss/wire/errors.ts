@@ -48,24 +48,22 @@ export const ossErrors = {
       400,
       'InvalidArgument',
       message,
-      name === undefined ? [] : [['ArgumentName', name], ['ArgumentValue', value ?? '']],
+      name === undefined
+        ? []
+        : [
+            ['ArgumentName', name],
+            ['ArgumentValue', value ?? ''],
+          ],
       LIVE_EC(ecNumber),
     ),
   malformedXml: () =>
-    new OssError(
-      400,
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema.',
-    ),
+    new OssError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.'),
   invalidBucketName: (bucket: string) =>
     new OssError(400, 'InvalidBucketName', 'The specified bucket is not valid.', [['BucketName', bucket]]),
-  invalidObjectName: (key: string) =>
-    new OssError(400, 'InvalidObjectName', 'The specified object is not valid.', [['ObjectName', key]]),
+  invalidObjectName: (key: string) => new OssError(400, 'InvalidObjectName', 'The specified object is not valid.', [['ObjectName', key]]),
   invalidChannelName: (message: string) => new OssError(400, 'InvalidChannelName', message),
-  invalidDigest: () =>
-    new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
-  badDigest: () =>
-    new OssError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  invalidDigest: () => new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
+  badDigest: () => new OssError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.'),
   entityTooLarge: (limit: number) =>
     new OssError(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${limit} bytes.`),
   invalidRequest: (message: string) => new OssError(400, 'InvalidRequest', message),
@@ -74,11 +72,21 @@ export const ossErrors = {
   accessDenied: (message = 'AccessDenied') => new OssError(403, 'AccessDenied', message),
   anonymousDenied: () => new OssError(403, 'AccessDenied', 'Anonymous access is forbidden for this operation.'),
   invalidAccessKeyId: (accessKeyId: string) =>
-    new OssError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', [
-      ['OSSAccessKeyId', accessKeyId],
-    ], EC.invalidAccessKeyId),
+    new OssError(
+      403,
+      'InvalidAccessKeyId',
+      'The OSS Access Key Id you provided does not exist in our records.',
+      [['OSSAccessKeyId', accessKeyId]],
+      EC.invalidAccessKeyId,
+    ),
   invalidSigningRegion: (authorization: string) =>
-    new OssError(400, 'InvalidArgument', 'Invalid signing region in Authorization header.', [['Authorization', authorization]], EC.invalidSigningRegion),
+    new OssError(
+      400,
+      'InvalidArgument',
+      'Invalid signing region in Authorization header.',
+      [['Authorization', authorization]],
+      EC.invalidSigningRegion,
+    ),
   signatureDoesNotMatch: (accessKeyId: string, stringToSign: string, provided: string, ec?: string) =>
     new OssError(
       403,
@@ -106,23 +114,22 @@ export const ossErrors = {
   methodNotAllowed: (method: string) =>
     new OssError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', [['Method', method]]),
   bucketAlreadyExists: (bucket: string) =>
-    new OssError(409, 'BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', [['BucketName', bucket]]),
+    new OssError(
+      409,
+      'BucketAlreadyExists',
+      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+      [['BucketName', bucket]],
+    ),
   bucketNotEmpty: (bucket: string) =>
     new OssError(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty.', [['BucketName', bucket]]),
-  channelStillLive: () =>
-    new OssError(409, 'ChannelStillLive', "Live channel couldn't be updated or deleted when channel is live."),
-  fileAlreadyExists: () =>
-    new OssError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.'),
+  channelStillLive: () => new OssError(409, 'ChannelStillLive', "Live channel couldn't be updated or deleted when channel is live."),
+  fileAlreadyExists: () => new OssError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.'),
   liveChannelDisabled: () => new OssError(409, 'LiveChannelDisabled', 'Live channel is disabled by owner.'),
-  missingContentLength: () =>
-    new OssError(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.'),
+  missingContentLength: () => new OssError(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.'),
   preconditionFailed: (condition: string) =>
-    new OssError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.', [
-      ['Condition', condition],
-    ]),
+    new OssError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.', [['Condition', condition]]),
   invalidRange: () => new OssError(416, 'InvalidRange', 'The requested range cannot be satisfied.'),
-  notImplemented: (what: string) =>
-    new OssError(501, 'NotImplemented', `${what} is not implemented by oss-live-emulator.`),
+  notImplemented: (what: string) => new OssError(501, 'NotImplemented', `${what} is not implemented by oss-live-emulator.`),
   internal: () => new OssError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
   // object API: multipart, copy, append, storage classes and restore
   noSuchUpload: (uploadId: string) =>
@@ -137,10 +144,17 @@ export const ossErrors = {
       400,
       'InvalidPart',
       "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
-      [['PartNumber', String(partNumber)], ['ETag', etag]],
+      [
+        ['PartNumber', String(partNumber)],
+        ['ETag', etag],
+      ],
     ),
   invalidPartOrder: () =>
-    new OssError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts list must specified in order by part number.'),
+    new OssError(
+      400,
+      'InvalidPartOrder',
+      'The list of parts was not in ascending order. Parts list must specified in order by part number.',
+    ),
   entityTooSmall: (partNumber: number, size: number, minimum: number) =>
     new OssError(400, 'EntityTooSmall', 'Your proposed upload smaller than the minimum allowed size.', [
       ['MinSizeAllowed', String(minimum)],
@@ -162,14 +176,17 @@ export const ossErrors = {
     new OssError(403, 'AccessDenied', 'You are denied by bucket referer policy.', [], ec),
   noSuchCorsConfiguration: (bucket: string) =>
     new OssError(404, 'NoSuchCORSConfiguration', 'The CORS Configuration does not exist.', [['BucketName', bucket]], '0034-00000001'),
-  noSuchLifecycle: (bucket: string) =>
-    new OssError(404, 'NoSuchLifecycle', 'No Row found in Lifecycle Table.', [['BucketName', bucket]]),
+  noSuchLifecycle: (bucket: string) => new OssError(404, 'NoSuchLifecycle', 'No Row found in Lifecycle Table.', [['BucketName', bucket]]),
   noSuchBucketPolicy: (bucket: string) =>
     new OssError(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist.', [['BucketName', bucket]]),
   noSuchWebsiteConfiguration: (bucket: string) =>
-    new OssError(404, 'NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration.', [['BucketName', bucket]]),
+    new OssError(404, 'NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration.', [
+      ['BucketName', bucket],
+    ]),
   noSuchServerSideEncryptionRule: (bucket: string) =>
-    new OssError(404, 'NoSuchServerSideEncryptionRule', 'The server side encryption configuration was not found.', [['BucketName', bucket]]),
+    new OssError(404, 'NoSuchServerSideEncryptionRule', 'The server side encryption configuration was not found.', [
+      ['BucketName', bucket],
+    ]),
   invalidTag: (message: string) => new OssError(400, 'InvalidTag', message),
   badRequest: (message: string) => new OssError(400, 'BadRequest', message),
   symlinkTargetNotExist: (target: string) =>
@@ -180,6 +197,8 @@ export const ossErrors = {
     new OssError(400, 'InvalidTargetBucketForLogging', 'The target bucket for logging does not exist.', [['TargetBucket', target]]),
   invalidPolicyDocument: (message: string) => new OssError(400, 'InvalidPolicyDocument', message),
   postEntityTooSmall: (min: number) =>
-    new OssError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size.', [['MinSizeAllowed', String(min)]]),
+    new OssError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size.', [
+      ['MinSizeAllowed', String(min)],
+    ]),
   callbackFailed: (message: string) => new OssError(203, 'CallbackFailed', message),
 } as const;

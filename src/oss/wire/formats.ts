@@ -10,7 +10,13 @@ export const httpDate = (ms: number): string => new Date(ms).toUTCString();
 
 /** The emulator has one account; it owns every bucket. */
 export const OWNER_ID = '1000000000000000';
-export const ownerXml: XmlChild = ['Owner', [['ID', OWNER_ID], ['DisplayName', OWNER_ID]]];
+export const ownerXml: XmlChild = [
+  'Owner',
+  [
+    ['ID', OWNER_ID],
+    ['DisplayName', OWNER_ID],
+  ],
+];
 
 export const REGION = 'cn-hangzhou';
 export const LOCATION = `oss-${REGION}`;
@@ -20,7 +26,10 @@ const BUCKET_ACLS: readonly BucketAcl[] = ['private', 'public-read', 'public-rea
 export function parseBucketAcl(value: string | undefined, fallback: BucketAcl): BucketAcl {
   if (value === undefined || value === '') return fallback;
   if ((BUCKET_ACLS as readonly string[]).includes(value)) return value as BucketAcl;
-  throw ossErrors.invalidArgument('no such bucket access control exists', [['ArgumentName', 'x-oss-acl'], ['ArgumentValue', value]]);
+  throw ossErrors.invalidArgument('no such bucket access control exists', [
+    ['ArgumentName', 'x-oss-acl'],
+    ['ArgumentValue', value],
+  ]);
 }
 
 /**
@@ -38,7 +47,10 @@ export function parseMaxKeys(
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1 || n > limit) {
     if (invalid) throw invalid(raw);
-    throw ossErrors.invalidArgument(`Argument ${name} must be an integer between 1 and ${limit}.`, [['ArgumentName', name], ['ArgumentValue', raw]]);
+    throw ossErrors.invalidArgument(`Argument ${name} must be an integer between 1 and ${limit}.`, [
+      ['ArgumentName', name],
+      ['ArgumentValue', raw],
+    ]);
   }
   return n;
 }

@@ -86,7 +86,10 @@ function normalize(node: XmlNode): XmlNode {
  */
 export function parseXmlBody(body: Buffer, root: string): XmlNode {
   // Line ends are normalized as every XML parser does (XML 1.0 §2.11): a CR survives only as `&#xD;`, as the Go SDK sends it.
-  const text = body.toString('utf8').replace(/^\uFEFF?[ \t\r\n]*/, '').replace(/\r\n?/g, '\n');
+  const text = body
+    .toString('utf8')
+    .replace(/^\uFEFF?[ \t\r\n]*/, '')
+    .replace(/\r\n?/g, '\n');
   // No DTDs: OSS bodies never need one, and entity expansion is a denial-of-service vector.
   const { parser, validate } = loadXmlParsing();
   if (!text || /<!DOCTYPE|<!ENTITY/i.test(text) || validate(text) !== true) throw ossErrors.malformedXml();

@@ -9,13 +9,23 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 const put = (body: unknown, query = '') =>
-  fetch(`${emu.endpoint}/-/clock${query}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${emu.endpoint}/-/clock${query}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe('GET|PUT /-/clock', () => {
   it('reads the clock state', async () => {
     const res = await fetch(`${emu.endpoint}/-/clock`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ mode: 'frozen', nowMs: Date.UTC(2030, 0, 1), now: '2030-01-01T00:00:00.000Z', offsetMs: expect.any(Number), frozen: true });
+    expect(await res.json()).toEqual({
+      mode: 'frozen',
+      nowMs: Date.UTC(2030, 0, 1),
+      now: '2030-01-01T00:00:00.000Z',
+      offsetMs: expect.any(Number),
+      frozen: true,
+    });
   });
 
   it('sets, advances, resumes and freezes, answering the new state', async () => {
@@ -37,7 +47,11 @@ describe('GET|PUT /-/clock', () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'InvalidArgument', message: expect.any(String) });
     }
-    const bad = await fetch(`${emu.endpoint}/-/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const bad = await fetch(`${emu.endpoint}/-/clock`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(bad.status).toBe(400);
     expect(emu.clock.now()).toBe(Date.UTC(2030, 0, 1));
   });

@@ -41,20 +41,42 @@ describe('the console at / and /-/console', () => {
 describe('the console admin API', () => {
   it('creates a bucket and a channel through the OSS operations and reports OSS errors as JSON', async () => {
     const bucket = uniqueBucket('capi');
-    expect(await json('POST', '/-/buckets', { name: bucket, acl: 'public-read' })).toEqual({ status: 200, body: { bucket, acl: 'public-read' } });
+    expect(await json('POST', '/-/buckets', { name: bucket, acl: 'public-read' })).toEqual({
+      status: 200,
+      body: { bucket, acl: 'public-read' },
+    });
     expect(emu.services.store.getBucket(bucket)?.acl).toBe('public-read');
     const again = await json('POST', '/-/buckets', { name: bucket });
     expect(again).toMatchObject({ status: 409, body: { code: 'BucketAlreadyExists' } });
     expect(await json('POST', '/-/buckets', { name: 'Bad_Name' })).toMatchObject({ status: 400, body: { code: 'InvalidBucketName' } });
 
-    const created = await json('POST', `/-/buckets/${bucket}/channels`, { name: 'cam', fragDuration: 3, fragCount: 4, playlistName: 'p.m3u8' });
+    const created = await json('POST', `/-/buckets/${bucket}/channels`, {
+      name: 'cam',
+      fragDuration: 3,
+      fragCount: 4,
+      playlistName: 'p.m3u8',
+    });
     expect(created.status).toBe(200);
-    expect(emu.services.store.getChannel(bucket, 'cam')).toMatchObject({ fragDuration: 3, fragCount: 4, playlistName: 'p.m3u8', status: 'enabled' });
-    expect(await json('POST', `/-/buckets/${bucket}/channels`, { name: 'bad', fragDuration: 500, fragCount: 3 })).toMatchObject({ status: 400, body: { code: 'InvalidArgument' } });
+    expect(emu.services.store.getChannel(bucket, 'cam')).toMatchObject({
+      fragDuration: 3,
+      fragCount: 4,
+      playlistName: 'p.m3u8',
+      status: 'enabled',
+    });
+    expect(await json('POST', `/-/buckets/${bucket}/channels`, { name: 'bad', fragDuration: 500, fragCount: 3 })).toMatchObject({
+      status: 400,
+      body: { code: 'InvalidArgument' },
+    });
 
     expect((await json('PUT', `/-/buckets/${bucket}/channels/cam/status`, { status: 'disabled' })).status).toBe(200);
     const detail = await json('GET', `/-/buckets/${bucket}/channels/cam`);
-    expect(detail.body).toMatchObject({ state: 'Disabled', playUrl: `${emu.endpoint}/${bucket}/cam/p.m3u8`, live: null, history: [], segments: [] });
+    expect(detail.body).toMatchObject({
+      state: 'Disabled',
+      playUrl: `${emu.endpoint}/${bucket}/cam/p.m3u8`,
+      live: null,
+      history: [],
+      segments: [],
+    });
 
     const rtmp = await json('POST', `/-/buckets/${bucket}/channels/cam/rtmp-url`, { expiresInSec: 86400 });
     expect(rtmp.body.obsServer).toBe(`rtmp://127.0.0.1:${emu.rtmpPort}/${bucket}/live`);
@@ -62,7 +84,9 @@ describe('the console admin API', () => {
 
     expect((await json('PUT', `/-/buckets/${bucket}/acl`, { acl: 'private' })).status).toBe(200);
     expect(emu.services.store.getBucket(bucket)?.acl).toBe('private');
-    expect(((await json('GET', `/-/buckets/${bucket}/channels/cam`)).body.playUrl as string)).toContain('x-oss-process=hls%2Fsign&OSSAccessKeyId=');
+    expect((await json('GET', `/-/buckets/${bucket}/channels/cam`)).body.playUrl as string).toContain(
+      'x-oss-process=hls%2Fsign&OSSAccessKeyId=',
+    );
     expect((await json('DELETE', `/-/buckets/${bucket}/channels/cam`)).status).toBe(200);
     expect(emu.services.store.getChannel(bucket, 'cam')).toBeUndefined();
   });
@@ -96,9 +120,17 @@ describe('the console admin API', () => {
   });
 
   it('refuses form-encoded changes and other origins (the /-/ guard)', async () => {
-    const form = await fetch(`${emu.endpoint}/-/buckets`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=evil' });
+    const form = await fetch(`${emu.endpoint}/-/buckets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=evil',
+    });
     expect(form.status).toBe(415);
-    const foreign = await fetch(`${emu.endpoint}/-/buckets`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{"name":"evil"}' });
+    const foreign = await fetch(`${emu.endpoint}/-/buckets`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{"name":"evil"}',
+    });
     expect(foreign.status).toBe(403);
     expect(emu.services.store.getBucket('evil')).toBeUndefined();
   });

@@ -46,7 +46,9 @@ describe('POST /-/init', () => {
       objects: [{ bucket: 'admin-seeded', key: 'a.txt', result: 'unchanged' }],
     });
 
-    const changed = await post({ buckets: [{ ...seed.buckets[0], acl: 'private', channels: [{ name: 'cam', fragDuration: 3, fragCount: 6 }] }] });
+    const changed = await post({
+      buckets: [{ ...seed.buckets[0], acl: 'private', channels: [{ name: 'cam', fragDuration: 3, fragCount: 6 }] }],
+    });
     expect(await changed.json()).toMatchObject({ buckets: [{ result: 'updated' }], channels: [{ result: 'updated' }] });
     expect((await client.getBucketACL('admin-seeded')).acl).toBe('private');
   });

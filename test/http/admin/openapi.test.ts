@@ -31,8 +31,14 @@ describe('GET /-/openapi.json', () => {
     await app.close();
 
     expect(registered.length).toBeGreaterThan(20);
-    expect(registered.filter((r) => !described.includes(r)), 'registered but not described').toEqual([]);
-    expect(described.filter((d) => !registered.includes(d)), 'described but not registered').toEqual([]);
+    expect(
+      registered.filter((r) => !described.includes(r)),
+      'registered but not described',
+    ).toEqual([]);
+    expect(
+      described.filter((d) => !registered.includes(d)),
+      'described but not registered',
+    ).toEqual([]);
     for (const methods of Object.values(doc.paths)) for (const op of Object.values(methods)) expect(op.summary.length).toBeGreaterThan(5);
   });
 

@@ -12,7 +12,20 @@ afterEach(async () => {
 });
 
 function pushWithFfmpeg(url: string, seconds: number): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(FFMPEG, ['-hide_banner', '-nostdin', '-re', '-i', FIXTURE_360P_PATH, '-t', String(seconds), '-c', 'copy', '-f', 'flv', url]);
+  const child = spawn(FFMPEG, [
+    '-hide_banner',
+    '-nostdin',
+    '-re',
+    '-i',
+    FIXTURE_360P_PATH,
+    '-t',
+    String(seconds),
+    '-c',
+    'copy',
+    '-f',
+    'flv',
+    url,
+  ]);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);

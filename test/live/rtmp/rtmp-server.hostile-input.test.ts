@@ -62,9 +62,18 @@ describe('hostile input on the RTMP port', () => {
     const [garbage, truncated, hugeMessage, zeroChunkSize, garbageAfterHandshake] = await Promise.all([
       closedAfter(port, (s) => s.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n\r\n'), randomBytes(4000)]))),
       closedAfter(port, (s) => s.write(Buffer.concat([Buffer.of(3), randomBytes(700)]))),
-      closedAfter(port, handshakeThen((s) => s.write(Buffer.concat([chunk(1, 4, uint32(0x7fffffff)), chunk(9, 0xffffff, randomBytes(1000))])))),
-      closedAfter(port, handshakeThen((s) => s.write(Buffer.concat([chunk(1, 4, uint32(0)), randomBytes(5000)])))),
-      closedAfter(port, handshakeThen((s) => s.write(Buffer.concat([chunk(20, 40, Buffer.alloc(40, 0xee))])))),
+      closedAfter(
+        port,
+        handshakeThen((s) => s.write(Buffer.concat([chunk(1, 4, uint32(0x7fffffff)), chunk(9, 0xffffff, randomBytes(1000))]))),
+      ),
+      closedAfter(
+        port,
+        handshakeThen((s) => s.write(Buffer.concat([chunk(1, 4, uint32(0)), randomBytes(5000)]))),
+      ),
+      closedAfter(
+        port,
+        handshakeThen((s) => s.write(Buffer.concat([chunk(20, 40, Buffer.alloc(40, 0xee))]))),
+      ),
     ]);
     expect(garbage).toBeLessThan(1000);
     expect(truncated).toBeGreaterThanOrEqual(250); // the handshake timeout, not sooner

@@ -20,7 +20,9 @@ async function tool(bin: 'ffprobe' | 'ffmpeg', args: string[]): Promise<string> 
   return stdout;
 }
 
-async function probe(path: string): Promise<{ streams: { codec_name: string; width?: number; height?: number; nb_read_frames?: string }[]; format: { duration: string } }> {
+async function probe(
+  path: string,
+): Promise<{ streams: { codec_name: string; width?: number; height?: number; nb_read_frames?: string }[]; format: { duration: string } }> {
   return JSON.parse(await tool('ffprobe', ['-of', 'json', '-show_streams', '-show_format', path]));
 }
 
@@ -30,25 +32,31 @@ const FIXTURES = [
 ];
 
 describe.each(FIXTURES)('$name through HlsSegmenter', (fixture) => {
-  it.each([2, 5])('fragDuration %i: every segment probes and decodes cleanly as h264 + aac', async (fragDurationSec) => {
-    const { segments } = runSegmenter(new HlsSegmenter({ fragDurationSec }), fixturePackets(fixture.name));
-    const paths = segments.map((s, i) => {
-      const path = join(workDir, `${fixture.width}-${fragDurationSec}-${i}.ts`);
-      writeFileSync(path, s.bytes);
-      return path;
-    });
-    const source = await probe(fixturePath(fixture.name));
-    // tool() fails on any stderr output: the decode pass proves every frame decodes without errors.
-    const probes = await Promise.all(paths.map(async (path) => (await Promise.all([probe(path), tool('ffmpeg', ['-i', path, '-f', 'null', '-'])]))[0]));
-    probes.forEach((info, i) => {
-      expect(info.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
-      expect(info.streams.find((s) => s.codec_name === 'h264')).toMatchObject({ width: fixture.width, height: fixture.height });
-      // ffprobe's duration spans audio and video; allow for the audio frame hanging over the cut.
-      expect(Math.abs(Number(info.format.duration) - segments[i]!.durationSec)).toBeLessThan(0.1);
-    });
-    const total = segments.reduce((sum, s) => sum + s.durationSec, 0);
-    expect(Math.abs(total - Number(source.format.duration))).toBeLessThan(0.15);
-  }, 60_000);
+  it.each([2, 5])(
+    'fragDuration %i: every segment probes and decodes cleanly as h264 + aac',
+    async (fragDurationSec) => {
+      const { segments } = runSegmenter(new HlsSegmenter({ fragDurationSec }), fixturePackets(fixture.name));
+      const paths = segments.map((s, i) => {
+        const path = join(workDir, `${fixture.width}-${fragDurationSec}-${i}.ts`);
+        writeFileSync(path, s.bytes);
+        return path;
+      });
+      const source = await probe(fixturePath(fixture.name));
+      // tool() fails on any stderr output: the decode pass proves every frame decodes without errors.
+      const probes = await Promise.all(
+        paths.map(async (path) => (await Promise.all([probe(path), tool('ffmpeg', ['-i', path, '-f', 'null', '-'])]))[0]),
+      );
+      probes.forEach((info, i) => {
+        expect(info.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+        expect(info.streams.find((s) => s.codec_name === 'h264')).toMatchObject({ width: fixture.width, height: fixture.height });
+        // ffprobe's duration spans audio and video; allow for the audio frame hanging over the cut.
+        expect(Math.abs(Number(info.format.duration) - segments[i]!.durationSec)).toBeLessThan(0.1);
+      });
+      const total = segments.reduce((sum, s) => sum + s.durationSec, 0);
+      expect(Math.abs(total - Number(source.format.duration))).toBeLessThan(0.15);
+    },
+    60_000,
+  );
 
   it('produces a stream whose packets, tables, counters and timestamps are all consistent across segments', () => {
     const { segments } = runSegmenter(new HlsSegmenter({ fragDurationSec: 2 }), fixturePackets(fixture.name));
@@ -86,7 +94,9 @@ describe.each(FIXTURES)('$name through HlsSegmenter', (fixture) => {
   it('remuxFlvToTs gives one continuous TS with every source frame, decodable without errors', async () => {
     const path = join(workDir, `${fixture.width}-whole.ts`);
     writeFileSync(path, remuxFlvToTs(readFileSync(fixturePath(fixture.name))));
-    const counted = JSON.parse(await tool('ffprobe', ['-of', 'json', '-count_frames', '-show_entries', 'stream=codec_name,nb_read_frames', path]));
+    const counted = JSON.parse(
+      await tool('ffprobe', ['-of', 'json', '-count_frames', '-show_entries', 'stream=codec_name,nb_read_frames', path]),
+    );
     expect(counted.streams).toEqual([
       { codec_name: 'h264', nb_read_frames: String(fixture.videoFrames) },
       { codec_name: 'aac', nb_read_frames: String(fixture.audioFrames) },

@@ -39,7 +39,10 @@ describe('OBS keyframe timing', () => {
   });
 
   it('warns once per publish when keyframes are further apart than FragDuration', () => {
-    const run = runSegmenter(new HlsSegmenter({ fragDurationSec: 2 }), obsStream(20_000, (_ms, i) => i % 150 === 0)); // every 5 s
+    const run = runSegmenter(
+      new HlsSegmenter({ fragDurationSec: 2 }),
+      obsStream(20_000, (_ms, i) => i % 150 === 0),
+    ); // every 5 s
     expect(run.segments.map((s) => Math.round(s.durationSec))).toEqual([5, 5, 5, 5]);
     expect(run.warnings).toEqual([expect.stringMatching(/^keyframe interval 5\.0 s is longer than FragDuration 2 s.*2 s or less/)]);
   });
@@ -48,7 +51,9 @@ describe('OBS keyframe timing', () => {
     const segmenter = new HlsSegmenter({ fragDurationSec: 2 });
     const hevcHeader = Buffer.concat([Buffer.from([0x90]), Buffer.from('hvc1', 'latin1'), Buffer.alloc(8)]);
     expect(() => segmenter.push({ type: 'video', timestamp: 0, data: hevcHeader })).toThrow(UnsupportedCodecError);
-    expect(() => segmenter.push({ type: 'video', timestamp: 0, data: hevcHeader })).toThrow(/Enhanced RTMP hvc1.*only H\.264 \+ AAC, as OSS LiveChannel/);
+    expect(() => segmenter.push({ type: 'video', timestamp: 0, data: hevcHeader })).toThrow(
+      /Enhanced RTMP hvc1.*only H\.264 \+ AAC, as OSS LiveChannel/,
+    );
   });
 });
 
@@ -59,8 +64,17 @@ describe('playlists across publishes', () => {
       { uri: 'b.ts', durationSec: 2, discontinuity: true },
     ]);
     expect(text.split('\n')).toEqual([
-      '#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-TARGETDURATION:2',
-      '#EXTINF:2.000,', 'a.ts', '#EXT-X-DISCONTINUITY', '#EXTINF:2.000,', 'b.ts', '#EXT-X-ENDLIST', '',
+      '#EXTM3U',
+      '#EXT-X-VERSION:3',
+      '#EXT-X-MEDIA-SEQUENCE:0',
+      '#EXT-X-TARGETDURATION:2',
+      '#EXTINF:2.000,',
+      'a.ts',
+      '#EXT-X-DISCONTINUITY',
+      '#EXTINF:2.000,',
+      'b.ts',
+      '#EXT-X-ENDLIST',
+      '',
     ]);
   });
 });

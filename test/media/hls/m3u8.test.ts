@@ -60,15 +60,23 @@ describe('renderLivePlaylist', () => {
   });
 
   it('rounds the target up when the longest segment prints as x.500, and never goes below 1', () => {
-    expect(parse(renderLivePlaylist({ segments: [{ uri: 'a.ts', durationSec: 4.4994 }], mediaSequence: 0, ended: false })).targetDuration).toBe(4);
-    expect(parse(renderLivePlaylist({ segments: [{ uri: 'a.ts', durationSec: 4.4996 }], mediaSequence: 0, ended: false })).targetDuration).toBe(5);
-    expect(renderLivePlaylist({ segments: [{ uri: 'a.ts', durationSec: 0.2 }], mediaSequence: 0, ended: false })).toContain('#EXT-X-TARGETDURATION:1\n');
+    expect(
+      parse(renderLivePlaylist({ segments: [{ uri: 'a.ts', durationSec: 4.4994 }], mediaSequence: 0, ended: false })).targetDuration,
+    ).toBe(4);
+    expect(
+      parse(renderLivePlaylist({ segments: [{ uri: 'a.ts', durationSec: 4.4996 }], mediaSequence: 0, ended: false })).targetDuration,
+    ).toBe(5);
+    expect(renderLivePlaylist({ segments: [{ uri: 'a.ts', durationSec: 0.2 }], mediaSequence: 0, ended: false })).toContain(
+      '#EXT-X-TARGETDURATION:1\n',
+    );
     expect(renderLivePlaylist({ segments: [], mediaSequence: 0, ended: false })).toBe(
       '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-TARGETDURATION:1\n',
     );
   });
 
   it('refuses a URI with a line break (it would inject playlist tags)', () => {
-    expect(() => renderLivePlaylist({ segments: [{ uri: 'a.ts\n#EXT-X-ENDLIST', durationSec: 1 }], mediaSequence: 0, ended: false })).toThrow(RangeError);
+    expect(() =>
+      renderLivePlaylist({ segments: [{ uri: 'a.ts\n#EXT-X-ENDLIST', durationSec: 1 }], mediaSequence: 0, ended: false }),
+    ).toThrow(RangeError);
   });
 });

@@ -38,12 +38,14 @@ afterAll(async () => {
 });
 
 const callbackHeaders = (url: string, body: string, vars?: Record<string, string>, type?: string) => ({
-  'x-oss-callback': Buffer.from(JSON.stringify({ callbackUrl: url, callbackBody: body, ...(type && { callbackBodyType: type }) })).toString('base64'),
+  'x-oss-callback': Buffer.from(JSON.stringify({ callbackUrl: url, callbackBody: body, ...(type && { callbackBodyType: type }) })).toString(
+    'base64',
+  ),
   ...(vars && { 'x-oss-callback-var': Buffer.from(JSON.stringify(vars)).toString('base64') }),
 });
 
 describe('upload callback (x-oss-callback)', () => {
-  it('POSTs the body with bucket, object, etag, size, mimeType and x: variables, and answers with the server\'s JSON', async () => {
+  it("POSTs the body with bucket, object, etag, size, mimeType and x: variables, and answers with the server's JSON", async () => {
     const headers = callbackHeaders(
       `http://127.0.0.1:${port}/hook`,
       'bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mimeType=${mimeType}&who=${x:who}',
@@ -54,29 +56,43 @@ describe('upload callback (x-oss-callback)', () => {
     const hook = seen.at(-1)!;
     expect(hook.url).toBe('/hook');
     expect(hook.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(hook.body).toBe(`bucket=${bucket}&object=rec%2F1.ts&etag=5D41402ABC4B2A76B9719D911017C592&size=5&mimeType=video%2Fmp2t&who=a%20b`);
+    expect(hook.body).toBe(
+      `bucket=${bucket}&object=rec%2F1.ts&etag=5D41402ABC4B2A76B9719D911017C592&size=5&mimeType=video%2Fmp2t&who=a%20b`,
+    );
     expect(JSON.parse(Buffer.from(res.res.data as Buffer).toString())).toEqual({ ok: true, got: hook.body });
   });
 
   it('sends JSON bodies JSON-escaped', async () => {
-    const headers = callbackHeaders(`http://127.0.0.1:${port}/json`, '{"object":"${object}","size":${size}}', undefined, 'application/json');
+    const headers = callbackHeaders(
+      `http://127.0.0.1:${port}/json`,
+      '{"object":"${object}","size":${size}}',
+      undefined,
+      'application/json',
+    );
     await client.put('q"uote.txt', Buffer.from('x'), { headers });
     expect(JSON.parse(seen.at(-1)!.body)).toEqual({ object: 'q"uote.txt', size: 1 });
   });
 
   it('answers 203 CallbackFailed when the server fails or the host is not allowed; the object is stored either way', async () => {
-    const failed = (await client.put('f.txt', Buffer.from('x'), { headers: callbackHeaders(`http://127.0.0.1:${port}/fail`, 'a=1') }).catch((e: unknown) => e)) as { status: number; code: string };
+    const failed = (await client
+      .put('f.txt', Buffer.from('x'), { headers: callbackHeaders(`http://127.0.0.1:${port}/fail`, 'a=1') })
+      .catch((e: unknown) => e)) as { status: number; code: string };
     expect(failed).toMatchObject({ status: 203, code: 'CallbackFailed' });
     expect(emu.services.store.getObject(bucket, 'f.txt')).toBeDefined();
     const before = seen.length;
-    const remote = (await client.put('r.txt', Buffer.from('x'), { headers: callbackHeaders('http://callback.example.com/hook', 'a=1') }).catch((e: unknown) => e)) as { status: number; code: string; message: string };
+    const remote = (await client
+      .put('r.txt', Buffer.from('x'), { headers: callbackHeaders('http://callback.example.com/hook', 'a=1') })
+      .catch((e: unknown) => e)) as { status: number; code: string; message: string };
     expect(remote).toMatchObject({ status: 203, code: 'CallbackFailed' });
     expect(remote.message).toContain('--callback-allow');
     expect(seen.length).toBe(before);
   });
 
   it('refuses a malformed callback before storing anything', async () => {
-    const err = (await client.put('bad.txt', Buffer.from('x'), { headers: { 'x-oss-callback': 'not json' } }).catch((e: unknown) => e)) as { status: number; code: string };
+    const err = (await client.put('bad.txt', Buffer.from('x'), { headers: { 'x-oss-callback': 'not json' } }).catch((e: unknown) => e)) as {
+      status: number;
+      code: string;
+    };
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
     expect(emu.services.store.getObject(bucket, 'bad.txt')).toBeUndefined();
   });

@@ -31,11 +31,15 @@ describe('response-content-disposition with non-ASCII characters', () => {
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('naïve ☃.pdf')}`);
-    const plain = await ossClient(emu, bucket).get('report.pdf', { subres: { 'response-content-disposition': 'attachment; filename="a.pdf"' } } as never);
+    const plain = await ossClient(emu, bucket).get('report.pdf', {
+      subres: { 'response-content-disposition': 'attachment; filename="a.pdf"' },
+    } as never);
     expect((plain.res.headers as Record<string, string>)['content-disposition']).toBe('attachment; filename="a.pdf"');
   });
 
   it('encodes RFC 5987 attr-chars and an explicit filename*', () => {
-    expect(contentDispositionValue("attachment; filename*=UTF-8''l'été (1)!.txt")).toBe("attachment; filename*=UTF-8''l%27%C3%A9t%C3%A9%20%281%29%21.txt");
+    expect(contentDispositionValue("attachment; filename*=UTF-8''l'été (1)!.txt")).toBe(
+      "attachment; filename*=UTF-8''l%27%C3%A9t%C3%A9%20%281%29%21.txt",
+    );
   });
 });

@@ -49,14 +49,41 @@ describe('AppendObject', () => {
 
   it('answers PositionNotEqualToLength with x-oss-next-append-position, and leaves the object as it was', async () => {
     await client.append('pos.txt', Buffer.from('abc'));
-    const wrong = await signedRequest(emu, { method: 'POST', bucket, key: 'pos.txt', query: [['append', ''], ['position', '1']], body: 'zzz' });
+    const wrong = await signedRequest(emu, {
+      method: 'POST',
+      bucket,
+      key: 'pos.txt',
+      query: [
+        ['append', ''],
+        ['position', '1'],
+      ],
+      body: 'zzz',
+    });
     expect(errorOf(wrong)).toMatchObject({ status: 409, code: 'PositionNotEqualToLength' });
     expect(wrong.headers['x-oss-next-append-position']).toBe('3');
-    const fresh = await signedRequest(emu, { method: 'POST', bucket, key: 'nothing-yet', query: [['append', ''], ['position', '5']], body: 'x' });
+    const fresh = await signedRequest(emu, {
+      method: 'POST',
+      bucket,
+      key: 'nothing-yet',
+      query: [
+        ['append', ''],
+        ['position', '5'],
+      ],
+      body: 'x',
+    });
     expect(errorOf(fresh)).toMatchObject({ status: 409, code: 'PositionNotEqualToLength' });
     expect(fresh.headers['x-oss-next-append-position']).toBe('0');
     expect(((await client.get('pos.txt')).content as Buffer).toString()).toBe('abc');
-    const bad = await signedRequest(emu, { method: 'POST', bucket, key: 'pos.txt', query: [['append', ''], ['position', '-1']], body: 'x' });
+    const bad = await signedRequest(emu, {
+      method: 'POST',
+      bucket,
+      key: 'pos.txt',
+      query: [
+        ['append', ''],
+        ['position', '-1'],
+      ],
+      body: 'x',
+    });
     expect(errorOf(bad)).toMatchObject({ status: 400, code: 'InvalidArgument' });
   });
 
@@ -75,7 +102,17 @@ describe('AppendObject', () => {
 
   it('serialises racing appends at one position: one wins, the other gets 409', async () => {
     await client.append('race', Buffer.from('0'));
-    const attempt = (body: string) => signedRequest(emu, { method: 'POST', bucket, key: 'race', query: [['append', ''], ['position', '1']], body });
+    const attempt = (body: string) =>
+      signedRequest(emu, {
+        method: 'POST',
+        bucket,
+        key: 'race',
+        query: [
+          ['append', ''],
+          ['position', '1'],
+        ],
+        body,
+      });
     const results = await Promise.all([attempt('A'.repeat(50_000)), attempt('B'.repeat(50_000))]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const got = ((await client.get('race')).content as Buffer).toString();

@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const put = (sub: string, body: string, contentType = 'application/xml') => signedRequest(emu, { method: 'PUT', bucket, query: [[sub, '']], body, contentType });
+const put = (sub: string, body: string, contentType = 'application/xml') =>
+  signedRequest(emu, { method: 'PUT', bucket, query: [[sub, '']], body, contentType });
 const get = (sub: string) => signedRequest(emu, { method: 'GET', bucket, query: [[sub, '']] });
 const del = (sub: string) => signedRequest(emu, { method: 'DELETE', bucket, query: [[sub, '']] });
 
@@ -27,7 +28,10 @@ describe('stored-only bucket configuration', () => {
     expect(errorOf(await get('encryption'))).toMatchObject({ status: 404, code: 'NoSuchServerSideEncryptionRule' });
     await client.putBucketEncryption(bucket, { SSEAlgorithm: 'KMS', KMSMasterKeyID: 'key-1' });
     expect((await client.getBucketEncryption(bucket)).encryption).toEqual({ SSEAlgorithm: 'KMS', KMSMasterKeyID: 'key-1' });
-    const bad = await put('encryption', '<ServerSideEncryptionRule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>ROT13</SSEAlgorithm></ApplyServerSideEncryptionByDefault></ServerSideEncryptionRule>');
+    const bad = await put(
+      'encryption',
+      '<ServerSideEncryptionRule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>ROT13</SSEAlgorithm></ApplyServerSideEncryptionByDefault></ServerSideEncryptionRule>',
+    );
     expect(errorOf(bad)).toMatchObject({ status: 400, code: 'InvalidArgument' });
     expect((await client.deleteBucketEncryption(bucket)).status).toBe(204);
     expect(errorOf(await get('encryption')).code).toBe('NoSuchServerSideEncryptionRule');
@@ -37,7 +41,10 @@ describe('stored-only bucket configuration', () => {
     expect((await client.getBucketLogging(bucket)).enable).toBe(false);
     await client.putBucketLogging(bucket, 'logs/');
     expect(await client.getBucketLogging(bucket)).toMatchObject({ enable: true, prefix: 'logs/' });
-    const missing = await put('logging', `<BucketLoggingStatus><LoggingEnabled><TargetBucket>${uniqueBucket('gone')}</TargetBucket></LoggingEnabled></BucketLoggingStatus>`);
+    const missing = await put(
+      'logging',
+      `<BucketLoggingStatus><LoggingEnabled><TargetBucket>${uniqueBucket('gone')}</TargetBucket></LoggingEnabled></BucketLoggingStatus>`,
+    );
     expect(errorOf(missing)).toMatchObject({ status: 400, code: 'InvalidTargetBucketForLogging' });
     expect((await client.deleteBucketLogging(bucket)).res.status).toBe(204);
     expect((await client.getBucketLogging(bucket)).enable).toBe(false);
@@ -54,10 +61,16 @@ describe('stored-only bucket configuration', () => {
 
   it('policy: JSON put/get/delete through ali-oss; NoSuchBucketPolicy; a malformed document refused', async () => {
     expect(errorOf(await get('policy'))).toMatchObject({ status: 404, code: 'NoSuchBucketPolicy' });
-    const policy = { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Principal: ['*'], Resource: [`acs:oss:*:*:${bucket}/*`] }] };
+    const policy = {
+      Version: '1',
+      Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Principal: ['*'], Resource: [`acs:oss:*:*:${bucket}/*`] }],
+    };
     await client.putBucketPolicy(bucket, policy);
     expect((await client.getBucketPolicy(bucket)).policy).toEqual(policy);
-    expect(errorOf(await put('policy', '{"Version":"1"', 'application/json'))).toMatchObject({ status: 400, code: 'InvalidPolicyDocument' });
+    expect(errorOf(await put('policy', '{"Version":"1"', 'application/json'))).toMatchObject({
+      status: 400,
+      code: 'InvalidPolicyDocument',
+    });
     expect(errorOf(await put('policy', '{"Version":"1","Statement":[]}', 'application/json')).code).toBe('InvalidPolicyDocument');
     expect((await client.deleteBucketPolicy(bucket)).status).toBe(204);
     expect(errorOf(await get('policy')).code).toBe('NoSuchBucketPolicy');
@@ -79,17 +92,39 @@ describe('stored-only bucket configuration', () => {
 describe('left out on purpose', () => {
   it('answers 501 NotImplemented naming the operation', async () => {
     const cases: Array<[string, string, ReadonlyArray<readonly [string, string]>, string, string]> = [
-      ['PUT', '', [['versioning', '']], 'PutBucketVersioning', '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>'],
+      [
+        'PUT',
+        '',
+        [['versioning', '']],
+        'PutBucketVersioning',
+        '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>',
+      ],
       ['GET', '', [['versioning', '']], 'GetBucketVersioning', ''],
       ['GET', '', [['versions', '']], 'ListObjectVersions', ''],
       ['POST', '', [['worm', '']], 'InitiateBucketWorm', ''],
       ['GET', '', [['inventory', '']], 'ListBucketInventory', ''],
-      ['POST', '', [['replication', ''], ['comp', 'add']], 'PutBucketReplication', ''],
+      [
+        'POST',
+        '',
+        [
+          ['replication', ''],
+          ['comp', 'add'],
+        ],
+        'PutBucketReplication',
+        '',
+      ],
       ['GET', 'a.jpg', [['x-oss-process', 'image/resize,w_100']], 'x-oss-process', ''],
       ['POST', 'a.mp4', [['x-oss-async-process', '']], 'AsyncProcessObject', ''],
     ];
     for (const [method, key, query, name, body] of cases) {
-      const res = await signedRequest(emu, { method, bucket, key, query, body: body || undefined, contentType: body ? 'application/xml' : undefined });
+      const res = await signedRequest(emu, {
+        method,
+        bucket,
+        key,
+        query,
+        body: body || undefined,
+        contentType: body ? 'application/xml' : undefined,
+      });
       const e = errorOf(res);
       expect({ name, status: e.status, code: e.code }).toEqual({ name, status: 501, code: 'NotImplemented' });
       expect(e.message).toContain(name);

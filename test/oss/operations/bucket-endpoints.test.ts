@@ -20,7 +20,12 @@ const endpointOf = (xml: string) => /<ExtranetEndpoint>([^<]*)<\/ExtranetEndpoin
 
 describe('bucket endpoints', () => {
   it('GetBucketInfo over a virtual-hosted name gives the service endpoint without the bucket label', async () => {
-    const res = await signedRequest(emu, { method: 'GET', bucket, query: [['bucketInfo', '']], virtualHost: `oss-cn-hangzhou.aliyuncs.com:${emu.httpPort}` });
+    const res = await signedRequest(emu, {
+      method: 'GET',
+      bucket,
+      query: [['bucketInfo', '']],
+      virtualHost: `oss-cn-hangzhou.aliyuncs.com:${emu.httpPort}`,
+    });
     expect(res.status).toBe(200);
     expect(endpointOf(res.text)).toBe(`oss-cn-hangzhou.aliyuncs.com:${emu.httpPort}`);
     expect(/<IntranetEndpoint>([^<]*)<\/IntranetEndpoint>/.exec(res.text)?.[1]).toBe(`oss-cn-hangzhou.aliyuncs.com:${emu.httpPort}`);
@@ -28,11 +33,19 @@ describe('bucket endpoints', () => {
 
   it('a client built from ListBuckets’ ExtranetEndpoint (ali-oss IP endpoint) reaches the emulator', async () => {
     // ali-oss resolves to { buckets: [...] } (its typings say Bucket[]).
-    const listed = (await ossClient(emu).listBuckets({ prefix: bucket })) as unknown as { buckets: Array<{ name: string; extranetEndpoint?: string }> };
+    const listed = (await ossClient(emu).listBuckets({ prefix: bucket })) as unknown as {
+      buckets: Array<{ name: string; extranetEndpoint?: string }>;
+    };
     const entry = listed.buckets.find((b) => b.name === bucket);
-    const endpoint = entry?.extranetEndpoint ?? endpointOf((await signedRequest(emu, { method: 'GET', bucket, query: [['bucketInfo', '']] })).text);
+    const endpoint =
+      entry?.extranetEndpoint ?? endpointOf((await signedRequest(emu, { method: 'GET', bucket, query: [['bucketInfo', '']] })).text);
     expect(endpoint).toBe(new URL(emu.endpoint).host);
-    const client = new OSS({ endpoint: `http://${endpoint}`, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret, bucket } as OSS.Options);
+    const client = new OSS({
+      endpoint: `http://${endpoint}`,
+      accessKeyId: emu.accessKeyId,
+      accessKeySecret: emu.accessKeySecret,
+      bucket,
+    } as OSS.Options);
     expect((await client.get('probe.txt')).content.toString()).toBe('reached');
   });
 });

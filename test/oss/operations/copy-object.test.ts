@@ -40,7 +40,10 @@ describe('CopyObject through ali-oss', () => {
   it('copies across buckets and replaces metadata with REPLACE', async () => {
     await client.put('meta.txt', Buffer.from('meta'), { meta: { old: 'x' } } as never);
     const otherClient = ossClient(emu, other);
-    const r = await otherClient.copy('moved.txt', 'meta.txt', bucket, { meta: { fresh: 'y' }, headers: { 'Content-Type': 'text/x-test' } } as never);
+    const r = await otherClient.copy('moved.txt', 'meta.txt', bucket, {
+      meta: { fresh: 'y' },
+      headers: { 'Content-Type': 'text/x-test' },
+    } as never);
     expect(r.res.status).toBe(200);
     const head = await otherClient.head('moved.txt');
     expect(head.meta).toEqual({ fresh: 'y' });
@@ -62,7 +65,8 @@ describe('CopyObject through ali-oss', () => {
     const parts = [randomBytes(100 * 1024), randomBytes(5000)];
     const init = await client.initMultipartUpload('mp-src');
     const done = [];
-    for (const [i, p] of parts.entries()) done.push({ number: i + 1, etag: (await client.uploadPart('mp-src', init.uploadId, i + 1, p, 0, p.length)).etag });
+    for (const [i, p] of parts.entries())
+      done.push({ number: i + 1, etag: (await client.uploadPart('mp-src', init.uploadId, i + 1, p, 0, p.length)).etag });
     await client.completeMultipartUpload('mp-src', init.uploadId, done);
     await client.copy('mp-dst', 'mp-src');
     const got = await client.get('mp-dst');
@@ -82,7 +86,9 @@ describe('CopyObject through ali-oss', () => {
     const matched = await client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-Match': etag } } as never);
     expect(matched.res.status).toBe(200);
     const old = new Date(Date.now() - 3600_000).toUTCString();
-    await expect(client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-Unmodified-Since': old } } as never)).rejects.toMatchObject({ status: 412 });
+    await expect(client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-Unmodified-Since': old } } as never)).rejects.toMatchObject({
+      status: 412,
+    });
     expect((await client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-Modified-Since': old } } as never)).res.status).toBe(200);
   });
 });
@@ -106,7 +112,9 @@ describe('CopyObject error paths (raw signed requests)', () => {
       ossHeaders: { 'x-oss-copy-source': `/${bucket}/fo-src`, 'x-oss-forbid-overwrite': 'true' },
     });
     expect(fresh.status).toBe(200);
-    expect(fresh.text).toMatch(/<CopyObjectResult><ETag>(&quot;|")[0-9A-F]{32}(&quot;|")<\/ETag><LastModified>[^<]+\.000Z<\/LastModified><\/CopyObjectResult>/);
+    expect(fresh.text).toMatch(
+      /<CopyObjectResult><ETag>(&quot;|")[0-9A-F]{32}(&quot;|")<\/ETag><LastModified>[^<]+\.000Z<\/LastModified><\/CopyObjectResult>/,
+    );
   });
 
   it('answers NoSuchKey, NoSuchBucket and InvalidArgument for bad sources', async () => {
@@ -116,7 +124,10 @@ describe('CopyObject error paths (raw signed requests)', () => {
     expect(errorOf(await copy('/no-such-bucket-here/x'))).toMatchObject({ status: 404, code: 'NoSuchBucket' });
     expect(errorOf(await copy(`${bucket}/x`))).toMatchObject({ status: 400, code: 'InvalidArgument' });
     await client.put('ok', Buffer.from('ok'));
-    expect(errorOf(await copy(`/${bucket}/ok`, { 'x-oss-metadata-directive': 'MOVE' }))).toMatchObject({ status: 400, code: 'InvalidArgument' });
+    expect(errorOf(await copy(`/${bucket}/ok`, { 'x-oss-metadata-directive': 'MOVE' }))).toMatchObject({
+      status: 400,
+      code: 'InvalidArgument',
+    });
     // A key with a space and a plus, percent-encoded (ali-oss, oss2) or with `+` for the space (Go SDK v1).
     await client.put('a b+c', Buffer.from('odd'));
     expect((await copy(`/${bucket}/a%20b%2Bc`)).status).toBe(200);
@@ -127,13 +138,19 @@ describe('CopyObject error paths (raw signed requests)', () => {
     const open = uniqueBucket('open');
     await client.putBucket(open, { acl: 'public-read-write' } as never);
     await client.put('secret', Buffer.from('private bytes'));
-    const anonymous = await fetch(`${emu.endpoint}/${open}/stolen`, { method: 'PUT', headers: { 'x-oss-copy-source': `/${bucket}/secret` } });
+    const anonymous = await fetch(`${emu.endpoint}/${open}/stolen`, {
+      method: 'PUT',
+      headers: { 'x-oss-copy-source': `/${bucket}/secret` },
+    });
     expect(anonymous.status).toBe(403);
     expect(await anonymous.text()).toContain('<Code>AccessDenied</Code>');
     const readable = uniqueBucket('pub');
     await client.putBucket(readable, { acl: 'public-read' } as never);
     await ossClient(emu, readable).put('shared', Buffer.from('public bytes'));
-    const allowed = await fetch(`${emu.endpoint}/${open}/copied`, { method: 'PUT', headers: { 'x-oss-copy-source': `/${readable}/shared` } });
+    const allowed = await fetch(`${emu.endpoint}/${open}/copied`, {
+      method: 'PUT',
+      headers: { 'x-oss-copy-source': `/${readable}/shared` },
+    });
     expect(allowed.status).toBe(200);
   });
 });

@@ -32,13 +32,35 @@ describe('DeleteMultipleObjects', () => {
     for (const key of keys) await client.put(key, Buffer.from('x'));
     // encoding/xml EscapeText as the Go SDK sends the body.
     const esc = (k: string) =>
-      k.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;')
-        .replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;').replace(/\r/g, '&#xD;');
+      k
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&#34;')
+        .replace(/'/g, '&#39;')
+        .replace(/\t/g, '&#x9;')
+        .replace(/\n/g, '&#xA;')
+        .replace(/\r/g, '&#xD;');
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Delete><Quiet>false</Quiet>${keys.map((k) => `<Object><Key>${esc(k)}</Key></Object>`).join('')}</Delete>`;
-    const res = await signedRequest(emu, { method: 'POST', bucket, query: [['delete', ''], ['encoding-type', 'url']], body, contentType: 'application/xml' });
+    const res = await signedRequest(emu, {
+      method: 'POST',
+      bucket,
+      query: [
+        ['delete', ''],
+        ['encoding-type', 'url'],
+      ],
+      body,
+      contentType: 'application/xml',
+    });
     expect(res.status).toBe(200);
     for (const key of keys) expect(await exists(key), JSON.stringify(key)).toBe(false);
-    const unescape = (t: string) => t.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const unescape = (t: string) =>
+      t
+        .replace(/&apos;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
     const reported = [...res.text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => decodeURIComponent(unescape(m[1]!)));
     expect(reported).toEqual(keys);
   });
@@ -47,7 +69,9 @@ describe('DeleteMultipleObjects', () => {
     await client.put('cr\rkey', Buffer.from('x'));
     await client.put('cr\nkey', Buffer.from('x'));
     const body = '<Delete><Quiet>true</Quiet><Object><Key>cr\rkey</Key></Object></Delete>';
-    expect((await signedRequest(emu, { method: 'POST', bucket, query: [['delete', '']], body, contentType: 'application/xml' })).status).toBe(200);
+    expect(
+      (await signedRequest(emu, { method: 'POST', bucket, query: [['delete', '']], body, contentType: 'application/xml' })).status,
+    ).toBe(200);
     expect(await exists('cr\rkey')).toBe(true);
     expect(await exists('cr\nkey')).toBe(false);
   });

@@ -9,12 +9,25 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 const ELEMENTS = [
-  'Storage', 'ObjectCount', 'MultipartUploadCount', 'LiveChannelCount', 'LastModifiedTime',
-  'StandardStorage', 'StandardObjectCount',
-  'InfrequentAccessStorage', 'InfrequentAccessRealStorage', 'InfrequentAccessObjectCount',
-  'ArchiveStorage', 'ArchiveRealStorage', 'ArchiveObjectCount',
-  'ColdArchiveStorage', 'ColdArchiveRealStorage', 'ColdArchiveObjectCount',
-  'DeepColdArchiveStorage', 'DeepColdArchiveRealStorage', 'DeepColdArchiveObjectCount',
+  'Storage',
+  'ObjectCount',
+  'MultipartUploadCount',
+  'LiveChannelCount',
+  'LastModifiedTime',
+  'StandardStorage',
+  'StandardObjectCount',
+  'InfrequentAccessStorage',
+  'InfrequentAccessRealStorage',
+  'InfrequentAccessObjectCount',
+  'ArchiveStorage',
+  'ArchiveRealStorage',
+  'ArchiveObjectCount',
+  'ColdArchiveStorage',
+  'ColdArchiveRealStorage',
+  'ColdArchiveObjectCount',
+  'DeepColdArchiveStorage',
+  'DeepColdArchiveRealStorage',
+  'DeepColdArchiveObjectCount',
   'DeleteMarkerCount',
 ];
 
@@ -29,16 +42,27 @@ describe('GetBucketStat per storage class (ali-oss)', () => {
     await client.put('ia-2', Buffer.alloc(70 * 1024), { headers: { 'x-oss-storage-class': 'IA' } });
     await client.put('arc', Buffer.alloc(10), { headers: { 'x-oss-storage-class': 'Archive' } });
     await client.put('cold', Buffer.alloc(20), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
-    const { stat, res } = (await (client as unknown as { getBucketStat(n: string): Promise<{ stat: Record<string, string>; res: { data: Buffer } }> })
-      .getBucketStat(name));
+    const { stat, res } = await (
+      client as unknown as { getBucketStat(n: string): Promise<{ stat: Record<string, string>; res: { data: Buffer } }> }
+    ).getBucketStat(name);
     const ia = 1000 + 70 * 1024;
     expect(stat).toMatchObject({
-      Storage: String(150 + ia + 30), ObjectCount: '6',
-      StandardStorage: '150', StandardObjectCount: '2',
-      InfrequentAccessStorage: String(64 * 1024 + 70 * 1024), InfrequentAccessRealStorage: String(ia), InfrequentAccessObjectCount: '2',
-      ArchiveStorage: String(64 * 1024), ArchiveRealStorage: '10', ArchiveObjectCount: '1',
-      ColdArchiveStorage: String(64 * 1024), ColdArchiveRealStorage: '20', ColdArchiveObjectCount: '1',
-      DeepColdArchiveStorage: '0', DeepColdArchiveRealStorage: '0', DeepColdArchiveObjectCount: '0',
+      Storage: String(150 + ia + 30),
+      ObjectCount: '6',
+      StandardStorage: '150',
+      StandardObjectCount: '2',
+      InfrequentAccessStorage: String(64 * 1024 + 70 * 1024),
+      InfrequentAccessRealStorage: String(ia),
+      InfrequentAccessObjectCount: '2',
+      ArchiveStorage: String(64 * 1024),
+      ArchiveRealStorage: '10',
+      ArchiveObjectCount: '1',
+      ColdArchiveStorage: String(64 * 1024),
+      ColdArchiveRealStorage: '20',
+      ColdArchiveObjectCount: '1',
+      DeepColdArchiveStorage: '0',
+      DeepColdArchiveRealStorage: '0',
+      DeepColdArchiveObjectCount: '0',
     });
     const order = [...res.data.toString().matchAll(/<(\w+)>/g)].map((m) => m[1]).filter((n) => n !== 'BucketStat');
     expect(order).toEqual(ELEMENTS);

@@ -12,7 +12,7 @@ const text = 'line of text\n'.repeat(200);
 beforeAll(async () => {
   emu = await startTestEmulator();
   bucket = uniqueBucket('gzip');
-  const client = ossClient(emu, bucket, { });
+  const client = ossClient(emu, bucket, {});
   await client.putBucket(bucket, { acl: 'public-read' } as never);
   await client.put('big.txt', Buffer.from(text), { mime: 'text/plain' });
   await client.put('small.txt', Buffer.from('tiny'), { mime: 'text/plain' });
@@ -28,7 +28,9 @@ const getRaw = (key: string, headers: Record<string, string>) =>
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 
 describe('GetObject Accept-Encoding: gzip', () => {

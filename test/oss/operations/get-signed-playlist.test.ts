@@ -7,7 +7,18 @@ import { errorOf, signedRequest } from '../../helpers/signed-request.js';
 
 let emu: Emulator;
 let bucket: string;
-const PLAYLIST = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-TARGETDURATION:2', '#EXTINF:2.000,', '100.ts', '#EXTINF:2.000,', 'sub/200%20a.ts', '#EXT-X-ENDLIST', ''].join('\n');
+const PLAYLIST = [
+  '#EXTM3U',
+  '#EXT-X-VERSION:3',
+  '#EXT-X-MEDIA-SEQUENCE:0',
+  '#EXT-X-TARGETDURATION:2',
+  '#EXTINF:2.000,',
+  '100.ts',
+  '#EXTINF:2.000,',
+  'sub/200%20a.ts',
+  '#EXT-X-ENDLIST',
+  '',
+].join('\n');
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -37,8 +48,14 @@ describe('GetSignedPlaylist (x-oss-process=hls/sign)', () => {
     expect((await fetch(new URL(uris[0]!.split('?')[0]!, url))).status).toBe(403);
   });
 
-  it('the emulator\'s own signed play URL (sign-url, console, /-/channels) is the same operation', async () => {
-    const url = signedPlaylistUrl(emu.endpoint, { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret }, bucket, 'cam/playlist.m3u8', Math.floor(Date.now() / 1000) + 60);
+  it("the emulator's own signed play URL (sign-url, console, /-/channels) is the same operation", async () => {
+    const url = signedPlaylistUrl(
+      emu.endpoint,
+      { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret },
+      bucket,
+      'cam/playlist.m3u8',
+      Math.floor(Date.now() / 1000) + 60,
+    );
     const text = await (await fetch(url)).text();
     const first = text.split('\n').find((l) => l.endsWith('.ts') || l.includes('.ts?'))!;
     expect((await fetch(new URL(first, url))).status).toBe(200);

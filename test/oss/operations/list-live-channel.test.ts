@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aliError, errorOf, MINIMAL_CONFIG, normalised, signedRequest, startLiveFixture, xmlElements, type LiveFixture } from '../../helpers/live-channel.js';
+import {
+  aliError,
+  errorOf,
+  MINIMAL_CONFIG,
+  normalised,
+  signedRequest,
+  startLiveFixture,
+  xmlElements,
+  type LiveFixture,
+} from '../../helpers/live-channel.js';
 
 // The spec's ListLiveChannel sample (§5.2), closing tag added as the spec says.
 const LIST_SAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -59,7 +68,15 @@ describe('ListLiveChannel', () => {
   });
 
   it('always sends Prefix, Marker, MaxKeys and IsTruncated, and no NextMarker on the last page', async () => {
-    const elements = xmlElements((await list([['prefix', 'other'], ['marker', ''], ['max-keys', '']])).text);
+    const elements = xmlElements(
+      (
+        await list([
+          ['prefix', 'other'],
+          ['marker', ''],
+          ['max-keys', ''],
+        ])
+      ).text,
+    );
     expect(elements.slice(0, 5)).toEqual([
       'ListLiveChannelResult/',
       'ListLiveChannelResult/Prefix=other',
@@ -97,7 +114,11 @@ describe('ListLiveChannel', () => {
   });
 
   it('refuses a prefix over 1024 bytes with InvalidArgument EC 0044-00000102', async () => {
-    expect(errorOf(await list([['prefix', 'p'.repeat(1025)]]))).toMatchObject({ status: 400, code: 'InvalidArgument', ec: '0044-00000102' });
+    expect(errorOf(await list([['prefix', 'p'.repeat(1025)]]))).toMatchObject({
+      status: 400,
+      code: 'InvalidArgument',
+      ec: '0044-00000102',
+    });
     expect((await list([['prefix', 'p'.repeat(1024)]])).status).toBe(200);
   });
 

@@ -103,7 +103,10 @@ describe('ListObjects / ListObjectsV2 paging (property test)', () => {
     expect(walk.objects).toEqual(want.objects);
   });
 
-  for (const [api, walkFn] of [['ListObjects', walkV1], ['ListObjectsV2', walkV2]] as const) {
+  for (const [api, walkFn] of [
+    ['ListObjects', walkV1],
+    ['ListObjectsV2', walkV2],
+  ] as const) {
     it(`${api}: concatenated pages == one big listing for every max-keys, delimiter on/off, several prefixes (seed ${seed})`, async () => {
       for (const delimiter of ['', '/', 'b']) {
         for (const prefix of ['', 'a', 'a/']) {

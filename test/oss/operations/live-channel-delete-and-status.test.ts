@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock.js';
-import { aliError, claimLive, errorOf, seedPublish, signedRequest, startLiveFixture, type LiveFixture } from '../../helpers/live-channel.js';
+import {
+  aliError,
+  claimLive,
+  errorOf,
+  seedPublish,
+  signedRequest,
+  startLiveFixture,
+  type LiveFixture,
+} from '../../helpers/live-channel.js';
 
 const GRACE_MS = 150;
 const clock = new ManualClock(Date.now());
@@ -11,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => f.emu.close());
 
 const create = (name: string) => f.client.putChannel(name, { Target: { Type: 'HLS' } });
-const lastModified = async (name: string) => (await f.client.listChannels({ prefix: name })).channels.find((c) => c.Name === name)!.LastModified;
+const lastModified = async (name: string) =>
+  (await f.client.listChannels({ prefix: name })).channels.find((c) => c.Name === name)!.LastModified;
 
 describe('DeleteLiveChannel', () => {
   it('answers 204 with no body, after which the channel is gone (404 NoSuchLiveChannel)', async () => {
@@ -46,7 +55,9 @@ describe('DeleteLiveChannel', () => {
   it('leaves the generated objects, and a channel re-created under the name sees its history and segments', async () => {
     await create('keeps');
     const start = Math.floor(Date.now() / 1000) * 1000 - 60_000;
-    const [tsKey] = seedPublish(f.emu, f.bucket, 'keeps', { startMs: start, endMs: start + 10_000 }, [{ startMs: start, durationMs: 5000 }]);
+    const [tsKey] = seedPublish(f.emu, f.bucket, 'keeps', { startMs: start, endMs: start + 10_000 }, [
+      { startMs: start, durationMs: 5000 },
+    ]);
     await f.client.put('keeps/playlist.m3u8', Buffer.from('#EXTM3U\n'));
     await f.client.deleteChannel('keeps');
     expect((await f.client.head(tsKey!)).res.status).toBe(200);
@@ -75,20 +86,39 @@ describe('PutLiveChannelStatus', () => {
   it('answers 200 with an empty body, also when setting the current value again', async () => {
     await create('repeat');
     for (let i = 0; i < 2; i++) {
-      const res = await signedRequest(f.emu, { method: 'PUT', bucket: f.bucket, key: 'repeat', query: [['live', ''], ['status', 'enabled']] });
+      const res = await signedRequest(f.emu, {
+        method: 'PUT',
+        bucket: f.bucket,
+        key: 'repeat',
+        query: [
+          ['live', ''],
+          ['status', 'enabled'],
+        ],
+      });
       expect([res.status, res.text, res.headers['content-length']]).toEqual([200, '', '0']);
     }
   });
 
   it.each(['Idle', 'Enabled', 'random', ''])('refuses status=%s with InvalidArgument EC 0044-00000002', async (value) => {
     await create('bad-status');
-    const res = await signedRequest(f.emu, { method: 'PUT', bucket: f.bucket, key: 'bad-status', query: [['live', ''], ['status', value]] });
+    const res = await signedRequest(f.emu, {
+      method: 'PUT',
+      bucket: f.bucket,
+      key: 'bad-status',
+      query: [
+        ['live', ''],
+        ['status', value],
+      ],
+    });
     expect(errorOf(res)).toMatchObject({ status: 400, code: 'InvalidArgument', ec: '0044-00000002' });
     expect((await f.client.getChannel('bad-status')).data.Status).toBe('enabled');
   });
 
   it('answers 404 NoSuchLiveChannel for an unknown channel', async () => {
-    expect(await aliError(f.client.putChannelStatus('unknown-status', 'disabled'))).toMatchObject({ status: 404, code: 'NoSuchLiveChannel' });
+    expect(await aliError(f.client.putChannelStatus('unknown-status', 'disabled'))).toMatchObject({
+      status: 404,
+      code: 'NoSuchLiveChannel',
+    });
   });
 
   it('kicks a live publisher once the grace period is over, and not before', async () => {

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aliError, claimLive, normalised, seedPublish, signedRequest, startLiveFixture, xmlElements, type LiveFixture } from '../../helpers/live-channel.js';
+import {
+  aliError,
+  claimLive,
+  normalised,
+  seedPublish,
+  signedRequest,
+  startLiveFixture,
+  xmlElements,
+  type LiveFixture,
+} from '../../helpers/live-channel.js';
 
 // The spec's samples (§5.6, §5.7).
 const IDLE_SAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -47,8 +56,26 @@ beforeAll(async () => {
 afterAll(() => f.emu.close());
 
 const create = (name: string) => f.client.putChannel(name, { Target: { Type: 'HLS' } });
-const stat = (name: string) => signedRequest(f.emu, { method: 'GET', bucket: f.bucket, key: name, query: [['live', ''], ['comp', 'stat']] });
-const history = (name: string) => signedRequest(f.emu, { method: 'GET', bucket: f.bucket, key: name, query: [['live', ''], ['comp', 'history']] });
+const stat = (name: string) =>
+  signedRequest(f.emu, {
+    method: 'GET',
+    bucket: f.bucket,
+    key: name,
+    query: [
+      ['live', ''],
+      ['comp', 'stat'],
+    ],
+  });
+const history = (name: string) =>
+  signedRequest(f.emu, {
+    method: 'GET',
+    bucket: f.bucket,
+    key: name,
+    query: [
+      ['live', ''],
+      ['comp', 'history'],
+    ],
+  });
 
 describe('GetLiveChannelStat', () => {
   it('answers Idle and nothing else for a channel nobody publishes to', async () => {
@@ -107,7 +134,9 @@ describe('GetLiveChannelStat', () => {
 
   it('answers Disabled and nothing else for a disabled channel, even while a publisher is still connected', async () => {
     await create('disabled-live');
-    const publish = claimLive(f.emu, f.bucket, 'disabled-live', { video: { width: 1, height: 1, frameRate: 1, bandwidth: 1, codec: 'H264' } });
+    const publish = claimLive(f.emu, f.bucket, 'disabled-live', {
+      video: { width: 1, height: 1, frameRate: 1, bandwidth: 1, codec: 'H264' },
+    });
     try {
       await f.client.putChannelStatus('disabled-live', 'disabled');
       expect(xmlElements((await stat('disabled-live')).text)).toEqual(['LiveChannelStat/', 'LiveChannelStat/Status=Disabled']);
@@ -132,8 +161,16 @@ describe('GetLiveChannelHistory', () => {
 
   it('matches the spec sample element by element', async () => {
     await create('sampled');
-    seedPublish(f.emu, f.bucket, 'sampled', { startMs: Date.parse('2016-07-30T01:53:21.250Z'), endMs: Date.parse('2016-07-30T01:53:31.999Z'), remoteAddr: '10.101.194.148:56861' });
-    seedPublish(f.emu, f.bucket, 'sampled', { startMs: Date.parse('2016-07-30T01:53:35Z'), endMs: Date.parse('2016-07-30T01:53:45Z'), remoteAddr: '10.101.194.148:57126' });
+    seedPublish(f.emu, f.bucket, 'sampled', {
+      startMs: Date.parse('2016-07-30T01:53:21.250Z'),
+      endMs: Date.parse('2016-07-30T01:53:31.999Z'),
+      remoteAddr: '10.101.194.148:56861',
+    });
+    seedPublish(f.emu, f.bucket, 'sampled', {
+      startMs: Date.parse('2016-07-30T01:53:35Z'),
+      endMs: Date.parse('2016-07-30T01:53:45Z'),
+      remoteAddr: '10.101.194.148:57126',
+    });
     expect(xmlElements((await history('sampled')).text)).toEqual(xmlElements(HISTORY_SAMPLE));
   });
 
@@ -141,7 +178,11 @@ describe('GetLiveChannelHistory', () => {
     await create('busy-history');
     const base = Date.parse('2024-01-01T00:00:00Z');
     for (let i = 0; i < 12; i++) {
-      seedPublish(f.emu, f.bucket, 'busy-history', { startMs: base + i * 60_000, endMs: base + i * 60_000 + 30_000, remoteAddr: `10.0.0.${i}:5000` });
+      seedPublish(f.emu, f.bucket, 'busy-history', {
+        startMs: base + i * 60_000,
+        endMs: base + i * 60_000 + 30_000,
+        remoteAddr: `10.0.0.${i}:5000`,
+      });
     }
     f.emu.services.store.openPublish(f.bucket, 'busy-history', base + 20 * 60_000, '10.0.0.99:5000', 'playlist.m3u8');
     const { records } = await f.client.getChannelHistory('busy-history');

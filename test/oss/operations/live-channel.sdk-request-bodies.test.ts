@@ -50,7 +50,11 @@ describe('PostVodPlaylist without segments in the span', () => {
       method: 'POST',
       bucket: f.bucket,
       key: 'vod-empty/not-a-playlist.txt',
-      query: [['vod', ''], ['startTime', String(now - 100)], ['endTime', String(now)]],
+      query: [
+        ['vod', ''],
+        ['startTime', String(now - 100)],
+        ['endTime', String(now)],
+      ],
     });
     expect(errorOf(res)).toMatchObject({ status: 400, code: 'InvalidArgument', ec: '0044-00000308' });
   });
@@ -65,7 +69,12 @@ describe('request XML text is kept exactly', () => {
     expect(res.status).toBe(200);
     const info = await signedRequest(f.emu, { method: 'GET', bucket: f.bucket, key: 'described', query: [['live', '']] });
     const description = /<Description>([^<]*)<\/Description>/.exec(info.text)?.[1] ?? '';
-    const decoded = description.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const decoded = description
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     expect(decoded).toBe(expected);
   });
 
@@ -77,12 +86,15 @@ describe('request XML text is kept exactly', () => {
   });
 
   it('accepts whitespace before <?xml and indentation between elements', async () => {
-    const body = '\r\n  <?xml version="1.0" encoding="UTF-8"?>\n<LiveChannelConfiguration>\n  <Target>\n    <Type>HLS</Type>\n  </Target>\n</LiveChannelConfiguration>\n';
+    const body =
+      '\r\n  <?xml version="1.0" encoding="UTF-8"?>\n<LiveChannelConfiguration>\n  <Target>\n    <Type>HLS</Type>\n  </Target>\n</LiveChannelConfiguration>\n';
     expect((await putConfig('indented', body)).status).toBe(200);
   });
 
   it('still refuses a DTD', async () => {
-    const body = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]>' + configXml('<Description>&e;</Description><Target><Type>HLS</Type></Target>');
+    const body =
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]>' +
+      configXml('<Description>&e;</Description><Target><Type>HLS</Type></Target>');
     expect(errorOf(await putConfig('dtd', body))).toMatchObject({ status: 400, code: 'MalformedXML' });
   });
 

@@ -76,20 +76,46 @@ describe('ListMultipartUploads and AbortMultipartUpload (SDK set-up and tear-dow
     expect(page1.isTruncated).toBe(true);
     expect(page1.uploads.map((u) => u.name)).toEqual(['dir/x', 'dir/y']);
     expect(page1.nextKeyMarker).toBe('dir/y');
-    const page2 = await c.listUploads({ 'max-uploads': 2, 'key-marker': page1.nextKeyMarker, 'upload-id-marker': page1.nextUploadIdMarker });
+    const page2 = await c.listUploads({
+      'max-uploads': 2,
+      'key-marker': page1.nextKeyMarker,
+      'upload-id-marker': page1.nextUploadIdMarker,
+    });
     expect(page2.uploads.map((u) => u.uploadId)).toEqual([ids[0], ids[1]]);
     const page3 = await c.listUploads({ 'max-uploads': 2, 'key-marker': 'k1', 'upload-id-marker': ids[0]! });
     expect(page3.uploads.map((u) => u.uploadId)).toEqual([ids[1], ids[2]]);
     expect(page3.isTruncated).toBe(false);
-    const grouped = await signedRequest(emu, { method: 'GET', bucket: b, query: [['uploads', ''], ['delimiter', '/']] });
+    const grouped = await signedRequest(emu, {
+      method: 'GET',
+      bucket: b,
+      query: [
+        ['uploads', ''],
+        ['delimiter', '/'],
+      ],
+    });
     expect(grouped.text).toContain('<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes>');
     expect(grouped.text.match(/<Upload>/g)).toHaveLength(3);
     const prefixed = await c.listUploads({ prefix: 'dir/' });
     expect(prefixed.uploads.map((u) => u.name)).toEqual(['dir/x', 'dir/y']);
-    const encoded = await signedRequest(emu, { method: 'GET', bucket: b, query: [['uploads', ''], ['encoding-type', 'url'], ['prefix', 'dir/']] });
+    const encoded = await signedRequest(emu, {
+      method: 'GET',
+      bucket: b,
+      query: [
+        ['uploads', ''],
+        ['encoding-type', 'url'],
+        ['prefix', 'dir/'],
+      ],
+    });
     expect(encoded.text).toContain('<EncodingType>url</EncodingType>');
     expect(encoded.text).toContain('<Key>dir%2Fx</Key>');
-    const bad = await signedRequest(emu, { method: 'GET', bucket: b, query: [['uploads', ''], ['max-uploads', '1001']] });
+    const bad = await signedRequest(emu, {
+      method: 'GET',
+      bucket: b,
+      query: [
+        ['uploads', ''],
+        ['max-uploads', '1001'],
+      ],
+    });
     expect(errorOf(bad)).toMatchObject({ status: 400, code: 'InvalidArgument' });
   });
 
@@ -125,7 +151,9 @@ describe('multipart upload through ali-oss', () => {
     }
     const listed = await client.listParts('big/file.bin', init.uploadId, {} as never);
     const listedParts = listed.parts as unknown as RawPart[];
-    expect(listedParts.map((p) => [Number(p.PartNumber), p.ETag, Number(p.Size)])).toEqual(done.map((d, i) => [d.number, d.etag, parts[i]!.length]));
+    expect(listedParts.map((p) => [Number(p.PartNumber), p.ETag, Number(p.Size)])).toEqual(
+      done.map((d, i) => [d.number, d.etag, parts[i]!.length]),
+    );
     const paged = await client.listParts('big/file.bin', init.uploadId, { 'max-parts': '1', 'part-number-marker': '1' } as never);
     // ali-oss hands a single <Part> over as an object, not a list.
     expect(Number((paged.parts as unknown as { PartNumber: string }).PartNumber)).toBe(2);
@@ -182,22 +210,34 @@ describe('CompleteMultipartUpload validation (raw signed requests)', () => {
 
   it('InvalidPartOrder for parts out of order, InvalidPart for an unknown part or a wrong ETag, MalformedXML for none', async () => {
     const { uploadId, parts } = await uploadWithParts('v.bin', [100 * KB, 100 * KB]);
-    expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[1]!, parts[0]!])))).toMatchObject({ status: 400, code: 'InvalidPartOrder' });
-    expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[0]!, parts[0]!])))).toMatchObject({ status: 400, code: 'InvalidPartOrder' });
+    expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[1]!, parts[0]!])))).toMatchObject({
+      status: 400,
+      code: 'InvalidPartOrder',
+    });
+    expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[0]!, parts[0]!])))).toMatchObject({
+      status: 400,
+      code: 'InvalidPartOrder',
+    });
     expect(errorOf(await complete('v.bin', uploadId, completeXml([parts[0]!, { number: 3, etag: parts[1]!.etag }])))).toMatchObject({
       status: 400,
       code: 'InvalidPart',
     });
-    expect(errorOf(await complete('v.bin', uploadId, completeXml([{ number: 1, etag: '"00000000000000000000000000000000"' }])))).toMatchObject({
+    expect(
+      errorOf(await complete('v.bin', uploadId, completeXml([{ number: 1, etag: '"00000000000000000000000000000000"' }]))),
+    ).toMatchObject({
       code: 'InvalidPart',
     });
-    expect(errorOf(await complete('v.bin', uploadId, '<CompleteMultipartUpload></CompleteMultipartUpload>'))).toMatchObject({ code: 'MalformedXML' });
+    expect(errorOf(await complete('v.bin', uploadId, '<CompleteMultipartUpload></CompleteMultipartUpload>'))).toMatchObject({
+      code: 'MalformedXML',
+    });
     expect(errorOf(await complete('v.bin', uploadId, 'not xml'))).toMatchObject({ code: 'MalformedXML' });
     // Nothing was committed by the refusals; ETags without quotes are accepted (oss2 may send them so).
     await expect(client.head('v.bin')).rejects.toMatchObject({ status: 404 });
     const ok = await complete('v.bin', uploadId, completeXml(parts.map((p) => ({ number: p.number, etag: p.etag.replace(/"/g, '') }))));
     expect(ok.status).toBe(200);
-    expect(ok.text).toMatch(/<CompleteMultipartUploadResult><Location>http:\/\/[^<]+\/v\.bin<\/Location><Bucket>[^<]+<\/Bucket><Key>v\.bin<\/Key><ETag>/);
+    expect(ok.text).toMatch(
+      /<CompleteMultipartUploadResult><Location>http:\/\/[^<]+\/v\.bin<\/Location><Bucket>[^<]+<\/Bucket><Key>v\.bin<\/Key><ETag>/,
+    );
   });
 
   it('EntityTooSmall when a part other than the last is under 100 KB; a small last part is fine', async () => {
@@ -227,15 +267,44 @@ describe('CompleteMultipartUpload validation (raw signed requests)', () => {
   it('refuses part numbers outside 1-10000, and parts or completion of an aborted upload', async () => {
     const init = await client.initMultipartUpload('range.bin');
     for (const n of ['0', '10001', 'x']) {
-      const r = await signedRequest(emu, { method: 'PUT', bucket, key: 'range.bin', query: [['partNumber', n], ['uploadId', init.uploadId]], body: 'x' });
+      const r = await signedRequest(emu, {
+        method: 'PUT',
+        bucket,
+        key: 'range.bin',
+        query: [
+          ['partNumber', n],
+          ['uploadId', init.uploadId],
+        ],
+        body: 'x',
+      });
       expect(errorOf(r)).toMatchObject({ status: 400, code: 'InvalidArgument' });
     }
-    const last = await signedRequest(emu, { method: 'PUT', bucket, key: 'range.bin', query: [['partNumber', '10000'], ['uploadId', init.uploadId]], body: 'x' });
+    const last = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      key: 'range.bin',
+      query: [
+        ['partNumber', '10000'],
+        ['uploadId', init.uploadId],
+      ],
+      body: 'x',
+    });
     expect(last.status).toBe(200);
     await client.abortMultipartUpload('range.bin', init.uploadId);
-    const late = await signedRequest(emu, { method: 'PUT', bucket, key: 'range.bin', query: [['partNumber', '1'], ['uploadId', init.uploadId]], body: 'x' });
+    const late = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      key: 'range.bin',
+      query: [
+        ['partNumber', '1'],
+        ['uploadId', init.uploadId],
+      ],
+      body: 'x',
+    });
     expect(errorOf(late)).toMatchObject({ status: 404, code: 'NoSuchUpload' });
-    expect(errorOf(await complete('range.bin', init.uploadId, '', { 'x-oss-complete-all': 'yes' }))).toMatchObject({ code: 'NoSuchUpload' });
+    expect(errorOf(await complete('range.bin', init.uploadId, '', { 'x-oss-complete-all': 'yes' }))).toMatchObject({
+      code: 'NoSuchUpload',
+    });
   });
 
   it('x-oss-forbid-overwrite on Complete keeps the existing object', async () => {
@@ -272,7 +341,10 @@ describe('UploadPartCopy', () => {
         method: 'PUT',
         bucket,
         key: 'copy-bad.bin',
-        query: [['partNumber', '1'], ['uploadId', init.uploadId]],
+        query: [
+          ['partNumber', '1'],
+          ['uploadId', init.uploadId],
+        ],
         ossHeaders: { 'x-oss-copy-source': source },
       });
     expect(errorOf(await copyPart(`/${bucket}/none`))).toMatchObject({ status: 404, code: 'NoSuchKey' });
@@ -309,7 +381,10 @@ describe('files on disk', () => {
       const kept = await c.initMultipartUpload('kept');
       const etags = [];
       for (const n of [1, 1, 2, 3]) etags[n] = (await c.uploadPart('kept', kept.uploadId, n, randomBytes(100 * KB), 0, 100 * KB)).etag;
-      await c.completeMultipartUpload('kept', kept.uploadId, [{ number: 1, etag: etags[1]! }, { number: 3, etag: etags[3]! }]);
+      await c.completeMultipartUpload('kept', kept.uploadId, [
+        { number: 1, etag: etags[1]! },
+        { number: 3, etag: etags[3]! },
+      ]);
       await settle();
       expect(files()).toHaveLength(2);
       // Overwriting the multipart object with a PutObject drops both of its files; deleting drops the last one.

@@ -24,7 +24,11 @@ describe('object tagging', () => {
     await client.put('tagged.ts', Buffer.from('x'));
     expect((await client.getObjectTagging('tagged.ts')).tag).toEqual({});
     await client.putObjectTagging('tagged.ts', { a: '1', 'long+-=._:/ key': 'v a/l', ['k'.repeat(128)]: 'v'.repeat(256) });
-    expect((await client.getObjectTagging('tagged.ts')).tag).toEqual({ a: '1', 'long+-=._:/ key': 'v a/l', ['k'.repeat(128)]: 'v'.repeat(256) });
+    expect((await client.getObjectTagging('tagged.ts')).tag).toEqual({
+      a: '1',
+      'long+-=._:/ key': 'v a/l',
+      ['k'.repeat(128)]: 'v'.repeat(256),
+    });
     const head = await client.head('tagged.ts');
     expect(head.res.headers['x-oss-tagging-count']).toBe('3');
     const raw = await signedRequest(emu, { method: 'GET', bucket, key: 'tagged.ts', query: [['tagging', '']] });
@@ -52,11 +56,24 @@ describe('object tagging', () => {
       [tagXml([['k', 'v'.repeat(257)]]), 'InvalidTag'],
       [tagXml([['%@abc', 'v']]), 'InvalidTag'],
       [tagXml([['', 'v']]), 'InvalidTag'],
-      [tagXml([['dup', '1'], ['dup', '2']]), 'InvalidTag'],
+      [
+        tagXml([
+          ['dup', '1'],
+          ['dup', '2'],
+        ]),
+        'InvalidTag',
+      ],
       ['<Tagging><TagSet><Tag><Value>v</Value></Tag></TagSet></Tagging>', 'MalformedXML'],
     ];
     for (const [body, code] of cases) {
-      const res = await signedRequest(emu, { method: 'PUT', bucket, key: 'limits.ts', query: [['tagging', '']], body, contentType: 'application/xml' });
+      const res = await signedRequest(emu, {
+        method: 'PUT',
+        bucket,
+        key: 'limits.ts',
+        query: [['tagging', '']],
+        body,
+        contentType: 'application/xml',
+      });
       expect({ status: res.status, code: errorOf(res).code }).toEqual({ status: 400, code });
     }
     expect((await client.getObjectTagging('limits.ts')).tag).toEqual({ keep: 'me' });
@@ -65,7 +82,14 @@ describe('object tagging', () => {
       .catch((e: unknown) => e)) as { status: number; code: string };
     expect(header).toMatchObject({ status: 400, code: 'BadRequest' });
     expect(emu.services.store.getObject(bucket, 'hdr-limits.ts')).toBeUndefined();
-    const emptyValue = await signedRequest(emu, { method: 'PUT', bucket, key: 'limits.ts', query: [['tagging', '']], body: tagXml([['k', '']]), contentType: 'application/xml' });
+    const emptyValue = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      key: 'limits.ts',
+      query: [['tagging', '']],
+      body: tagXml([['k', '']]),
+      contentType: 'application/xml',
+    });
     expect(emptyValue.status).toBe(200);
   });
 
@@ -81,7 +105,10 @@ describe('bucket tagging (stored and returned)', () => {
     await client.putBucketTags(bucket, { team: 'live', env: 'ci' });
     expect((await client.getBucketTags(bucket)).tag).toEqual({ team: 'live', env: 'ci' });
     const tooMany = tagXml(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'] as [string, string]));
-    expect(errorOf(await signedRequest(emu, { method: 'PUT', bucket, query: [['tagging', '']], body: tooMany, contentType: 'application/xml' })).code).toBe('BadRequest');
+    expect(
+      errorOf(await signedRequest(emu, { method: 'PUT', bucket, query: [['tagging', '']], body: tooMany, contentType: 'application/xml' }))
+        .code,
+    ).toBe('BadRequest');
     const del = await client.deleteBucketTags(bucket);
     expect(del.status).toBe(204);
     expect((await client.getBucketTags(bucket)).tag).toEqual({});

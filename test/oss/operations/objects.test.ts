@@ -42,7 +42,10 @@ describe('object operations through ali-oss', () => {
     expect((tail.content as Buffer).toString()).toBe('def');
     const open = await client.get('range.bin', { headers: { Range: 'bytes=14-' } });
     expect((open.content as Buffer).toString()).toBe('ef');
-    await expect(client.get('range.bin', { headers: { Range: 'bytes=16-20' } })).rejects.toMatchObject({ status: 416, code: 'InvalidRange' });
+    await expect(client.get('range.bin', { headers: { Range: 'bytes=16-20' } })).rejects.toMatchObject({
+      status: 416,
+      code: 'InvalidRange',
+    });
     const ignored = await client.get('range.bin', { headers: { Range: 'bytes=5-2' } });
     expect(ignored.res.status).toBe(200);
   });
@@ -122,7 +125,9 @@ describe('object operations through ali-oss', () => {
   });
 
   it('answers CORS preflight from the bucket rule and exposes ETag to browser players', async () => {
-    await client.putBucketCORS(bucket, [{ allowedOrigin: '*', allowedMethod: ['GET', 'HEAD'], allowedHeader: '*', exposeHeader: 'ETag' }] as never);
+    await client.putBucketCORS(bucket, [
+      { allowedOrigin: '*', allowedMethod: ['GET', 'HEAD'], allowedHeader: '*', exposeHeader: 'ETag' },
+    ] as never);
     const pre = await fetch(`${emu.endpoint}/${bucket}/x.m3u8`, {
       method: 'OPTIONS',
       headers: { Origin: 'http://player.local', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' },

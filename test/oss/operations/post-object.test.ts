@@ -33,8 +33,13 @@ const err = (res: { status: number; text: string }) => errorOf({ status: res.sta
 const signed = (policy: object) => client.calculatePostSignature(policy) as unknown as Record<string, string>;
 
 describe('PostObject', () => {
-  it('stores the file under the key with the form\'s metadata: 204 by default, as OSS', async () => {
-    const fields = { key: 'uploads/${filename}', 'x-oss-meta-owner': 'browser', 'Content-Type': 'video/MP2T', ...signed(policyOf([{ bucket }, ['starts-with', '$key', 'uploads/'], ['content-length-range', 1, 1024]])) };
+  it("stores the file under the key with the form's metadata: 204 by default, as OSS", async () => {
+    const fields = {
+      key: 'uploads/${filename}',
+      'x-oss-meta-owner': 'browser',
+      'Content-Type': 'video/MP2T',
+      ...signed(policyOf([{ bucket }, ['starts-with', '$key', 'uploads/'], ['content-length-range', 1, 1024]])),
+    };
     const res = await post(fields, 'segment bytes');
     expect(res.status).toBe(204);
     expect(res.headers.get('etag')).toMatch(/^"[0-9A-F]{32}"$/);
@@ -47,7 +52,9 @@ describe('PostObject', () => {
     const sig = signed(policyOf([]));
     const created = await post({ key: 'a.txt', success_action_status: '201', ...sig }, 'a');
     expect(created.status).toBe(201);
-    expect(created.text).toMatch(/<PostResponse><Bucket>[^<]+<\/Bucket><Location>http:\/\/[^<]+\/a\.txt<\/Location><Key>a\.txt<\/Key><ETag>(&quot;|")[0-9A-F]{32}(&quot;|")<\/ETag><\/PostResponse>/);
+    expect(created.text).toMatch(
+      /<PostResponse><Bucket>[^<]+<\/Bucket><Location>http:\/\/[^<]+\/a\.txt<\/Location><Key>a\.txt<\/Key><ETag>(&quot;|")[0-9A-F]{32}(&quot;|")<\/ETag><\/PostResponse>/,
+    );
     expect((await post({ key: 'b.txt', success_action_status: '200', ...sig }, 'b')).status).toBe(200);
     const redirected = await post({ key: 'c.txt', success_action_redirect: 'http://app.example/done', ...sig }, 'c');
     expect(redirected.status).toBe(303);
@@ -56,7 +63,12 @@ describe('PostObject', () => {
   });
 
   it('refuses a wrong signature, an expired policy, a failed condition and sizes outside content-length-range', async () => {
-    const sig = signed(policyOf([['starts-with', '$key', 'ok/'], ['content-length-range', 2, 5]]));
+    const sig = signed(
+      policyOf([
+        ['starts-with', '$key', 'ok/'],
+        ['content-length-range', 2, 5],
+      ]),
+    );
     const wrong = await post({ key: 'ok/x', ...sig, Signature: 'AAAA' + sig.Signature!.slice(4) }, 'abc');
     expect(err(wrong)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
     const expired = await post({ key: 'ok/x', ...signed(policyOf([], new Date(Date.now() - 1000).toISOString())) }, 'abc');
@@ -91,7 +103,10 @@ describe('PostObject', () => {
       'x-oss-signature': signature,
     };
     expect((await post(fields, 'v4')).status).toBe(204);
-    expect(err(await post({ ...fields, 'x-oss-signature': '0'.repeat(64) }, 'v4'))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(err(await post({ ...fields, 'x-oss-signature': '0'.repeat(64) }, 'v4'))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
   });
 
   it('refuses a form without a file field', async () => {

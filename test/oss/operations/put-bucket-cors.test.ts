@@ -21,19 +21,36 @@ const putCors = (body: string) =>
 describe('PutBucketCors / GetBucketCors / DeleteBucketCors', () => {
   it('has no configuration until one is put: 404 NoSuchCORSConfiguration with its EC', async () => {
     const res = await signedRequest(emu, { method: 'GET', bucket, query: [['cors', '']] });
-    expect(errorOf(res)).toEqual({ status: 404, code: 'NoSuchCORSConfiguration', message: 'The CORS Configuration does not exist.', ec: '0034-00000001' });
+    expect(errorOf(res)).toEqual({
+      status: 404,
+      code: 'NoSuchCORSConfiguration',
+      message: 'The CORS Configuration does not exist.',
+      ec: '0034-00000001',
+    });
     const err = (await client.getBucketCORS(bucket).catch((e: unknown) => e)) as { status: number; code: string };
     expect(err).toMatchObject({ status: 404, code: 'NoSuchCORSConfiguration' });
   });
 
   it('round-trips rules through ali-oss, in order, and deletes them with 204', async () => {
     await client.putBucketCORS(bucket, [
-      { allowedOrigin: ['http://a.example', 'https://*.b.example'], allowedMethod: ['GET', 'HEAD'], allowedHeader: '*', exposeHeader: ['ETag', 'x-oss-request-id'], maxAgeSeconds: '100' },
+      {
+        allowedOrigin: ['http://a.example', 'https://*.b.example'],
+        allowedMethod: ['GET', 'HEAD'],
+        allowedHeader: '*',
+        exposeHeader: ['ETag', 'x-oss-request-id'],
+        maxAgeSeconds: '100',
+      },
       { allowedOrigin: '*', allowedMethod: 'PUT' },
     ] as never);
     const got = await client.getBucketCORS(bucket);
     expect(got.rules).toEqual([
-      { allowedOrigin: ['http://a.example', 'https://*.b.example'], allowedMethod: ['GET', 'HEAD'], allowedHeader: '*', exposeHeader: ['ETag', 'x-oss-request-id'], maxAgeSeconds: '100' },
+      {
+        allowedOrigin: ['http://a.example', 'https://*.b.example'],
+        allowedMethod: ['GET', 'HEAD'],
+        allowedHeader: '*',
+        exposeHeader: ['ETag', 'x-oss-request-id'],
+        maxAgeSeconds: '100',
+      },
       { allowedOrigin: '*', allowedMethod: 'PUT' },
     ]);
     const raw = await signedRequest(emu, { method: 'GET', bucket, query: [['cors', '']] });
@@ -57,7 +74,11 @@ describe('PutBucketCors / GetBucketCors / DeleteBucketCors', () => {
       [rule('<AllowedOrigin>*</AllowedOrigin><AllowedMethod>PATCH</AllowedMethod>'), 400, 'InvalidArgument'],
       [rule('<AllowedOrigin>http://*.*.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod>'), 400, 'InvalidArgument'],
       [rule('<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><ExposeHeader>x-*</ExposeHeader>'), 400, 'InvalidArgument'],
-      [rule('<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>soon</MaxAgeSeconds>'), 400, 'InvalidArgument'],
+      [
+        rule('<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>soon</MaxAgeSeconds>'),
+        400,
+        'InvalidArgument',
+      ],
       ['<CORSConfiguration><CORSRule>', 400, 'MalformedXML'],
     ];
     for (const [body, status, code] of cases) {
@@ -67,7 +88,7 @@ describe('PutBucketCors / GetBucketCors / DeleteBucketCors', () => {
     expect((await client.getBucketCORS(bucket)).rules).toEqual([{ allowedOrigin: '*', allowedMethod: 'GET' }]);
   });
 
-  it('is the owner\'s: anonymous requests are refused, and a missing bucket is NoSuchBucket', async () => {
+  it("is the owner's: anonymous requests are refused, and a missing bucket is NoSuchBucket", async () => {
     const anon = await fetch(`${emu.endpoint}/${bucket}/?cors`);
     expect(anon.status).toBe(403);
     const missing = await signedRequest(emu, { method: 'GET', bucket: uniqueBucket('nope'), query: [['cors', '']] });

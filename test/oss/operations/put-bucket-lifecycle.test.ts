@@ -16,8 +16,18 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 const putLifecycle = (bucket: string, rules: string) =>
-  signedRequest(emu, { method: 'PUT', bucket, query: [['lifecycle', '']], body: `<LifecycleConfiguration>${rules}</LifecycleConfiguration>`, contentType: 'application/xml' });
-const runNow = async () => (await (await fetch(`${emu.endpoint}/-/lifecycle/run`, { method: 'POST' })).json()) as { deleted: Array<{ key: string; rule: string }>; abortedUploads: unknown[] };
+  signedRequest(emu, {
+    method: 'PUT',
+    bucket,
+    query: [['lifecycle', '']],
+    body: `<LifecycleConfiguration>${rules}</LifecycleConfiguration>`,
+    contentType: 'application/xml',
+  });
+const runNow = async () =>
+  (await (await fetch(`${emu.endpoint}/-/lifecycle/run`, { method: 'POST' })).json()) as {
+    deleted: Array<{ key: string; rule: string }>;
+    abortedUploads: unknown[];
+  };
 
 describe('Put/Get/DeleteBucketLifecycle', () => {
   it('round-trips rules through ali-oss and answers NoSuchLifecycle once deleted', async () => {
@@ -28,17 +38,31 @@ describe('Put/Get/DeleteBucketLifecycle', () => {
     expect(errorOf(none)).toMatchObject({ status: 404, code: 'NoSuchLifecycle' });
     await client.putBucketLifecycle(bucket, [
       { id: 'old-segments', prefix: 'cam/', status: 'Enabled', expiration: { days: 1 } },
-      { id: 'archive', prefix: 'vod/', status: 'Disabled', transition: { days: 30, storageClass: 'IA' }, expiration: { createdBeforeDate: '2030-01-01T00:00:00.000Z' } },
+      {
+        id: 'archive',
+        prefix: 'vod/',
+        status: 'Disabled',
+        transition: { days: 30, storageClass: 'IA' },
+        expiration: { createdBeforeDate: '2030-01-01T00:00:00.000Z' },
+      },
       { id: 'uploads', prefix: '', status: 'Enabled', abortMultipartUpload: { days: 2 } },
     ] as never);
     const got = await client.getBucketLifecycle(bucket);
     expect(got.rules).toEqual([
       { id: 'old-segments', prefix: 'cam/', status: 'Enabled', expiration: { days: '1' } },
-      { id: 'archive', prefix: 'vod/', status: 'Disabled', expiration: { createdBeforeDate: '2030-01-01T00:00:00.000Z' }, transition: { days: '30', storageClass: 'IA' } },
+      {
+        id: 'archive',
+        prefix: 'vod/',
+        status: 'Disabled',
+        expiration: { createdBeforeDate: '2030-01-01T00:00:00.000Z' },
+        transition: { days: '30', storageClass: 'IA' },
+      },
       { id: 'uploads', prefix: '', status: 'Enabled', abortMultipartUpload: { days: '2' } },
     ]);
     const raw = await signedRequest(emu, { method: 'GET', bucket, query: [['lifecycle', '']] });
-    expect(raw.text).toContain('<Rule><ID>old-segments</ID><Prefix>cam/</Prefix><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>');
+    expect(raw.text).toContain(
+      '<Rule><ID>old-segments</ID><Prefix>cam/</Prefix><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>',
+    );
     expect((await signedRequest(emu, { method: 'DELETE', bucket, query: [['lifecycle', '']] })).status).toBe(204);
     expect(errorOf(await signedRequest(emu, { method: 'GET', bucket, query: [['lifecycle', '']] })).code).toBe('NoSuchLifecycle');
   });
@@ -53,17 +77,31 @@ describe('Put/Get/DeleteBucketLifecycle', () => {
       ['<Rule><ID>a</ID><Prefix>x</Prefix><Status>On</Status><Expiration><Days>1</Days></Expiration></Rule>', 'MalformedXML'],
       ['<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status></Rule>', 'InvalidArgument'],
       ['<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><Days>0</Days></Expiration></Rule>', 'InvalidArgument'],
-      ['<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><Days>1</Days><CreatedBeforeDate>2020-01-01T00:00:00.000Z</CreatedBeforeDate></Expiration></Rule>', 'InvalidArgument'],
-      ['<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><CreatedBeforeDate>2020-01-01T10:00:00.000Z</CreatedBeforeDate></Expiration></Rule>', 'InvalidArgument'],
-      ['<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Transition><Days>1</Days><StorageClass>Cold</StorageClass></Transition></Rule>', 'InvalidArgument'],
-      ['<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><Days>5</Days></Expiration><Transition><Days>9</Days><StorageClass>IA</StorageClass></Transition></Rule>', 'InvalidArgument'],
+      [
+        '<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><Days>1</Days><CreatedBeforeDate>2020-01-01T00:00:00.000Z</CreatedBeforeDate></Expiration></Rule>',
+        'InvalidArgument',
+      ],
+      [
+        '<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><CreatedBeforeDate>2020-01-01T10:00:00.000Z</CreatedBeforeDate></Expiration></Rule>',
+        'InvalidArgument',
+      ],
+      [
+        '<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Transition><Days>1</Days><StorageClass>Cold</StorageClass></Transition></Rule>',
+        'InvalidArgument',
+      ],
+      [
+        '<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><Days>5</Days></Expiration><Transition><Days>9</Days><StorageClass>IA</StorageClass></Transition></Rule>',
+        'InvalidArgument',
+      ],
       [`${ok}${ok}`, 'InvalidArgument'],
     ];
     for (const [rules, code] of cases) {
       const res = await putLifecycle(bucket, rules);
       expect({ rules, status: res.status, code: errorOf(res).code }).toEqual({ rules, status: 400, code });
     }
-    expect((await ossClient(emu, bucket).getBucketLifecycle(bucket)).rules).toEqual([{ id: 'a', prefix: 'x/', status: 'Enabled', expiration: { days: '3' } }]);
+    expect((await ossClient(emu, bucket).getBucketLifecycle(bucket)).rules).toEqual([
+      { id: 'a', prefix: 'x/', status: 'Enabled', expiration: { days: '3' } },
+    ]);
   });
 });
 
@@ -81,7 +119,12 @@ describe('expiration applied', () => {
     expect((await runNow()).deleted.filter((d) => d.key.startsWith('cam/'))).toEqual([]);
     emu.clock.advance(DAY + 60_000);
     const run = await runNow();
-    expect(run.deleted.filter((d) => (d as { bucket?: string }).bucket === bucket).map((d) => d.key).sort()).toEqual(['cam/1.ts', 'cam/2.ts', 'cam/playlist.m3u8', 'cam/tagged.ts']);
+    expect(
+      run.deleted
+        .filter((d) => (d as { bucket?: string }).bucket === bucket)
+        .map((d) => d.key)
+        .sort(),
+    ).toEqual(['cam/1.ts', 'cam/2.ts', 'cam/playlist.m3u8', 'cam/tagged.ts']);
     const left = await client.list({ prefix: '' } as never);
     expect(left.objects.map((o: { name: string }) => o.name)).toEqual(['keep/1.ts']);
   });
@@ -124,7 +167,11 @@ describe('expiration applied', () => {
       await client.put('cam/1.ts', Buffer.from('x'));
       await client.putBucketLifecycle(bucket, [{ id: 'r', prefix: 'cam/', status: 'Enabled', expiration: { days: 1 } }] as never);
       timed.clock.advance(2 * DAY);
-      await waitFor(() => (timed.services.store.getObject(bucket, 'cam/1.ts') === undefined ? true : undefined), 5000, 'the timer to expire cam/1.ts');
+      await waitFor(
+        () => (timed.services.store.getObject(bucket, 'cam/1.ts') === undefined ? true : undefined),
+        5000,
+        'the timer to expire cam/1.ts',
+      );
     } finally {
       await timed.close();
     }

@@ -23,7 +23,9 @@ const anonymous = async (referer?: string) => {
 };
 const errorOrOk = async (res: Response) => {
   const text = await res.text();
-  return res.status === 200 ? { status: 200, code: '', ec: undefined } : (({ status, code, ec }) => ({ status, code, ec }))(errorOf({ status: res.status, headers: {}, text }));
+  return res.status === 200
+    ? { status: 200, code: '', ec: undefined }
+    : (({ status, code, ec }) => ({ status, code, ec }))(errorOf({ status: res.status, headers: {}, text }));
 };
 
 describe('bucket referer', () => {
@@ -40,7 +42,10 @@ describe('bucket referer', () => {
 
   it('round-trips through ali-oss', async () => {
     await client.putBucketReferer(bucket, false, ['https://*.player.example/*', 'http://localhost:????/*']);
-    expect(await client.getBucketReferer(bucket)).toMatchObject({ allowEmpty: false, referers: ['https://*.player.example/*', 'http://localhost:????/*'] });
+    expect(await client.getBucketReferer(bucket)).toMatchObject({
+      allowEmpty: false,
+      referers: ['https://*.player.example/*', 'http://localhost:????/*'],
+    });
   });
 
   it('refuses anonymous reads from other referers with 403 AccessDenied and the EC OSS gives', async () => {
@@ -57,7 +62,12 @@ describe('bucket referer', () => {
     const url = presignedUrl(emu, bucket, 'cam/playlist.m3u8', { expires: 600 });
     expect((await errorOrOk(await fetch(url, { headers: { referer: 'https://evil.example/' } }))).ec).toBe('0003-00000503');
     expect((await errorOrOk(await fetch(url, { headers: { referer: 'https://a.player.example/' } }))).status).toBe(200);
-    const signed = await signedRequest(emu, { method: 'GET', bucket, key: 'cam/playlist.m3u8', headers: { referer: 'https://evil.example/' } });
+    const signed = await signedRequest(emu, {
+      method: 'GET',
+      bucket,
+      key: 'cam/playlist.m3u8',
+      headers: { referer: 'https://evil.example/' },
+    });
     expect(signed.status).toBe(200);
     expect((await client.get('cam/playlist.m3u8')).res.status).toBe(200);
   });
@@ -67,7 +77,9 @@ describe('bucket referer', () => {
       '<RefererConfiguration><AllowEmptyReferer>true</AllowEmptyReferer><AllowTruncateQueryString>false</AllowTruncateQueryString>' +
       '<RefererList><Referer>*.example.com/page</Referer></RefererList><RefererBlacklist><Referer>http://bad.example.com*</Referer></RefererBlacklist>' +
       '</RefererConfiguration>';
-    expect((await signedRequest(emu, { method: 'PUT', bucket, query: [['referer', '']], body, contentType: 'application/xml' })).status).toBe(200);
+    expect(
+      (await signedRequest(emu, { method: 'PUT', bucket, query: [['referer', '']], body, contentType: 'application/xml' })).status,
+    ).toBe(200);
     expect(await anonymous('http://bad.example.com/page')).toMatchObject({ status: 403, ec: '0003-00000502' });
     expect(await anonymous('https://good.example.com/page')).toMatchObject({ status: 200 });
     expect(await anonymous('https://good.example.com/page?x=1')).toMatchObject({ status: 403, ec: '0003-00000503' });
@@ -77,9 +89,21 @@ describe('bucket referer', () => {
   it('is turned off again by ali-oss deleteBucketReferer, and refuses malformed configurations', async () => {
     await client.deleteBucketReferer(bucket);
     expect(await anonymous('https://evil.example/')).toMatchObject({ status: 200 });
-    const missing = await signedRequest(emu, { method: 'PUT', bucket, query: [['referer', '']], body: '<RefererConfiguration></RefererConfiguration>', contentType: 'application/xml' });
+    const missing = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      query: [['referer', '']],
+      body: '<RefererConfiguration></RefererConfiguration>',
+      contentType: 'application/xml',
+    });
     expect(errorOf(missing)).toMatchObject({ status: 400, code: 'MalformedXML' });
-    const badBool = await signedRequest(emu, { method: 'PUT', bucket, query: [['referer', '']], body: '<RefererConfiguration><AllowEmptyReferer>maybe</AllowEmptyReferer></RefererConfiguration>', contentType: 'application/xml' });
+    const badBool = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      query: [['referer', '']],
+      body: '<RefererConfiguration><AllowEmptyReferer>maybe</AllowEmptyReferer></RefererConfiguration>',
+      contentType: 'application/xml',
+    });
     expect(errorOf(badBool)).toMatchObject({ status: 400, code: 'InvalidArgument' });
   });
 });

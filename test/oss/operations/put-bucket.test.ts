@@ -39,8 +39,9 @@ describe('PutBucket CreateBucketConfiguration and SSE headers (ali-oss)', () => 
     await client.putBucket(name, { headers } as never);
     const info = (await client.getBucketInfo(name)) as unknown as Info;
     expect(info.bucket.ServerSideEncryptionRule).toEqual({ SSEAlgorithm: 'KMS', KMSMasterKeyID: 'key-1234', KMSDataEncryption: 'SM4' });
-    const enc = (await (client as unknown as { getBucketEncryption(n: string): Promise<{ encryption: Record<string, string> }> })
-      .getBucketEncryption(name));
+    const enc = await (
+      client as unknown as { getBucketEncryption(n: string): Promise<{ encryption: Record<string, string> }> }
+    ).getBucketEncryption(name);
     expect(enc.encryption).toMatchObject({ SSEAlgorithm: 'KMS', KMSMasterKeyID: 'key-1234' });
   });
 

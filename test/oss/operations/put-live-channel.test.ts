@@ -42,12 +42,17 @@ beforeAll(async () => {
 });
 afterAll(() => f.emu.close());
 
-const put = (channel: string, body: string | Buffer) => signedRequest(f.emu, { method: 'PUT', bucket: f.bucket, key: channel, query: [['live', '']], body });
+const put = (channel: string, body: string | Buffer) =>
+  signedRequest(f.emu, { method: 'PUT', bucket: f.bucket, key: channel, query: [['live', '']], body });
 const info = (channel: string) => signedRequest(f.emu, { method: 'GET', bucket: f.bucket, key: channel, query: [['live', '']] });
 
 describe('PutLiveChannel with ali-oss', () => {
   it('creates a channel whose info deep-equals the configuration ali-oss sent', async () => {
-    const conf = { Description: 'this is channel 1', Status: 'enabled', Target: { Type: 'HLS', FragDuration: '10', FragCount: '5', PlaylistName: 'playlist.m3u8' } };
+    const conf = {
+      Description: 'this is channel 1',
+      Status: 'enabled',
+      Target: { Type: 'HLS', FragDuration: '10', FragCount: '5', PlaylistName: 'playlist.m3u8' },
+    };
     const created = await f.client.putChannel('channel-1', conf);
     expect(created.res.status).toBe(200);
     const got = await f.client.getChannel('channel-1');
@@ -79,7 +84,12 @@ describe('PutLiveChannel with ali-oss', () => {
     const created = await f.client.putChannel(name, { Target: { Type: 'HLS' } });
     expect(created.publishUrls[0]).toBe(`rtmp://${f.hostPort}/${f.bucket}/live/${encodeURIComponent(name)}`);
     expect(created.playUrls[0]).toBe(`http://${f.hostPort}/${f.bucket}/${encodeURIComponent(name)}/playlist.m3u8`);
-    expect((await f.client.getChannel(name)).data.Target).toEqual({ Type: 'HLS', FragDuration: '5', FragCount: '3', PlaylistName: 'playlist.m3u8' });
+    expect((await f.client.getChannel(name)).data.Target).toEqual({
+      Type: 'HLS',
+      FragDuration: '5',
+      FragCount: '3',
+      PlaylistName: 'playlist.m3u8',
+    });
   });
 
   it('refuses to overwrite a live channel with 409 ChannelStillLive', async () => {
@@ -118,9 +128,7 @@ describe('PutLiveChannel bodies and replies, raw', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/xml/);
     const host = `${f.bucket}.localhost:${new URL(f.emu.endpoint).port}`;
-    expect(xmlElements(res.text)).toEqual(
-      xmlElements(CREATE_SAMPLE.replaceAll('test-bucket.oss-cn-hangzhou.aliyuncs.com', host)),
-    );
+    expect(xmlElements(res.text)).toEqual(xmlElements(CREATE_SAMPLE.replaceAll('test-bucket.oss-cn-hangzhou.aliyuncs.com', host)));
   });
 
   it('hands out path-style URLs to a path-style request', async () => {
@@ -148,13 +156,19 @@ describe('PutLiveChannel bodies and replies, raw', () => {
   });
 
   it('overwrites with a full replace: what the new body leaves out returns to its default', async () => {
-    await put('overwrite', configXml('<Description>first</Description><Status>disabled</Status><Target><Type>HLS</Type><FragDuration>7</FragDuration><FragCount>9</FragCount><PlaylistName>first.m3u8</PlaylistName></Target>'));
+    await put(
+      'overwrite',
+      configXml(
+        '<Description>first</Description><Status>disabled</Status><Target><Type>HLS</Type><FragDuration>7</FragDuration><FragCount>9</FragCount><PlaylistName>first.m3u8</PlaylistName></Target>',
+      ),
+    );
     await put('overwrite', MINIMAL_CONFIG);
     expect(xmlElements((await info('overwrite')).text)).toEqual(xmlElements(INFO_SAMPLE.replace('<FragDuration>2', '<FragDuration>5')));
   });
 
   it('keeps a Snapshot configuration and echoes it after Target, only when configured', async () => {
-    const snapshot = '<Snapshot><RoleName>role</RoleName><DestBucket>snap-bucket</DestBucket><NotifyTopic>topic</NotifyTopic><Interval>2</Interval></Snapshot>';
+    const snapshot =
+      '<Snapshot><RoleName>role</RoleName><DestBucket>snap-bucket</DestBucket><NotifyTopic>topic</NotifyTopic><Interval>2</Interval></Snapshot>';
     expect((await put('snap', configXml(`<Target><Type>HLS</Type></Target>${snapshot}`))).status).toBe(200);
     const elements = xmlElements((await info('snap')).text);
     expect(elements.slice(-5)).toEqual([
@@ -168,7 +182,9 @@ describe('PutLiveChannel bodies and replies, raw', () => {
   });
 
   it('accepts the boundary values FragDuration 100, FragCount 99 and a 128-byte Description', async () => {
-    const body = configXml(`<Description>${'d'.repeat(128)}</Description><Target><Type>HLS</Type><FragDuration>100</FragDuration><FragCount>99</FragCount></Target>`);
+    const body = configXml(
+      `<Description>${'d'.repeat(128)}</Description><Target><Type>HLS</Type><FragDuration>100</FragDuration><FragCount>99</FragCount></Target>`,
+    );
     expect((await put('bounds', body)).status).toBe(200);
   });
 
@@ -194,24 +210,90 @@ describe('PutLiveChannel validation', () => {
   const cases: Array<[string, string, { code: string; ec?: string; message?: RegExp }]> = [
     ['malformed XML', '<LiveChannelConfiguration><Target>', { code: 'MalformedXML' }],
     ['an empty body', '', { code: 'MalformedXML' }],
-    ['another root element', '<CreateBucketConfiguration><Target><Type>HLS</Type></Target></CreateBucketConfiguration>', { code: 'MalformedXML' }],
+    [
+      'another root element',
+      '<CreateBucketConfiguration><Target><Type>HLS</Type></Target></CreateBucketConfiguration>',
+      { code: 'MalformedXML' },
+    ],
     ['a missing Target', configXml('<Description>x</Description>'), { code: 'MalformedXML' }],
-    ['Type RTMP', configXml('<Target><Type>RTMP</Type></Target>'), { code: 'InvalidArgument', ec: '0044-00000013', message: /Target\/Type.*"RTMP"/ }],
+    [
+      'Type RTMP',
+      configXml('<Target><Type>RTMP</Type></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000013', message: /Target\/Type.*"RTMP"/ },
+    ],
     ['Type in other case', configXml('<Target><Type>HLs</Type></Target>'), { code: 'InvalidArgument', ec: '0044-00000013' }],
-    ['a Target without Type', configXml('<Target><FragDuration>5</FragDuration><FragCount>3</FragCount></Target>'), { code: 'InvalidArgument', ec: '0044-00000013' }],
-    ['FragDuration 200', configXml('<Target><Type>HLS</Type><FragDuration>200</FragDuration><FragCount>3</FragCount></Target>'), { code: 'InvalidArgument', ec: '0044-00000014', message: /FragDuration.*"200"/ }],
-    ['FragDuration abc', configXml('<Target><Type>HLS</Type><FragDuration>abc</FragDuration><FragCount>3</FragCount></Target>'), { code: 'InvalidArgument', ec: '0044-00000014' }],
-    ['FragCount 0', configXml('<Target><Type>HLS</Type><FragDuration>5</FragDuration><FragCount>0</FragCount></Target>'), { code: 'InvalidArgument', ec: '0044-00000015', message: /FragCount.*"0"/ }],
-    ['FragCount 199', configXml('<Target><Type>HLS</Type><FragDuration>5</FragDuration><FragCount>199</FragCount></Target>'), { code: 'InvalidArgument', ec: '0044-00000015' }],
-    ['a lone FragDuration', configXml('<Target><Type>HLS</Type><FragDuration>5</FragDuration></Target>'), { code: 'InvalidArgument', ec: '0044-00000015', message: /FragCount is required/ }],
-    ['a lone FragCount', configXml('<Target><Type>HLS</Type><FragCount>3</FragCount></Target>'), { code: 'InvalidArgument', ec: '0044-00000014', message: /FragDuration is required/ }],
-    ['a 129-byte Description', configXml(`<Description>${'d'.repeat(129)}</Description><Target><Type>HLS</Type></Target>`), { code: 'InvalidArgument', ec: '0044-00000001' }],
-    ['Status Enabled', configXml('<Status>Enabled</Status><Target><Type>HLS</Type></Target>'), { code: 'InvalidArgument', ec: '0044-00000002', message: /"Enabled"/ }],
-    ['a PlaylistName with a slash', configXml('<Target><Type>HLS</Type><PlaylistName>a/b.m3u8</PlaylistName></Target>'), { code: 'InvalidArgument', ec: '0044-00000016' }],
-    ['a 5-character PlaylistName', configXml('<Target><Type>HLS</Type><PlaylistName>.m3u8</PlaylistName></Target>'), { code: 'InvalidArgument', ec: '0044-00000017' }],
-    ['a PlaylistName not ending .m3u8', configXml('<Target><Type>HLS</Type><PlaylistName>playlist.txt</PlaylistName></Target>'), { code: 'InvalidArgument', ec: '0044-00000018' }],
-    ['two Snapshots', configXml('<Target><Type>HLS</Type></Target><Snapshot><RoleName>r</RoleName></Snapshot><Snapshot><RoleName>r</RoleName></Snapshot>'), { code: 'InvalidArgument', ec: '0044-00000003' }],
-    ['a Snapshot without RoleName', configXml('<Target><Type>HLS</Type></Target><Snapshot><DestBucket>b-b</DestBucket><NotifyTopic>t</NotifyTopic><Interval>1</Interval></Snapshot>'), { code: 'InvalidArgument', ec: '0044-00000007' }],
+    [
+      'a Target without Type',
+      configXml('<Target><FragDuration>5</FragDuration><FragCount>3</FragCount></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000013' },
+    ],
+    [
+      'FragDuration 200',
+      configXml('<Target><Type>HLS</Type><FragDuration>200</FragDuration><FragCount>3</FragCount></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000014', message: /FragDuration.*"200"/ },
+    ],
+    [
+      'FragDuration abc',
+      configXml('<Target><Type>HLS</Type><FragDuration>abc</FragDuration><FragCount>3</FragCount></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000014' },
+    ],
+    [
+      'FragCount 0',
+      configXml('<Target><Type>HLS</Type><FragDuration>5</FragDuration><FragCount>0</FragCount></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000015', message: /FragCount.*"0"/ },
+    ],
+    [
+      'FragCount 199',
+      configXml('<Target><Type>HLS</Type><FragDuration>5</FragDuration><FragCount>199</FragCount></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000015' },
+    ],
+    [
+      'a lone FragDuration',
+      configXml('<Target><Type>HLS</Type><FragDuration>5</FragDuration></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000015', message: /FragCount is required/ },
+    ],
+    [
+      'a lone FragCount',
+      configXml('<Target><Type>HLS</Type><FragCount>3</FragCount></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000014', message: /FragDuration is required/ },
+    ],
+    [
+      'a 129-byte Description',
+      configXml(`<Description>${'d'.repeat(129)}</Description><Target><Type>HLS</Type></Target>`),
+      { code: 'InvalidArgument', ec: '0044-00000001' },
+    ],
+    [
+      'Status Enabled',
+      configXml('<Status>Enabled</Status><Target><Type>HLS</Type></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000002', message: /"Enabled"/ },
+    ],
+    [
+      'a PlaylistName with a slash',
+      configXml('<Target><Type>HLS</Type><PlaylistName>a/b.m3u8</PlaylistName></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000016' },
+    ],
+    [
+      'a 5-character PlaylistName',
+      configXml('<Target><Type>HLS</Type><PlaylistName>.m3u8</PlaylistName></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000017' },
+    ],
+    [
+      'a PlaylistName not ending .m3u8',
+      configXml('<Target><Type>HLS</Type><PlaylistName>playlist.txt</PlaylistName></Target>'),
+      { code: 'InvalidArgument', ec: '0044-00000018' },
+    ],
+    [
+      'two Snapshots',
+      configXml('<Target><Type>HLS</Type></Target><Snapshot><RoleName>r</RoleName></Snapshot><Snapshot><RoleName>r</RoleName></Snapshot>'),
+      { code: 'InvalidArgument', ec: '0044-00000003' },
+    ],
+    [
+      'a Snapshot without RoleName',
+      configXml(
+        '<Target><Type>HLS</Type></Target><Snapshot><DestBucket>b-b</DestBucket><NotifyTopic>t</NotifyTopic><Interval>1</Interval></Snapshot>',
+      ),
+      { code: 'InvalidArgument', ec: '0044-00000007' },
+    ],
   ];
   it.each(cases)('refuses %s', async (_label, body, expected) => {
     const res = await put('validated', body);
@@ -227,8 +309,18 @@ describe('channel names', () => {
   it('accepts 64 bytes and refuses 65 with the OSS message, even on DELETE', async () => {
     expect((await put('c'.repeat(64), MINIMAL_CONFIG)).status).toBe(200);
     for (const method of ['PUT', 'DELETE']) {
-      const res = await signedRequest(f.emu, { method, bucket: f.bucket, key: 'c'.repeat(65), query: [['live', '']], body: MINIMAL_CONFIG });
-      expect(errorOf(res)).toMatchObject({ status: 400, code: 'InvalidChannelName', message: 'The Length of channel name must be less than 64.' });
+      const res = await signedRequest(f.emu, {
+        method,
+        bucket: f.bucket,
+        key: 'c'.repeat(65),
+        query: [['live', '']],
+        body: MINIMAL_CONFIG,
+      });
+      expect(errorOf(res)).toMatchObject({
+        status: 400,
+        code: 'InvalidChannelName',
+        message: 'The Length of channel name must be less than 64.',
+      });
     }
   });
 
@@ -239,7 +331,11 @@ describe('channel names', () => {
 
   it('refuses a backslash and a slash', async () => {
     for (const name of ['a\\b', 'a/b']) {
-      expect(errorOf(await put(name, MINIMAL_CONFIG))).toMatchObject({ status: 400, code: 'InvalidChannelName', message: 'ChannelName must not contain a slash.' });
+      expect(errorOf(await put(name, MINIMAL_CONFIG))).toMatchObject({
+        status: 400,
+        code: 'InvalidChannelName',
+        message: 'ChannelName must not contain a slash.',
+      });
     }
   });
 

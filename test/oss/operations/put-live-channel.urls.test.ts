@@ -23,7 +23,12 @@ describe('default url style', () => {
   it('a virtual-hosted request to <bucket>.oss-cn-hangzhou.aliyuncs.com:PORT gets URLs on that host', async () => {
     const body = '<LiveChannelConfiguration><Target><Type>HLS</Type></Target></LiveChannelConfiguration>';
     const res = await signedRequest(emu, {
-      method: 'PUT', bucket, key: 'mapped', query: [['live', '']], body, contentType: 'application/xml',
+      method: 'PUT',
+      bucket,
+      key: 'mapped',
+      query: [['live', '']],
+      body,
+      contentType: 'application/xml',
       virtualHost: `oss-cn-hangzhou.aliyuncs.com:${port}`,
     });
     expect(res.status).toBe(200);
@@ -52,8 +57,16 @@ describe("url style 'oss'", () => {
   afterAll(() => emu.close());
 
   it('answers an IP endpoint with http://<bucket>.127.0.0.1:PORT/… as OSS writes it (what oss2 tests compare)', async () => {
-    const body = '<LiveChannelConfiguration><Target><Type>HLS</Type><PlaylistName>test.m3u8</PlaylistName></Target></LiveChannelConfiguration>';
-    const res = await signedRequest(emu, { method: 'PUT', bucket, key: 'oss-form', query: [['live', '']], body, contentType: 'application/xml' });
+    const body =
+      '<LiveChannelConfiguration><Target><Type>HLS</Type><PlaylistName>test.m3u8</PlaylistName></Target></LiveChannelConfiguration>';
+    const res = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      key: 'oss-form',
+      query: [['live', '']],
+      body,
+      contentType: 'application/xml',
+    });
     const host = new URL(emu.endpoint).host;
     expect(urlsOf(res.text)).toEqual([`rtmp://${bucket}.${host}/live/oss-form`, `http://${bucket}.${host}/oss-form/test.m3u8`]);
   });

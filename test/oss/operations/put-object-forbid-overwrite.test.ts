@@ -17,7 +17,9 @@ describe('PutObject with x-oss-forbid-overwrite: true', () => {
     for (let round = 0; round < 3; round++) {
       const key = `race-${round}`;
       const bodies = Array.from({ length: 20 }, (_, i) => Buffer.alloc(256 * 1024, 65 + i));
-      const results = await Promise.allSettled(bodies.map((body) => client.put(key, body, { headers: { 'x-oss-forbid-overwrite': 'true' } })));
+      const results = await Promise.allSettled(
+        bodies.map((body) => client.put(key, body, { headers: { 'x-oss-forbid-overwrite': 'true' } })),
+      );
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(won).toHaveLength(1);
@@ -35,7 +37,10 @@ describe('PutObject with x-oss-forbid-overwrite: true', () => {
     const client = ossClient(emu, bucket);
     await client.put('k', Buffer.from('one'));
     await client.put('k', Buffer.from('two'));
-    await expect(client.put('k', Buffer.from('three'), { headers: { 'x-oss-forbid-overwrite': 'true' } })).rejects.toMatchObject({ status: 409, code: 'FileAlreadyExists' });
+    await expect(client.put('k', Buffer.from('three'), { headers: { 'x-oss-forbid-overwrite': 'true' } })).rejects.toMatchObject({
+      status: 409,
+      code: 'FileAlreadyExists',
+    });
     expect(((await client.get('k')).content as Buffer).toString()).toBe('two');
   });
 });

@@ -27,7 +27,13 @@ describe('storage classes', () => {
     const part = await client.uploadPart('mp.bin', init.uploadId, 1, Buffer.from('x'), 0, 1);
     await client.completeMultipartUpload('mp.bin', init.uploadId, [{ number: 1, etag: part.etag }]);
     expect(headersOf((await client.head('mp.bin')).res)['x-oss-storage-class']).toBe('Archive');
-    const bad = await signedRequest(emu, { method: 'PUT', bucket, key: 'bad', body: 'x', ossHeaders: { 'x-oss-storage-class': 'Glacier' } });
+    const bad = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      key: 'bad',
+      body: 'x',
+      ossHeaders: { 'x-oss-storage-class': 'Glacier' },
+    });
     expect(errorOf(bad)).toMatchObject({ status: 400, code: 'InvalidArgument' });
   });
 
@@ -57,7 +63,9 @@ describe('RestoreObject', () => {
     await expect(client.get('frozen.bin')).rejects.toMatchObject({ status: 403, code: 'InvalidObjectState' });
 
     const listedOngoing = await client.list({ prefix: 'frozen.bin' } as never, {});
-    expect((listedOngoing.objects[0] as unknown as { restoreInfo?: { ongoingRequest: boolean } }).restoreInfo).toEqual({ ongoingRequest: true });
+    expect((listedOngoing.objects[0] as unknown as { restoreInfo?: { ongoingRequest: boolean } }).restoreInfo).toEqual({
+      ongoingRequest: true,
+    });
     emu.clock.advance(60_000);
     const restored = headersOf((await client.head('frozen.bin')).res)['x-oss-restore'];
     expect(restored).toMatch(/^ongoing-request="false", expiry-date="[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT"$/);
@@ -79,7 +87,9 @@ describe('RestoreObject', () => {
 
   it('ColdArchive restores with a JobParameters tier; a Standard object cannot be restored; a missing one is NoSuchKey', async () => {
     await client.put('cold.bin', Buffer.from('c'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
-    const cold = (await client.restore('cold.bin', { type: 'ColdArchive', JobParameters: 'Expedited' } as never)) as unknown as { res: { status: number } };
+    const cold = (await client.restore('cold.bin', { type: 'ColdArchive', JobParameters: 'Expedited' } as never)) as unknown as {
+      res: { status: number };
+    };
     expect(cold.res.status).toBe(202);
     await client.put('warm.bin', Buffer.from('w'));
     const warm = await signedRequest(emu, { method: 'POST', bucket, key: 'warm.bin', query: [['restore', '']] });

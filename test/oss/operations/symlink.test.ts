@@ -18,13 +18,18 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 describe('PutSymlink / GetSymlink and reads through a symlink', () => {
-  it('reads the target\'s bytes, length and ETag with the symlink\'s own metadata and type', async () => {
+  it("reads the target's bytes, length and ETag with the symlink's own metadata and type", async () => {
     await client.put('live/cam/playlist.m3u8', Buffer.from('hello'), { meta: { from: 'target' } } as never);
     await client.putSymlink('latest.m3u8', 'live/cam/playlist.m3u8', { meta: { from: 'link' } } as never);
     expect((await client.getSymlink('latest.m3u8')).targetName).toBe('live/cam/playlist.m3u8');
     const got = await client.get('latest.m3u8');
     expect((got.content as Buffer).toString()).toBe('hello');
-    expect(got.res.headers).toMatchObject({ etag: HELLO_ETAG, 'x-oss-object-type': 'Symlink', 'x-oss-meta-from': 'link', 'content-length': '5' });
+    expect(got.res.headers).toMatchObject({
+      etag: HELLO_ETAG,
+      'x-oss-object-type': 'Symlink',
+      'x-oss-meta-from': 'link',
+      'content-length': '5',
+    });
     const head = await client.head('latest.m3u8');
     expect(head.res.headers).toMatchObject({ etag: HELLO_ETAG, 'content-length': '5', 'x-oss-meta-from': 'link' });
     const range = await client.get('latest.m3u8', { headers: { Range: 'bytes=1-3' } });

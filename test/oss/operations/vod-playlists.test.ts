@@ -40,7 +40,10 @@ const parse = (text: string) => {
 const getVod = (channel: string, query: Array<[string, string]>) =>
   signedRequest(f.emu, { method: 'GET', bucket: f.bucket, key: channel, query: [['vod', ''], ...query] });
 
-const span = (startSec: number, endSec: number): Array<[string, string]> => [['startTime', String(startSec)], ['endTime', String(endSec)]];
+const span = (startSec: number, endSec: number): Array<[string, string]> => [
+  ['startTime', String(startSec)],
+  ['endTime', String(endSec)],
+];
 
 describe('PostVodPlaylist', () => {
   it('writes a VOD playlist of both publishes, fetchable with GetObject and readable by m3u8-parser', async () => {
@@ -99,7 +102,12 @@ describe('PostVodPlaylist', () => {
 
   it('refuses a span without segments with InvalidArgument EC 0044-00000308', async () => {
     const err = await aliError(f.client.createVod('vod-ch', 'none.m3u8', { startTime: baseSec + 20, endTime: baseSec + 59 }));
-    expect(err).toMatchObject({ status: 400, code: 'InvalidArgument', ecCode: '0044-00000308', message: 'No ts file found in specified time span.' });
+    expect(err).toMatchObject({
+      status: 400,
+      code: 'InvalidArgument',
+      ecCode: '0044-00000308',
+      message: 'No ts file found in specified time span.',
+    });
     expect(await aliError(f.client.get('vod-ch/none.m3u8'))).toMatchObject({ status: 404 });
   });
 
@@ -158,9 +166,27 @@ describe('GetVodPlaylist', () => {
 
   const badStarts: Array<[string, Array<[string, string]>]> = [
     ['a missing startTime', [['endTime', String(baseSec + 100)]]],
-    ['a non-integer startTime', [['startTime', 'abc'], ['endTime', String(baseSec + 100)]]],
-    ['a fractional startTime', [['startTime', `${baseSec}.5`], ['endTime', String(baseSec + 100)]]],
-    ['startTime 0', [['startTime', '0'], ['endTime', '100']]],
+    [
+      'a non-integer startTime',
+      [
+        ['startTime', 'abc'],
+        ['endTime', String(baseSec + 100)],
+      ],
+    ],
+    [
+      'a fractional startTime',
+      [
+        ['startTime', `${baseSec}.5`],
+        ['endTime', String(baseSec + 100)],
+      ],
+    ],
+    [
+      'startTime 0',
+      [
+        ['startTime', '0'],
+        ['endTime', '100'],
+      ],
+    ],
   ];
   it.each(badStarts)('refuses %s with InvalidArgument EC 0044-00000304', async (_label, query) => {
     expect(errorOf(await getVod('vod-ch', query))).toMatchObject({ status: 400, code: 'InvalidArgument', ec: '0044-00000304' });
@@ -168,7 +194,14 @@ describe('GetVodPlaylist', () => {
 
   const badEnds: Array<[string, Array<[string, string]>, RegExp]> = [
     ['a missing endTime', [['startTime', String(baseSec)]], /endTime must be an integer/],
-    ['a non-integer endTime', [['startTime', String(baseSec)], ['endTime', 'soon']], /endTime must be an integer/],
+    [
+      'a non-integer endTime',
+      [
+        ['startTime', String(baseSec)],
+        ['endTime', 'soon'],
+      ],
+      /endTime must be an integer/,
+    ],
     ['an inverted span', span(baseSec + 100, baseSec), /must be greater than the startTime/],
     ['an empty span', span(baseSec, baseSec), /must be greater than the startTime/],
     ['a span over one day', span(baseSec, baseSec + 86_401), /must not exceed 86400 seconds/],

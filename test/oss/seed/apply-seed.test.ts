@@ -47,7 +47,11 @@ async function checkSeeded(emu: Emulator): Promise<void> {
   expect(cors.rules).toHaveLength(1);
   expect(cors.rules[0]).toMatchObject({ allowedOrigin: 'http://localhost:3000', allowedMethod: ['GET', 'HEAD'], maxAgeSeconds: '300' });
   const cam1 = (await client.getChannel('cam1')).data as unknown as Record<string, unknown>;
-  expect(cam1).toMatchObject({ Description: 'front door', Status: 'enabled', Target: { Type: 'HLS', FragDuration: '2', FragCount: '4', PlaylistName: 'live.m3u8' } });
+  expect(cam1).toMatchObject({
+    Description: 'front door',
+    Status: 'enabled',
+    Target: { Type: 'HLS', FragDuration: '2', FragCount: '4', PlaylistName: 'live.m3u8' },
+  });
   expect(((await client.getChannel('cam2')).data as unknown as Record<string, unknown>).Status).toBe('disabled');
   const poster = await client.get('posters/cam1.png');
   expect(Buffer.from(poster.content as Buffer)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
@@ -66,7 +70,10 @@ describe('--init FILE', () => {
     try {
       await checkSeeded(emu);
       const head = await ossClient(emu, 'media').head('hello.txt');
-      before = { lastModified: (head.res.headers as Record<string, string>)['last-modified']!, etag: (head.res.headers as Record<string, string>).etag! };
+      before = {
+        lastModified: (head.res.headers as Record<string, string>)['last-modified']!,
+        etag: (head.res.headers as Record<string, string>).etag!,
+      };
       cam1Before = emu.services.store.getChannel('media', 'cam1');
       // A change made by a test between runs to an entry the seed does not name survives the restart.
       await ossClient(emu, 'media').put('extra.txt', Buffer.from('mine'));
@@ -93,7 +100,12 @@ describe('--init FILE', () => {
       initFile,
       JSON.stringify({
         buckets: [
-          { name: 'json-bucket', acl: 'public-read-write', channels: [{ name: 'c1', fragDuration: 5, fragCount: 3 }], objects: [{ key: 'k', contentBase64: Buffer.from('b64').toString('base64') }] },
+          {
+            name: 'json-bucket',
+            acl: 'public-read-write',
+            channels: [{ name: 'c1', fragDuration: 5, fragCount: 3 }],
+            objects: [{ key: 'k', contentBase64: Buffer.from('b64').toString('base64') }],
+          },
         ],
       }),
     );
@@ -110,10 +122,15 @@ describe('--init FILE', () => {
 
   it('refuses an invalid channel config at startup, naming the entry', async () => {
     const initFile = join(dir, 'seed', 'bad.yaml');
-    writeFileSync(initFile, 'buckets:\n  - name: ok-bucket\n    channels:\n      - name: good\n      - name: broken\n        fragDuration: 999\n');
+    writeFileSync(
+      initFile,
+      'buckets:\n  - name: ok-bucket\n    channels:\n      - name: good\n      - name: broken\n        fragDuration: 999\n',
+    );
     const started = startTestEmulator({ initFile });
     await expect(started).rejects.toBeInstanceOf(InitFileError);
-    await expect(started).rejects.toThrow(/bad\.yaml: buckets\[0\] \(ok-bucket\)\.channels\[1\] \(broken\): PutLiveChannel refused it: InvalidArgument/);
+    await expect(started).rejects.toThrow(
+      /bad\.yaml: buckets\[0\] \(ok-bucket\)\.channels\[1\] \(broken\): PutLiveChannel refused it: InvalidArgument/,
+    );
   });
 
   it('refuses an unknown field and a missing file with the entry named', async () => {

@@ -14,7 +14,13 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const rejection = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: { status: number; code: string; ecCode?: string; message: string }) => e);
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: { status: number; code: string; ecCode?: string; message: string }) => e,
+  );
 const elementNames = (xml: string) => [...xml.matchAll(/<([A-Za-z]+)>/g)].map((m) => m[1]).filter((n) => n !== 'Error');
 
 describe('EC codes', () => {
@@ -59,8 +65,13 @@ describe('V4 signing region', () => {
 
   it('accepts any region when the Host names none (a localhost endpoint)', async () => {
     const client = new OSS({
-      endpoint: `http://localhost:${emu.httpPort}`, sldEnable: true, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret,
-      bucket, authorizationV4: true, region: 'oss-us-east-1',
+      endpoint: `http://localhost:${emu.httpPort}`,
+      sldEnable: true,
+      accessKeyId: emu.accessKeyId,
+      accessKeySecret: emu.accessKeySecret,
+      bucket,
+      authorizationV4: true,
+      region: 'oss-us-east-1',
     } as OSS.Options);
     const put = await client.put('anywhere.txt', Buffer.from('x'));
     expect(put.res.status).toBe(200);
