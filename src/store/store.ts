@@ -25,8 +25,8 @@ import type {
   PublishRow,
   RestoreState,
   SegmentRow,
-  SnapshotConfig,
 } from './rows.js';
+import { rowReader, type SqlRow } from './row-reader.js';
 import { Uploads } from './uploads.js';
 
 export interface StoreOptions {
@@ -96,68 +96,66 @@ export const TEMP_DIR_PREFIX = 'oss-live-emulator-';
 
 export const etagOf = (md5: Buffer): string => `"${md5.toString('hex').toUpperCase()}"`;
 
-type Raw = Record<string, unknown>;
-
-const toBucket = (r: Raw): BucketRow => ({
-  name: r.name as string,
-  acl: r.acl as BucketAcl,
-  storageClass: r.storage_class as string,
-  createdMs: r.created_ms as number,
-  dataRedundancyType: r.data_redundancy_type as string,
-  comment: r.comment as string,
+const toBucket = rowReader<BucketRow>({
+  name: 'value',
+  acl: 'value',
+  storageClass: 'value',
+  createdMs: 'value',
+  dataRedundancyType: 'value',
+  comment: 'value',
 });
 
-const toObject = (r: Raw): ObjectRow => ({
-  bucket: r.bucket as string,
-  key: r.key as string,
-  file: r.file as string,
-  size: r.size as number,
-  etag: r.etag as string,
-  contentType: r.content_type as string,
-  lastModifiedMs: r.last_modified_ms as number,
-  acl: r.acl as ObjectAcl,
-  headers: JSON.parse(r.headers as string) as Record<string, string>,
-  objectType: r.object_type as ObjectType,
-  storageClass: r.storage_class as string,
-  crc64: (r.crc64 as string | null) ?? undefined,
-  extents: r.extents as number,
-  restore: r.restore ? (JSON.parse(r.restore as string) as RestoreState) : undefined,
-  tags: JSON.parse(r.tags as string) as ObjectTags,
-  symlinkTarget: (r.symlink_target as string | null) ?? undefined,
+const toObject = rowReader<ObjectRow>({
+  bucket: 'value',
+  key: 'value',
+  file: 'value',
+  size: 'value',
+  etag: 'value',
+  contentType: 'value',
+  lastModifiedMs: 'value',
+  acl: 'value',
+  headers: 'json',
+  objectType: 'value',
+  storageClass: 'value',
+  crc64: 'nullable',
+  extents: 'value',
+  restore: 'nullable-json',
+  tags: 'json',
+  symlinkTarget: 'nullable',
 });
 
-const toChannel = (r: Raw): ChannelRow => ({
-  bucket: r.bucket as string,
-  name: r.name as string,
-  description: r.description as string,
-  status: r.status as ChannelRow['status'],
-  type: r.type as ChannelRow['type'],
-  fragDuration: r.frag_duration as number,
-  fragCount: r.frag_count as number,
-  playlistName: r.playlist_name as string,
-  snapshot: r.snapshot ? (JSON.parse(r.snapshot as string) as SnapshotConfig) : undefined,
-  lastModifiedMs: r.last_modified_ms as number,
+const toChannel = rowReader<ChannelRow>({
+  bucket: 'value',
+  name: 'value',
+  description: 'value',
+  status: 'value',
+  type: 'value',
+  fragDuration: 'value',
+  fragCount: 'value',
+  playlistName: 'value',
+  snapshot: 'nullable-json',
+  lastModifiedMs: 'value',
 });
 
-const toPublish = (r: Raw): PublishRow => ({
-  id: r.id as number,
-  bucket: r.bucket as string,
-  channel: r.channel as string,
-  startMs: r.start_ms as number,
-  endMs: (r.end_ms as number | null) ?? undefined,
-  remoteAddr: r.remote_addr as string,
-  playlistName: r.playlist_name as string,
+const toPublish = rowReader<PublishRow>({
+  id: 'value',
+  bucket: 'value',
+  channel: 'value',
+  startMs: 'value',
+  endMs: 'nullable',
+  remoteAddr: 'value',
+  playlistName: 'value',
 });
 
-const toSegment = (r: Raw): SegmentRow => ({
-  id: r.id as number,
-  publishId: r.publish_id as number,
-  bucket: r.bucket as string,
-  channel: r.channel as string,
-  key: r.key as string,
-  sequence: r.sequence as number,
-  startMs: r.start_ms as number,
-  durationMs: r.duration_ms as number,
+const toSegment = rowReader<SegmentRow>({
+  id: 'value',
+  publishId: 'value',
+  bucket: 'value',
+  channel: 'value',
+  key: 'value',
+  sequence: 'value',
+  startMs: 'value',
+  durationMs: 'value',
 });
 
 /**
@@ -349,7 +347,7 @@ export class Store {
   // ---- buckets
 
   getBucket(name: string): BucketRow | undefined {
-    const r = this.q.bucketGet.get(name) as Raw | undefined;
+    const r = this.q.bucketGet.get(name) as SqlRow | undefined;
     return r && toBucket(r);
   }
 
@@ -371,7 +369,7 @@ export class Store {
   }
 
   listBuckets(after = ''): BucketRow[] {
-    return (this.q.bucketList.all(after) as Raw[]).map(toBucket);
+    return (this.q.bucketList.all(after) as SqlRow[]).map(toBucket);
   }
 
   bucketIsEmpty(name: string): boolean {
@@ -408,7 +406,7 @@ export class Store {
   // ---- objects
 
   getObject(bucket: string, key: string): ObjectRow | undefined {
-    const r = this.q.objectGet.get(bucket, key) as Raw | undefined;
+    const r = this.q.objectGet.get(bucket, key) as SqlRow | undefined;
     return r && toObject(r);
   }
 
@@ -703,7 +701,7 @@ export class Store {
   /** Objects under `prefix` last modified before `beforeMs`, keys after `after`, at most `limit` (lifecycle expiry). */
   objectsModifiedBefore(bucket: string, prefix: string, beforeMs: number, after: string, limit: number): ObjectRow[] {
     const out: ObjectRow[] = [];
-    for (const raw of this.q.objectsBefore.iterate(bucket, prefix, after, beforeMs, limit) as IterableIterator<Raw>) {
+    for (const raw of this.q.objectsBefore.iterate(bucket, prefix, after, beforeMs, limit) as IterableIterator<SqlRow>) {
       if (!(raw.key as string).startsWith(prefix)) break;
       out.push(toObject(raw));
     }
@@ -717,7 +715,7 @@ export class Store {
   }
 
   private *scanObjects(bucket: string, after: string, from: string): Generator<{ key: string; item: ObjectRow }> {
-    for (const raw of this.q.objectScan.iterate(bucket, after, from) as IterableIterator<Raw>)
+    for (const raw of this.q.objectScan.iterate(bucket, after, from) as IterableIterator<SqlRow>)
       yield { key: raw.key as string, item: toObject(raw) };
   }
 
@@ -729,7 +727,7 @@ export class Store {
   // ---- live channels
 
   getChannel(bucket: string, name: string): ChannelRow | undefined {
-    const r = this.q.channelGet.get(bucket, name) as Raw | undefined;
+    const r = this.q.channelGet.get(bucket, name) as SqlRow | undefined;
     return r && toChannel(r);
   }
 
@@ -748,7 +746,7 @@ export class Store {
   /** Channels of a bucket after `after`, starting with `prefix`, at most `limit + 1` (to tell truncation). */
   listChannels(bucket: string, prefix: string, after: string, limit: number): ChannelRow[] {
     const out: ChannelRow[] = [];
-    for (const raw of this.q.channelScan.iterate(bucket, after, prefix) as IterableIterator<Raw>) {
+    for (const raw of this.q.channelScan.iterate(bucket, after, prefix) as IterableIterator<SqlRow>) {
       if (!(raw.name as string).startsWith(prefix) || out.length > limit) break;
       out.push(toChannel(raw));
     }
@@ -756,7 +754,7 @@ export class Store {
   }
 
   allChannels(): ChannelRow[] {
-    return (this.q.channelAll.all() as Raw[]).map(toChannel);
+    return (this.q.channelAll.all() as SqlRow[]).map(toChannel);
   }
 
   // ---- publishes (history) and segments
@@ -770,12 +768,12 @@ export class Store {
   }
 
   openPublishes(): PublishRow[] {
-    return (this.q.publishOpen.all() as Raw[]).map(toPublish);
+    return (this.q.publishOpen.all() as SqlRow[]).map(toPublish);
   }
 
   /** The most recent finished publishes, newest first. */
   recentPublishes(bucket: string, channel: string, limit: number): PublishRow[] {
-    return (this.q.publishRecent.all(bucket, channel, limit) as Raw[]).map(toPublish);
+    return (this.q.publishRecent.all(bucket, channel, limit) as SqlRow[]).map(toPublish);
   }
 
   addSegment(seg: Omit<SegmentRow, 'id'>): number {
@@ -785,11 +783,11 @@ export class Store {
   }
 
   segmentsInSpan(bucket: string, channel: string, fromMs: number, toMs: number): SegmentRow[] {
-    return (this.q.segmentsInSpan.all(bucket, channel, fromMs, toMs) as Raw[]).map(toSegment);
+    return (this.q.segmentsInSpan.all(bucket, channel, fromMs, toMs) as SqlRow[]).map(toSegment);
   }
 
   segmentsOfPublish(publishId: number): SegmentRow[] {
-    return (this.q.segmentsOfPublish.all(publishId) as Raw[]).map(toSegment);
+    return (this.q.segmentsOfPublish.all(publishId) as SqlRow[]).map(toSegment);
   }
 
   /** Where the channel's recorded media ends (ms), or 0 when it has none. */
@@ -798,6 +796,6 @@ export class Store {
   }
 
   allSegments(): SegmentRow[] {
-    return (this.q.segmentAll.all() as Raw[]).map(toSegment);
+    return (this.q.segmentAll.all() as SqlRow[]).map(toSegment);
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from './database.js';
 import type { ObjectFiles, WrittenFile } from './object-files.js';
 import type { Extent, ObjectRow, PartRow, UploadMeta, UploadRow } from './rows.js';
+import { rowReader, type SqlRow } from './row-reader.js';
 import type { CommitGuard, NewObject, ObjectBytes, Store } from './store.js';
 
 export interface ListUploadsQuery {
@@ -22,24 +23,16 @@ export interface ListUploadsPage {
   nextUploadIdMarker: string;
 }
 
-type Raw = Record<string, unknown>;
+const toUpload = rowReader<UploadRow>({ uploadId: 'value', bucket: 'value', key: 'value', initiatedMs: 'value', meta: 'json' });
 
-const toUpload = (r: Raw): UploadRow => ({
-  uploadId: r.upload_id as string,
-  bucket: r.bucket as string,
-  key: r.key as string,
-  initiatedMs: r.initiated_ms as number,
-  meta: JSON.parse(r.meta as string) as UploadMeta,
-});
-
-const toPart = (r: Raw): PartRow => ({
-  uploadId: r.upload_id as string,
-  partNumber: r.part_number as number,
-  file: r.file as string,
-  size: r.size as number,
-  etag: r.etag as string,
-  crc64: (r.crc64 as string | null) ?? undefined,
-  lastModifiedMs: r.last_modified_ms as number,
+const toPart = rowReader<PartRow>({
+  uploadId: 'value',
+  partNumber: 'value',
+  file: 'value',
+  size: 'value',
+  etag: 'value',
+  crc64: 'nullable',
+  lastModifiedMs: 'value',
 });
 
 /**
@@ -87,7 +80,7 @@ export class Uploads {
   }
 
   get(uploadId: string): UploadRow | undefined {
-    const r = this.q.get.get(uploadId) as Raw | undefined;
+    const r = this.q.get.get(uploadId) as SqlRow | undefined;
     return r && toUpload(r);
   }
 
@@ -115,7 +108,7 @@ export class Uploads {
       prefix: query.prefix,
       keyMarker: query.keyMarker,
       uploadIdMarker: query.uploadIdMarker,
-    }) as IterableIterator<Raw>;
+    }) as IterableIterator<SqlRow>;
     for (const raw of rows) {
       const key = raw.key as string;
       if (!key.startsWith(query.prefix)) break;
@@ -145,17 +138,17 @@ export class Uploads {
   }
 
   getPart(uploadId: string, partNumber: number): PartRow | undefined {
-    const r = this.q.partGet.get(uploadId, partNumber) as Raw | undefined;
+    const r = this.q.partGet.get(uploadId, partNumber) as SqlRow | undefined;
     return r && toPart(r);
   }
 
   /** Parts after `afterPartNumber`, at most `limit`. */
   listParts(uploadId: string, afterPartNumber: number, limit: number): PartRow[] {
-    return (this.q.partsAfter.all(uploadId, afterPartNumber, limit) as Raw[]).map(toPart);
+    return (this.q.partsAfter.all(uploadId, afterPartNumber, limit) as SqlRow[]).map(toPart);
   }
 
   allParts(uploadId: string): PartRow[] {
-    return (this.q.partsAll.all(uploadId) as Raw[]).map(toPart);
+    return (this.q.partsAll.all(uploadId) as SqlRow[]).map(toPart);
   }
 
   /**
