@@ -1,7 +1,7 @@
 import { queryValue } from '../wire/request-target.js';
 import { ossErrors } from '../wire/errors.js';
-import { requireBucket, type Operation } from '../operation.js';
-import { contents, prefixes, listParams } from './object-listing.js';
+import type { Operation } from '../operation.js';
+import { listBucketResult } from './object-listing.js';
 
 const tokenOf = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 function keyOfToken(token: string): string {
@@ -14,31 +14,19 @@ function keyOfToken(token: string): string {
   return key;
 }
 
+/** GET /?list-type=2: ListObjectsV2, paged by an opaque continuation token (or from `start-after`). */
 export const listObjectsV2: Operation = (ctx) => {
-  const bucket = requireBucket(ctx);
-  const p = listParams(ctx);
   const token = queryValue(ctx.query, 'continuation-token');
   const startAfter = queryValue(ctx.query, 'start-after') ?? '';
-  const after = token ? keyOfToken(token) : startAfter;
-  const fetchOwner = queryValue(ctx.query, 'fetch-owner') === 'true';
-  const page = ctx.services.store.listObjects({ bucket: bucket.name, prefix: p.prefix, after, delimiter: p.delimiter, maxKeys: p.maxKeys });
-  return {
-    xml: {
-      root: 'ListBucketResult',
-      children: [
-        ['Name', bucket.name],
-        ['Prefix', p.encode(p.prefix)],
-        startAfter !== '' && ['StartAfter', p.encode(startAfter)],
-        token !== undefined && ['ContinuationToken', token],
-        ['MaxKeys', p.maxKeys],
-        ['Delimiter', p.encode(p.delimiter)],
-        p.urlEncoded && ['EncodingType', 'url'],
-        ['IsTruncated', page.isTruncated],
+  return listBucketResult(ctx, {
+    after: () => (token ? keyOfToken(token) : startAfter),
+    withOwner: queryValue(ctx.query, 'fetch-owner') === 'true',
+    elements: (page, encode) => ({
+      markers: [startAfter !== '' && ['StartAfter', encode(startAfter)], token !== undefined && ['ContinuationToken', token]],
+      next: [
         page.nextMarker !== undefined && ['NextContinuationToken', tokenOf(page.nextMarker)],
         ['KeyCount', page.objects.length + page.commonPrefixes.length],
-        ...page.objects.map((o) => contents(o, p.encode, fetchOwner, ctx.services.clock.now())),
-        ...prefixes(page.commonPrefixes, p.encode),
       ],
-    },
-  };
+    }),
+  });
 };

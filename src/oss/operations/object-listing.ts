@@ -3,7 +3,8 @@ import { type XmlChild } from '../wire/xml.js';
 import type { ObjectRow } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
 import { isoSeconds, ownerXml, parseMaxKeys } from '../wire/formats.js';
-import { type Operation } from '../operation.js';
+import { requireBucket, type Operation, type OperationContext, type OssReply } from '../operation.js';
+import type { ListObjectsPage } from '../../store/store.js';
 import { restoreHeader } from '../objects/restore-state.js';
 import { isArchived } from '../objects/storage-class.js';
 
@@ -43,5 +44,40 @@ export function listParams(ctx: Parameters<Operation>[0]) {
     maxKeys: parseMaxKeys(queryValue(ctx.query, 'max-keys'), 100, 1000),
     urlEncoded,
     encode: urlEncoded ? (s: string) => encodeURIComponent(s) : (s: string) => s,
+  };
+}
+
+/** What ListObjects and ListObjectsV2 say differently: where a page starts, and how it names the next one. */
+export interface ListingVariant {
+  /** The key the page starts after; called after the common parameters are checked (their errors come first). */
+  after: () => string;
+  withOwner: boolean;
+  /** Elements after Prefix (the marker) and after IsTruncated (the next marker, counts). */
+  elements(page: ListObjectsPage, encode: (s: string) => string): { markers: XmlChild[]; next: XmlChild[] };
+}
+
+/** The ListBucketResult both listings send: one page of objects in key order, common prefixes once. */
+export function listBucketResult(ctx: OperationContext, variant: ListingVariant): OssReply {
+  const bucket = requireBucket(ctx);
+  const { prefix, delimiter, maxKeys, urlEncoded, encode } = listParams(ctx);
+  const page = ctx.services.store.listObjects({ bucket: bucket.name, prefix, after: variant.after(), delimiter, maxKeys });
+  const nowMs = ctx.services.clock.now();
+  const { markers, next } = variant.elements(page, encode);
+  return {
+    xml: {
+      root: 'ListBucketResult',
+      children: [
+        ['Name', bucket.name],
+        ['Prefix', encode(prefix)],
+        ...markers,
+        ['MaxKeys', maxKeys],
+        ['Delimiter', encode(delimiter)],
+        urlEncoded && ['EncodingType', 'url'],
+        ['IsTruncated', page.isTruncated],
+        ...next,
+        ...page.objects.map((o) => contents(o, encode, variant.withOwner, nowMs)),
+        ...prefixes(page.commonPrefixes, encode),
+      ],
+    },
   };
 }
