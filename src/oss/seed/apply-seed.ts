@@ -76,93 +76,71 @@ export async function applySeed(target: SeedTarget, seed: Seed): Promise<SeedRep
   const { services, operations } = target;
   const { store, live } = services;
   const report: SeedReport = { buckets: [], channels: [], objects: [] };
+  const xmlHeaders = { 'content-type': 'application/xml' };
 
-  async function invoke(entry: string, operation: OperationName, call: OwnerCall): Promise<void> {
-    try {
-      await invokeAsOwner(operations, services, operation, call, services.config.publicHost ?? '127.0.0.1');
-    } catch (err) {
-      if (err instanceof OssError) throw new SeedError(entry, `${operation} refused it: ${err.code}: ${err.message}`, err.status, err.code);
-      throw err;
+  /** Every seed entry is one PUT through the operation; a refusal names the entry. */
+  const put = (entry: string, operation: OperationName, call: Omit<OwnerCall, 'method'>) =>
+    refusedAs(entry, operation, () =>
+      invokeAsOwner(operations, services, operation, { method: 'PUT', ...call }, services.config.publicHost ?? '127.0.0.1'),
+    );
+
+  async function seedChannel(entry: string, bucket: string, c: SeedChannel): Promise<SeedReport['channels'][number]['result']> {
+    const body = channelXml(c, bucket);
+    const row = store.getChannel(bucket, c.name);
+    if (row) {
+      const wanted = await refusedAs(entry, 'PutLiveChannel', () => parseChannelConfig(parseXmlBody(body, 'LiveChannelConfiguration')));
+      const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every((k) => JSON.stringify(wanted[k]) === JSON.stringify(row[k]));
+      if (same) return 'unchanged';
+      if (live.isLive(bucket, c.name)) return 'skipped-live';
     }
+    await put(entry, 'PutLiveChannel', { bucket, key: c.name, query: [['live', '']], headers: xmlHeaders, body });
+    return row ? 'updated' : 'created';
+  }
+
+  async function seedObject(entry: string, bucket: string, o: SeedObject): Promise<SeedReport['objects'][number]['result']> {
+    const bytes = objectBytes(o, entry, target.readFile);
+    const current = store.getObject(bucket, o.key);
+    const etag = `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
+    if (current && current.etag.toUpperCase() === etag && (o.contentType === undefined || current.contentType === o.contentType))
+      return 'unchanged';
+    await put(entry, 'PutObject', { bucket, key: o.key, headers: o.contentType ? { 'content-type': o.contentType } : {}, body: bytes });
+    return 'written';
   }
 
   for (const [i, b] of seed.buckets.entries()) {
     const entry = `buckets[${i}] (${b.name})`;
     const existing = store.getBucket(b.name);
     if (!existing) {
-      await invoke(entry, 'PutBucket', { method: 'PUT', bucket: b.name, headers: b.acl ? { 'x-oss-acl': b.acl } : {} });
+      await put(entry, 'PutBucket', { bucket: b.name, headers: b.acl ? { 'x-oss-acl': b.acl } : {} });
       report.buckets.push({ name: b.name, result: 'created' });
     } else if (b.acl !== undefined && b.acl !== existing.acl) {
-      await invoke(entry, 'PutBucketAcl', { method: 'PUT', bucket: b.name, query: [['acl', '']], headers: { 'x-oss-acl': b.acl } });
+      await put(entry, 'PutBucketAcl', { bucket: b.name, query: [['acl', '']], headers: { 'x-oss-acl': b.acl } });
       report.buckets.push({ name: b.name, result: 'updated' });
     } else {
       report.buckets.push({ name: b.name, result: 'unchanged' });
     }
-    if (b.cors) {
-      const body = corsXml(b.cors);
-      await invoke(`${entry}.cors`, 'PutBucketCors', {
-        method: 'PUT',
-        bucket: b.name,
-        query: [['cors', '']],
-        headers: { 'content-type': 'application/xml' },
-        body,
-      });
-    }
-
+    if (b.cors)
+      await put(`${entry}.cors`, 'PutBucketCors', { bucket: b.name, query: [['cors', '']], headers: xmlHeaders, body: corsXml(b.cors) });
     for (const [j, c] of b.channels.entries()) {
-      const channelEntry = `${entry}.channels[${j}] (${c.name})`;
-      const body = channelXml(c, b.name);
-      const row = store.getChannel(b.name, c.name);
-      if (row) {
-        let wanted;
-        try {
-          wanted = parseChannelConfig(parseXmlBody(body, 'LiveChannelConfiguration'));
-        } catch (err) {
-          if (err instanceof OssError)
-            throw new SeedError(channelEntry, `PutLiveChannel refused it: ${err.code}: ${err.message}`, err.status, err.code);
-          throw err;
-        }
-        const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every((k) => JSON.stringify(wanted[k]) === JSON.stringify(row[k]));
-        if (same) {
-          report.channels.push({ bucket: b.name, name: c.name, result: 'unchanged' });
-          continue;
-        }
-        if (live.isLive(b.name, c.name)) {
-          report.channels.push({ bucket: b.name, name: c.name, result: 'skipped-live' });
-          continue;
-        }
-      }
-      await invoke(channelEntry, 'PutLiveChannel', {
-        method: 'PUT',
-        bucket: b.name,
-        key: c.name,
-        query: [['live', '']],
-        headers: { 'content-type': 'application/xml' },
-        body,
-      });
-      report.channels.push({ bucket: b.name, name: c.name, result: row ? 'updated' : 'created' });
+      const result = await seedChannel(`${entry}.channels[${j}] (${c.name})`, b.name, c);
+      report.channels.push({ bucket: b.name, name: c.name, result });
     }
-
     for (const [j, o] of b.objects.entries()) {
-      const objectEntry = `${entry}.objects[${j}] (${o.key})`;
-      const bytes = objectBytes(o, objectEntry, target.readFile);
-      const current = store.getObject(b.name, o.key);
-      const etag = `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
-      if (current && current.etag.toUpperCase() === etag && (o.contentType === undefined || current.contentType === o.contentType)) {
-        report.objects.push({ bucket: b.name, key: o.key, result: 'unchanged' });
-        continue;
-      }
-      await invoke(objectEntry, 'PutObject', {
-        method: 'PUT',
-        bucket: b.name,
-        key: o.key,
-        headers: o.contentType ? { 'content-type': o.contentType } : {},
-        body: bytes,
-      });
-      report.objects.push({ bucket: b.name, key: o.key, result: 'written' });
+      const result = await seedObject(`${entry}.objects[${j}] (${o.key})`, b.name, o);
+      report.objects.push({ bucket: b.name, key: o.key, result });
     }
   }
   return report;
+}
+
+/** Runs `work`; an OSS error it throws becomes a SeedError naming the entry and the operation that refused it. */
+async function refusedAs<T>(entry: string, operation: OperationName, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof OssError) throw new SeedError(entry, `${operation} refused it: ${err.code}: ${err.message}`, err.status, err.code);
+    throw err;
+  }
 }
 
 function objectBytes(o: SeedObject, entry: string, readFile: SeedTarget['readFile']): Buffer {
