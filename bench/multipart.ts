@@ -3,11 +3,10 @@
 // Targets: the emulator's RSS stays under 200 MB during the multipart upload, and its throughput is at least half the
 // PutObject's. The body comes from one 10 MB random buffer repeated, so the load generator itself stays small.
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { join } from 'node:path';
 import type { BenchContext } from './lib/bench-context.js';
 import { startEmulatorProcess } from './lib/emulator-process.js';
-import { createBucket, ossOk, requestPath, signedHeaders, type OssEndpoint, type OssRequest } from './lib/oss-client.js';
+import { createBucket, ossOk, ossRequest, type StreamedBody } from './lib/oss-client.js';
 import { memoryOf } from './lib/proc-stats.js';
 import { fmt, mib, type BenchReport } from './lib/report.js';
 
@@ -25,45 +24,24 @@ export interface MultipartOptions {
 const BUCKET = 'bench-multipart';
 const RSS_TARGET = 200 * 1024 * 1024;
 
-/** A signed request whose body is `size` bytes taken cyclically from `pattern`, written with backpressure. */
-function streamRequest(
-  endpoint: OssEndpoint,
-  req: OssRequest,
-  pattern: Buffer,
-  offset: number,
-  size: number,
-): Promise<http.IncomingMessage & { text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: endpoint.host,
-        port: endpoint.httpPort,
-        method: req.method,
-        path: requestPath(req),
-        headers: { ...signedHeaders(endpoint, req), 'content-length': String(size) },
-        agent: false,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve(Object.assign(res, { text })));
-        res.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    let sent = 0;
-    const writeMore = () => {
-      while (sent < size) {
-        const at = (offset + sent) % pattern.length;
-        const chunk = pattern.subarray(at, Math.min(pattern.length, at + (size - sent), at + 1024 * 1024));
-        sent += chunk.length;
-        if (!request.write(chunk)) return void request.once('drain', writeMore);
-      }
-      request.end();
-    };
-    writeMore();
-  });
+/** `size` bytes taken cyclically from `pattern` from `offset` on, written with backpressure. */
+function cyclicBody(pattern: Buffer, offset: number, size: number): StreamedBody {
+  return {
+    size,
+    write(request) {
+      let sent = 0;
+      const writeMore = () => {
+        while (sent < size) {
+          const at = (offset + sent) % pattern.length;
+          const chunk = pattern.subarray(at, Math.min(pattern.length, at + (size - sent), at + 1024 * 1024));
+          sent += chunk.length;
+          if (!request.write(chunk)) return void request.once('drain', writeMore);
+        }
+        request.end();
+      };
+      writeMore();
+    },
+  };
 }
 
 /** Samples the process's RSS every 50 ms while `work` runs; the peak is what a user's container would need. */
@@ -95,8 +73,8 @@ export async function runMultipart(ctx: BenchContext, opts: MultipartOptions): P
     const idleRss = memoryOf(pid).rssBytes;
 
     const putOnce = async (key: string) => {
-      const res = await streamRequest(endpoint, { method: 'PUT', bucket: BUCKET, key }, pattern, 0, size);
-      if (res.statusCode !== 200) throw new Error(`PutObject answered ${res.statusCode}: ${res.text}`);
+      const res = await ossRequest(endpoint, { method: 'PUT', bucket: BUCKET, key, body: cyclicBody(pattern, 0, size) });
+      if (res.status !== 200) throw new Error(`PutObject answered ${res.status}: ${res.body.toString()}`);
     };
     const multipartOnce = async (key: string) => {
       const init = await ossOk(endpoint, { method: 'POST', bucket: BUCKET, key, query: [['uploads', '']] });
@@ -108,22 +86,13 @@ export async function runMultipart(ctx: BenchContext, opts: MultipartOptions): P
         while (next <= partCount) {
           const n = next++;
           const offset = (n - 1) * partSize;
-          const res = await streamRequest(
-            endpoint,
-            {
-              method: 'PUT',
-              bucket: BUCKET,
-              key,
-              query: [
-                ['partNumber', String(n)],
-                ['uploadId', uploadId],
-              ],
-            },
-            pattern,
-            offset,
-            Math.min(partSize, size - offset),
-          );
-          if (res.statusCode !== 200) throw new Error(`UploadPart ${n} answered ${res.statusCode}: ${res.text}`);
+          const query: Array<[string, string]> = [
+            ['partNumber', String(n)],
+            ['uploadId', uploadId],
+          ];
+          const body = cyclicBody(pattern, offset, Math.min(partSize, size - offset));
+          const res = await ossRequest(endpoint, { method: 'PUT', bucket: BUCKET, key, query, body });
+          if (res.status !== 200) throw new Error(`UploadPart ${n} answered ${res.status}: ${res.body.toString()}`);
           etags[n] = String(res.headers.etag);
         }
       };

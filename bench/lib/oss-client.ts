@@ -20,10 +20,18 @@ export interface OssRequest {
   /** Query pairs; a bare sub-resource is [name, '']. */
   query?: ReadonlyArray<readonly [string, string]>;
   contentType?: string;
-  body?: Buffer | string;
+  body?: Buffer | string | StreamedBody;
   /** Date header value; defaults to now. A signed request stays valid for 15 minutes of clock skew. */
   date?: string;
 }
+
+/** A body written while the request is sent (a 1 GiB upload without holding it): `write` sends `size` bytes, then ends. */
+export interface StreamedBody {
+  size: number;
+  write(request: http.ClientRequest): void;
+}
+
+const isStreamed = (body: OssRequest['body']): body is StreamedBody => typeof body === 'object' && !Buffer.isBuffer(body);
 
 const queryString = (query: OssRequest['query']): string =>
   query && query.length ? `?${query.map(([k, v]) => (v === '' ? k : `${k}=${encodeURIComponent(v)}`)).join('&')}` : '';
@@ -46,6 +54,7 @@ export function signedHeaders(endpoint: OssEndpoint, req: OssRequest): Record<st
 
 /** The whole HTTP/1.1 request as bytes (keep-alive), for the raw-socket load generator and the fuzzer. */
 export function rawRequest(endpoint: OssEndpoint, req: OssRequest): Buffer {
+  if (isStreamed(req.body)) throw new Error('rawRequest builds whole requests; a streamed body goes through ossRequest');
   const body = req.body === undefined ? Buffer.alloc(0) : Buffer.from(req.body);
   const headers = { host: `${endpoint.host}:${endpoint.httpPort}`, ...signedHeaders(endpoint, req), 'content-length': String(body.length) };
   if (req.method === 'GET' || req.method === 'HEAD') delete (headers as Record<string, string>)['content-length'];
@@ -61,9 +70,11 @@ export interface OssResponse {
   body: Buffer;
 }
 
-/** Sends one signed request with node:http and reads the whole answer. */
+/** Sends one signed request with node:http (a streamed body with backpressure) and reads the whole answer. */
 export function ossRequest(endpoint: OssEndpoint, req: OssRequest): Promise<OssResponse> {
-  const body = req.body === undefined ? undefined : Buffer.from(req.body);
+  const streamed = isStreamed(req.body) ? req.body : undefined;
+  const body = req.body === undefined || streamed ? undefined : Buffer.from(req.body as Buffer | string);
+  const length = streamed ? streamed.size : body?.length;
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
@@ -71,7 +82,7 @@ export function ossRequest(endpoint: OssEndpoint, req: OssRequest): Promise<OssR
         port: endpoint.httpPort,
         method: req.method,
         path: requestPath(req),
-        headers: { ...signedHeaders(endpoint, req), ...(body ? { 'content-length': String(body.length) } : {}) },
+        headers: { ...signedHeaders(endpoint, req), ...(length !== undefined ? { 'content-length': String(length) } : {}) },
         agent: false,
       },
       (res) => {
@@ -83,7 +94,8 @@ export function ossRequest(endpoint: OssEndpoint, req: OssRequest): Promise<OssR
     );
     request.on('error', reject);
     request.setTimeout(30_000, () => request.destroy(new Error(`${req.method} ${requestPath(req)} timed out`)));
-    request.end(body);
+    if (streamed) streamed.write(request);
+    else request.end(body);
   });
 }
 
