@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createBenchContext, FFMPEG } from './lib/bench-context.js';
 import { describeMachine } from './lib/machine.js';
 import { renderReport, type BenchReport } from './lib/report.js';
-import { runIngest } from './ingest.js';
+import { INGEST_SERVERS, runIngest, type IngestServer } from './ingest.js';
 import { runMultipart } from './multipart.js';
 import { runRemux } from './remux.js';
 import { runRest } from './rest.js';
@@ -18,8 +18,10 @@ type BenchName = (typeof BENCHES)[number];
 const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multipart] [test-controls] [flags]]   (no names = all six)
 
   --duration S           ingest: seconds of streaming at each N (default 60)
-  --ns LIST              ingest: publisher counts (default 10,50,100,200)
-  --baseline-duration S  ingest: seconds of the bare-sink baseline at each N (default 10)
+  --ns LIST              ingest: publisher counts (default 50,100)
+  --ingest-servers LIST  ingest: servers run interleaved at each N (default emulator-disk,nginx; also emulator-memory)
+  --ingest-repeats N     ingest: runs of each server at each N; medians reported (default 3)
+  --baseline-duration S  ingest: seconds of the bare-sink baseline at each N (default 10; 0 skips it)
   --stagger-ms MS        ingest: publisher i starts at i x MS / N (default 2000)
   --per-process N        ingest: publishers per pusher process (default 100)
   --rest-seconds S       rest: measured seconds per case (default 5; plus --rest-warmup, default 2)
@@ -42,7 +44,9 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     duration: { type: 'string', default: '60' },
-    ns: { type: 'string', default: '10,50,100,200' },
+    ns: { type: 'string', default: '50,100' },
+    'ingest-servers': { type: 'string', default: 'emulator-disk,nginx' },
+    'ingest-repeats': { type: 'string', default: '3' },
     'baseline-duration': { type: 'string', default: '10' },
     'stagger-ms': { type: 'string', default: '2000' },
     'per-process': { type: 'string', default: '100' },
@@ -87,6 +91,13 @@ const ns = String(values.ns)
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0);
 
+const ingestServers = String(values['ingest-servers']).split(',').filter(Boolean) as IngestServer[];
+const unknownServers = ingestServers.filter((s) => !(INGEST_SERVERS as readonly string[]).includes(s));
+if (unknownServers.length) {
+  process.stderr.write(`unknown ingest server ${unknownServers.join(', ')} (known: ${INGEST_SERVERS.join(', ')})\n`);
+  process.exit(2);
+}
+
 const ctx = createBenchContext('bench');
 const header = [
   `# oss-live-emulator benchmarks`,
@@ -110,7 +121,9 @@ for (const name of selected) {
       report = await runIngest(ctx, {
         ns,
         seconds: num('duration'),
-        baselineSeconds: num('baseline-duration'),
+        baselineSeconds: Number(values['baseline-duration']) >= 0 ? Number(values['baseline-duration']) : 10,
+        repeats: num('ingest-repeats'),
+        servers: ingestServers,
         staggerMs: num('stagger-ms'),
         publishersPerProcess: num('per-process'),
       });

@@ -16,6 +16,10 @@ export interface PublisherOutcome {
   publishingMs?: number;
   tagsSent: number;
   bytesSent: number;
+  /** The most any tag went out later than its real-time schedule (ms): how far behind real time the publisher fell. */
+  maxLateMs: number;
+  /** Video keyframes as [stream ms, epoch ms when handed to the socket]: the segment-visible latency's start points. */
+  keyframes: Array<[number, number]>;
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
@@ -36,7 +40,19 @@ onParentMessage(async (m) => {
       await new Promise((r) => setTimeout(r, (i * staggerMs) / urls.length));
       const t0 = performance.now();
       let t1: number | undefined;
-      const publisher = startPublisher({ url, flv, speed: 1, loop: true, durationMs });
+      let maxLateMs = 0;
+      const keyframes: Array<[number, number]> = [];
+      const publisher = startPublisher({
+        url,
+        flv,
+        speed: 1,
+        loop: true,
+        durationMs,
+        onTagSent: (tag) => {
+          if (tag.lateMs > maxLateMs) maxLateMs = tag.lateMs;
+          if (tag.keyframe) keyframes.push([tag.streamMs, performance.timeOrigin + performance.now()]);
+        },
+      });
       try {
         await publisher.started;
         t1 = performance.now();
@@ -46,9 +62,10 @@ onParentMessage(async (m) => {
       startSettled();
       try {
         const result = await publisher.done;
-        return { url, ok: true, setupMs: t1! - t0, publishingMs: performance.now() - t1!, ...result };
+        return { url, ok: true, setupMs: t1! - t0, publishingMs: performance.now() - t1!, ...result, maxLateMs, keyframes };
       } catch (err) {
-        return { url, ok: false, error: errorText(err), setupMs: t1 === undefined ? undefined : t1 - t0, ...publisher.stats() };
+        const setupMs = t1 === undefined ? undefined : t1 - t0;
+        return { url, ok: false, error: errorText(err), setupMs, ...publisher.stats(), maxLateMs, keyframes };
       }
     }),
   );

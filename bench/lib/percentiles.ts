@@ -4,6 +4,7 @@ export interface Summary {
   count: number;
   mean: number;
   p50: number;
+  p90: number;
   p99: number;
   max: number;
 }
@@ -23,6 +24,7 @@ export function summarize(samples: ArrayLike<number>): Summary {
     count: sorted.length,
     mean: sorted.length ? sum / sorted.length : NaN,
     p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),
     max: sorted.length ? sorted[sorted.length - 1]! : NaN,
   };

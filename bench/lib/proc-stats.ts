@@ -186,3 +186,71 @@ export class MachineNoiseMeter {
     return total;
   }
 }
+
+/** `pid` and its descendants (by scanning /proc/<n>/stat for parent ids); processes that vanish mid-scan are skipped. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid);
+    if (list) list.push(Number(name));
+    else children.set(ppid, [Number(name)]);
+  }
+  const out: number[] = [];
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    out.push(p);
+    todo.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** User + system CPU seconds of a process tree (processes that exited are no longer counted: read it while it runs). */
+export function treeCpuSeconds(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuSeconds(pid);
+    } catch {
+      // exited
+    }
+  }
+  return total;
+}
+
+/** Sum of VmRSS over a process tree, bytes (shared pages count once per process, as `ps` would). */
+export function treeRssBytes(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += memoryOf(pid).rssBytes;
+    } catch {
+      // exited
+    }
+  }
+  return total;
+}
+
+/** CpuMeter over a process and its descendants (the tree is looked up once, at construction: e.g. nginx master + worker). */
+export class TreeCpuMeter {
+  readonly pids: number[];
+  private cpu0: number;
+  private wall0 = performance.now();
+  constructor(root: number) {
+    this.pids = processTree(root);
+    this.cpu0 = treeCpuSeconds(this.pids);
+  }
+  read(): { percentOfOneCore: number; cpuSeconds: number; wallSeconds: number } {
+    const cpu = treeCpuSeconds(this.pids) - this.cpu0;
+    const wall = (performance.now() - this.wall0) / 1000;
+    return { percentOfOneCore: wall > 0 ? (100 * cpu) / wall : 0, cpuSeconds: cpu, wallSeconds: wall };
+  }
+}

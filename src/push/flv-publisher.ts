@@ -32,6 +32,20 @@ export interface PublishFlvOptions {
    * the file, so this simulates a broken or hostile encoder: frozen, backwards or jumping timestamps.
    */
   retime?(timestamp: number, type: FlvTag['type'], index: number): number;
+  /**
+   * Told after each tag is handed to the socket: its stream time, whether it is a video keyframe, and how late it
+   * went out against real-time pacing (ms; 0 when on time or not paced). Benchmarks use it for lag and latency.
+   */
+  onTagSent?(tag: SentTag): void;
+}
+
+export interface SentTag {
+  type: FlvTag['type'];
+  /** Stream time of the tag, from the first tag's timestamp (ms). */
+  streamMs: number;
+  /** A video keyframe with picture data (not a sequence header). */
+  keyframe: boolean;
+  lateMs: number;
 }
 
 export interface PublishResult {
@@ -233,6 +247,10 @@ class FlvPublisher implements Publisher {
         const flushed = client.sendTag(MESSAGE_TYPE[tag.type], this.streamId, wire, body);
         this.tagsSent++;
         this.streamMsSent = streamTime;
+        if (this.opts.onTagSent) {
+          const lateMs = speed > 0 ? Math.max(0, performance.now() - (startedAt + streamTime / speed)) : 0;
+          this.opts.onTagSent({ type: tag.type, streamMs: streamTime, keyframe: isKeyframe(tag), lateMs });
+        }
         if (!flushed) await client.drain();
       }
       if (!loop) return;
@@ -252,6 +270,12 @@ function loopSpan(tags: FlvTag[]): number {
     }
   }
   return Math.max(tags[tags.length - 1]!.timestamp - tags[0]!.timestamp + frame, 1);
+}
+
+/** A video keyframe carrying coded pictures (AVC NALU packet, or any non-AVC codec's keyframe). */
+function isKeyframe(tag: FlvTag): boolean {
+  if (tag.type !== 'video' || tag.data[0]! >> 4 !== 1) return false;
+  return (tag.data[0]! & 0x0f) !== 7 || tag.data[1] === 1;
 }
 
 /** AVC end of sequence (ffmpeg writes one at the end of every FLV file). */
