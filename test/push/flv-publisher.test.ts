@@ -29,6 +29,24 @@ describe('our publisher -> our RTMP server', () => {
     expect(publishes).toHaveLength(1);
   });
 
+  it('tells onTagSent about every tag: stream time, keyframes, and lateness against real-time pacing', async () => {
+    const { hooks, publishes } = recordingHooks();
+    const { port } = await startServer(hooks, opened);
+    const sent: Array<{ type: string; streamMs: number; keyframe: boolean; lateMs: number }> = [];
+    const result = await publishFlv({
+      url: `rtmp://127.0.0.1:${port}/live/chan`,
+      flv: FIXTURE_360P,
+      speed: 0,
+      onTagSent: (tag) => sent.push(tag),
+    });
+    await publishes[0]!.ended;
+    const keyframes = fileMedia(FIXTURE_360P).filter((p) => p.type === 'video' && p.data[0] === 0x17 && p.data[1] === 1);
+    expect(sent).toHaveLength(result.tagsSent);
+    expect(sent.filter((t) => t.keyframe)).toHaveLength(keyframes.length);
+    expect(sent.filter((t) => t.keyframe).map((t) => t.streamMs)).toEqual(keyframes.map((k) => k.timestamp - keyframes[0]!.timestamp));
+    expect(sent.every((t) => t.lateMs === 0)).toBe(true); // speed 0 is not paced
+  });
+
   it('hands each packet its own bytes (the parser reuses its buffers)', async () => {
     const { hooks, publishes } = recordingHooks();
     const { port } = await startServer(hooks, opened);
