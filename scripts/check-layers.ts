@@ -22,7 +22,7 @@ export interface Layer {
 }
 
 const TOP = 5;
-const ENTRY_POINTS = ['cli', 'cli.ts', 'cli-oss-requests.ts', 'cli-sign-url.ts', 'config.ts', 'emulator.ts', 'index.ts'];
+const ENTRY_POINTS = ['cli', 'cli.ts', 'config.ts', 'emulator.ts', 'index.ts'];
 
 /** cli/emulator → http, live → oss → oss/wire, auth → store, media; push/ standalone; shared/ (clock, logger), events/ (the event bus) and faults/ (injected-fault rules)
  * under all. */

@@ -2,4 +2,3 @@
 export { publishFlv, startPublisher, type Publisher, type PublishFlvOptions, type PublishResult, type SentTag } from './flv-publisher.js';
 export { RtmpPublishError } from './rtmp-publish-error.js';
 export { parseRtmpUrl, type RtmpTarget } from './rtmp-url.js';
-export { runPush } from './cli-push.js';

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { defaultConfig, flagSpecs, fromFlagsAndEnv } from '../../src/config.js';
+import { fromFlagsAndEnv, serveFlags } from '../../src/cli/serve-flags.js';
+import { defaultConfig } from '../../src/config.js';
 import { instructionsOf } from '../helpers/dockerfile-parser.js';
 import { emulatorStages, loadDockerfile, readRepoFile, repoPath } from '../helpers/repo-files.js';
 
@@ -27,7 +28,7 @@ interface Compose {
 const COMPOSE_DIR = repoPath('docker');
 const compose = parse(readRepoFile('docker/docker-compose.yml')) as Compose;
 const { runtime } = emulatorStages();
-const envNames = new Set(flagSpecs.map((s) => s.env));
+const envNames = new Set(serveFlags.map((s) => s.env));
 
 describe('docker/docker-compose.yml', () => {
   const oss = compose.services.oss!;

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flagSpecs } from '../../src/config.js';
+import { serveFlags } from '../../src/cli/serve-flags.js';
 import {
   KNOWN_INSTRUCTIONS,
   containerPath,
@@ -20,7 +20,7 @@ import { emulatorStages, loadDockerfile, packageJson, readRepoFile, repoPath } f
 
 const { file, build, runtime } = emulatorStages();
 const ignored = dockerignoreMatcher(readRepoFile('.dockerignore'));
-const envNames = new Set(flagSpecs.map((s) => s.env));
+const envNames = new Set(serveFlags.map((s) => s.env));
 
 const runtimeEnv = (): Record<string, string> => Object.assign({}, ...instructionsOf(runtime, 'ENV').map(envPairs));
 const allRunCommands = (stage: Stage): string[] => instructionsOf(stage, 'RUN').flatMap(runCommands);

@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flagSpecs } from '../../src/config.js';
+import { serveFlags } from '../../src/cli/serve-flags.js';
 import {
   containerPath,
   copyPaths,
@@ -132,7 +132,7 @@ describe('the Docker build, replayed without Docker', () => {
     expect(node).toBe('node');
     const help = await run(process.execPath, [...args, '--help'], { cwd: runtimeWorkdir() });
     expect(help.code, help.stderr).toBe(0);
-    for (const spec of flagSpecs) {
+    for (const spec of serveFlags) {
       expect(help.stdout).toContain(spec.flag);
       expect(help.stdout).toContain(spec.env);
     }

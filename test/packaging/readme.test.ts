@@ -1,7 +1,7 @@
 // README.md stays in step with the CLI and the files it points to.
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { flagSpecs } from '../../src/config.js';
+import { serveFlags } from '../../src/cli/serve-flags.js';
 import { readRepoFile, repoPath } from '../helpers/repo-files.js';
 
 const readme = readRepoFile('README.md');
@@ -50,11 +50,11 @@ describe('README.md', () => {
   it('documents every CLI flag with its environment variable, and no flag the CLI lacks', () => {
     const rows = tableRows(section('Configuration'));
     const documented = new Map(rows.map(([flag, env]) => [/`(--[a-z-]+)/.exec(flag ?? '')?.[1], env ?? '']));
-    for (const spec of flagSpecs) {
+    for (const spec of serveFlags) {
       expect(documented.has(spec.flag), `${spec.flag} missing from the Configuration table`).toBe(true);
       expect(documented.get(spec.flag), `${spec.flag} should name ${spec.env}`).toContain(spec.env);
     }
-    const known = new Set(flagSpecs.map((s) => s.flag));
+    const known = new Set(serveFlags.map((s) => s.flag));
     for (const flag of documented.keys()) expect(known.has(flag!), `README documents unknown flag ${flag}`).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 // PublishUrls/PlayUrls follow the host the client used (issue 11 item 3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromFlagsAndEnv } from '../../../src/config.js';
+import { fromFlagsAndEnv } from '../../../src/cli/serve-flags.js';
 import type { Emulator } from '../../../src/emulator.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 import { signedRequest } from '../../helpers/signed-request.js';

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator.js';
-import { publishFlv } from '../src/push/index.js';
-import { startTestEmulator } from './helpers/emulator.js';
-import { FIXTURE_360P, waitFor } from './helpers/live.js';
+import type { Emulator } from '../../src/emulator.js';
+import { publishFlv } from '../../src/push/index.js';
+import { startTestEmulator } from '../helpers/emulator.js';
+import { FIXTURE_360P, waitFor } from '../helpers/live.js';
 
 const run = promisify(execFile);
 let emu: Emulator;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 const signUrl = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sign-url', ...args], { cwd: join(import.meta.dirname, '..') });
+  run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sign-url', ...args], { cwd: join(import.meta.dirname, '../..') });
 
 describe('sign-url, the OBS helper', () => {
   it('creates the bucket and channel on request and prints a URL that publishes as given', async () => {

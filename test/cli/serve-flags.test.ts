@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, fromFlagsAndEnv } from '../src/config.js';
-import { ossClient, startTestEmulator, uniqueBucket } from './helpers/emulator.js';
+import { ConfigError } from '../../src/cli/flags.js';
+import { fromFlagsAndEnv } from '../../src/cli/serve-flags.js';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../src/config.js';
+import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emu-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
-import { runPush } from '../../src/push/index.js';
+import { runPush } from '../../src/cli/push.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { createChannel, publishUrl } from '../helpers/live.js';
 import { FIXTURE_360P_PATH } from '../helpers/fixtures.js';

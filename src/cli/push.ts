@@ -1,12 +1,12 @@
-// `push` subcommand: replay an FLV file to an RTMP URL, for users without OBS and for scripted tests.
+// `push`: replay an FLV file to an RTMP URL, for users without OBS and for scripted tests (the publisher is push/).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { startPublisher } from './flv-publisher.js';
-import { RtmpPublishError } from './rtmp-publish-error.js';
+import { RtmpPublishError, startPublisher } from '../push/index.js';
+import { ConfigError, flagHelp, HELP_LINE, parseFlags, wantsHelp, type FlagSpec } from './flags.js';
+import type { CliCommand } from './main.js';
 
-/** The bundled fixture; resolves from src/push and from dist/push alike. */
+/** The bundled fixture; resolves from src/cli and from dist/cli alike. */
 const DEFAULT_FILE = fileURLToPath(new URL('../../fixtures/640x360-25fps-h264-aac.flv', import.meta.url));
 const FIXTURES_DIR = dirname(DEFAULT_FILE);
 
@@ -56,20 +56,42 @@ function endpointOf(url: string): string {
   return `http://${host}:${port}`;
 }
 
+interface PushOptions {
+  file?: string;
+  /** As given, for the error message. */
+  speed?: string;
+  loop: boolean;
+  duration?: string;
+  endpoint?: string;
+  quiet: boolean;
+}
+
+export const pushFlags: readonly FlagSpec<PushOptions>[] = [
+  {
+    flag: '--file',
+    value: 'PATH',
+    help: 'FLV file to send, relative to the current directory, or a bundled clip by name (default: the bundled 640x360-25fps-h264-aac.flv, H.264/AAC, 20 s)',
+    apply: (o, v) => (o.file = v),
+  },
+  { flag: '--speed', value: 'N', help: '1 = real time (default), 0 = as fast as possible, 4 = 4x', apply: (o, v) => (o.speed = v) },
+  { flag: '--loop', help: 'start over at the end of the file (until --duration or Ctrl-C)', apply: (o, on) => (o.loop = on) },
+  { flag: '--duration', value: 'SECONDS', help: 'stop after this much stream time', apply: (o, v) => (o.duration = v) },
+  {
+    flag: '--endpoint',
+    value: 'URL',
+    help: "the emulator's HTTP endpoint, for the play URL and progress (default: the URL's host, port 8080 for RTMP port 1935, else the same port)",
+    apply: (o, v) => (o.endpoint = v),
+  },
+  { flag: '--quiet', help: 'no progress lines', apply: (o, on) => (o.quiet = on) },
+];
+
 const USAGE = `Usage: oss-live-emulator push <rtmp-url> [options]
 
 Publishes an FLV file to an RTMP URL, paced like a live encoder.
 
 Options:
-  --file PATH          FLV file to send, relative to the current directory, or a bundled clip by name
-                       (default: the bundled 640x360-25fps-h264-aac.flv, H.264/AAC, 20 s)
-  --speed N            1 = real time (default), 0 = as fast as possible, 4 = 4x
-  --loop               start over at the end of the file (until --duration or Ctrl-C)
-  --duration SECONDS   stop after this much stream time
-  --endpoint URL       the emulator's HTTP endpoint, for the play URL and progress (default: the URL's host, port
-                       8080 for RTMP port 1935, else the same port)
-  --quiet              no progress lines
-  -h, --help           show this help
+${flagHelp(pushFlags)}
+${HELP_LINE}
 
 Quote the URL in a shell: a signed URL's query contains '&'.
 Exit status: 0 published, 1 refused or failed, 2 bad usage.`;
@@ -87,29 +109,18 @@ const consoleOutput: PushOutput = {
 };
 
 export async function runPush(argv: string[], io: PushOutput = consoleOutput): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        file: { type: 'string' },
-        speed: { type: 'string' },
-        loop: { type: 'boolean' },
-        duration: { type: 'string' },
-        endpoint: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    io.err(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  if (wantsHelp(argv)) {
     io.out(USAGE);
     return 0;
+  }
+  const values: PushOptions = { loop: false, quiet: false };
+  let positionals: string[];
+  try {
+    positionals = parseFlags(pushFlags, argv, {}, values);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.err(`${err.message}\n\n${USAGE}`);
+    return 2;
   }
   const url = positionals[0];
   const speed = values.speed === undefined ? 1 : Number(values.speed);
@@ -150,7 +161,7 @@ export async function runPush(argv: string[], io: PushOutput = consoleOutput): P
       url,
       flv,
       speed,
-      loop: values.loop ?? false,
+      loop: values.loop,
       durationMs: durationSeconds === undefined ? undefined : durationSeconds * 1000,
       signal: interrupt.signal,
     });
@@ -192,3 +203,5 @@ export async function runPush(argv: string[], io: PushOutput = consoleOutput): P
     process.off('SIGINT', onSigint);
   }
 }
+
+export const pushCommand: CliCommand = { help: () => `${USAGE}\n`, run: (argv) => runPush(argv) };

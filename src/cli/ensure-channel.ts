@@ -1,6 +1,6 @@
-import type { Credential } from './auth/credentials.js';
-import { v1SignedHeaders } from './auth/signature-v1.js';
-import { encodeKey } from './oss/live-channel/channel-urls.js';
+import type { Credential } from '../auth/credentials.js';
+import { v1SignedHeaders } from '../auth/signature-v1.js';
+import { encodeKey } from '../oss/live-channel/channel-urls.js';
 
 /** A V1-signed request to a running emulator, for CLI conveniences (sign-url --create). Not an SDK. */
 async function signedFetch(

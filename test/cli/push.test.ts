@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RtmpServer } from '../../src/live/rtmp/index.js';
-import { runPush } from '../../src/push/index.js';
+import { runPush } from '../../src/cli/push.js';
 import { FIXTURE_360P_PATH, recordingHooks, startServer } from '../helpers/rtmp-server.js';
 
 const opened: RtmpServer[] = [];
