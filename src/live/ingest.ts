@@ -8,7 +8,7 @@ import type { LiveRegistry } from './live-registry.js';
 import { LiveSession, type LiveSessionServices } from './live-session.js';
 import { decidePublish, locate, type PublishPolicyConfig } from './publish-policy.js';
 import { endedPlaylistOf } from './segment-writer.js';
-import { SnapshotService } from './snapshot.js';
+import { SnapshotService } from './snapshot/snapshot-service.js';
 import type { PublishDecision, PublishRequest, RtmpHooks } from './rtmp/types.js';
 import { remoteAddrOf } from '../net/host.js';
 

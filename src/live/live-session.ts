@@ -2,6 +2,7 @@ import type { PublishEndReason } from '../events/event-types.js';
 import type { FaultRules } from '../faults/fault-rules.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../shared/logger.js';
+import { FlvDemuxer, type DemuxedTag, type MediaPacket } from '../media/flv-demux.js';
 import { HlsSegmenter, type SegmenterEvent } from '../media/hls/hls-segmenter.js';
 import type { LivePublish, LiveStat } from '../oss/live-publishes.js';
 import type { ControlledClock } from '../shared/clock.js';
@@ -9,9 +10,9 @@ import type { Store } from '../store/store.js';
 import { BandwidthMeter } from './bandwidth-meter.js';
 import type { LiveRegistry } from './live-registry.js';
 import type { PublishTarget } from './publish-policy.js';
-import type { MediaEndReason, MediaPacket, MediaSink, RefusalStatus } from './rtmp/types.js';
+import type { MediaEndReason, MediaSink, RefusalStatus } from './rtmp/types.js';
 import { SegmentWriter, type PendingSegment } from './segment-writer.js';
-import type { SnapshotSink } from './snapshot.js';
+import type { SnapshotSink } from './snapshot/channel-snapshotter.js';
 
 /** How the connection ended, in the words events use (FIN and RST as on the wire). */
 const END_REASONS: Readonly<Record<MediaEndReason, PublishEndReason>> = {
@@ -52,7 +53,7 @@ export interface LiveSessionOptions {
   after?: Promise<void>;
   /** Told, per committed segment, how long after its closing keyframe arrived it became visible. */
   onSegmentVisible?(delayMs: number): void;
-  /** The channel's Snapshot config at work: gets the video packets; the record closes once its snapshots are stored. */
+  /** The channel's Snapshot config at work: gets the demuxed video tags; the record closes once its snapshots are stored. */
   snapshots?: SnapshotSink;
 }
 
@@ -70,6 +71,8 @@ export class LiveSession implements MediaSink, LivePublish {
   readonly publishId: number;
   /** Resolves once everything this publish produced is committed and its record closed. */
   readonly done: Promise<void>;
+  /** The one media stage (FLV tag -> access unit) the segmenter and the snapshotter both read. */
+  private readonly demuxer = new FlvDemuxer();
   private readonly segmenter: HlsSegmenter;
   private readonly writer: SegmentWriter;
   private readonly video: BandwidthMeter;
@@ -117,9 +120,11 @@ export class LiveSession implements MediaSink, LivePublish {
     // Real time: arrival feeds the bandwidth rate and the commit-latency measure, not any stored time.
     const now = Date.now();
     (p.type === 'video' ? this.video : this.audio).add(p.data.length, now);
+    let tag: DemuxedTag;
     let events: SegmenterEvent[];
     try {
-      events = this.segmenter.push(p, now);
+      tag = this.demuxer.push(p);
+      events = this.segmenter.push(tag, now);
     } catch (err) {
       // OSS keeps H.264 only: a stream it cannot record is ended, with the reason in the log.
       this.failed = true;
@@ -132,7 +137,7 @@ export class LiveSession implements MediaSink, LivePublish {
       return;
     }
     this.apply(events, now);
-    if (p.type === 'video') this.opts.snapshots?.packet(p);
+    if (tag.type === 'video') this.opts.snapshots?.tag(tag);
   }
 
   get flushing(): boolean {

@@ -117,6 +117,21 @@ export function splitAvccNalUnits(payload: Buffer, nalLengthSize: number): Buffe
   return nals;
 }
 
+/** Whether an AVCC access unit holds an IDR slice or its own SPS (so, as Annex B, it decodes without other parameter sets). */
+export function avccDecodesAlone(payload: Buffer, nalLengthSize: number): boolean {
+  let pos = 0;
+  while (pos + nalLengthSize <= payload.length) {
+    const len = payload.readUIntBE(pos, nalLengthSize);
+    pos += nalLengthSize;
+    if (len > 0 && pos < payload.length) {
+      const type = payload[pos]! & 0x1f;
+      if (type === NAL_TYPE.IDR || type === NAL_TYPE.SPS) return true;
+    }
+    pos += len;
+  }
+  return false;
+}
+
 /**
  * One AVCC access unit -> Annex B: AUD first (any AUD of the source is dropped), then SPS+PPS from the
  * sequence header when the unit holds an IDR slice without in-band SPS, so every segment can start decoding alone.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
-import { NO_FFMPEG_WARNING } from '../../src/live/snapshot.js';
+import { NO_FFMPEG_WARNING } from '../../src/live/snapshot/snapshot-service.js';
 import { publishFlv } from '../../src/push/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { FIXTURE_360P, publishUrl, waitFor } from '../helpers/live.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseFlv } from '../../src/media/flv.js';
-import type { HlsSegmenter, MediaPacket, SegmenterEvent } from '../../src/media/hls/hls-segmenter.js';
+import { FlvDemuxer, type MediaPacket } from '../../src/media/flv-demux.js';
+import { HlsSegmenter, type HlsSegmenterOptions, type SegmenterEvent } from '../../src/media/hls/hls-segmenter.js';
 import { fixturePath } from './fixtures.js';
 
 export interface CollectedSegment {
@@ -27,8 +28,19 @@ export function fixturePackets(name: string): MediaPacket[] {
   );
 }
 
-/** Drives a segmenter to the end, checking the event grammar: (start data* end)*, warnings anywhere. */
-export function runSegmenter(segmenter: HlsSegmenter, packets: readonly MediaPacket[]): SegmenterRun {
+/** A segmenter behind its own demuxer, as the live session runs them: push() takes FLV tag bodies. */
+export function flvSegmenter(opts: HlsSegmenterOptions) {
+  const demuxer = new FlvDemuxer();
+  const segmenter = new HlsSegmenter(opts);
+  return {
+    segmenter,
+    push: (p: MediaPacket): SegmenterEvent[] => segmenter.push(demuxer.push(p)),
+    end: (): SegmenterEvent[] => segmenter.end(),
+  };
+}
+
+/** Drives a segmenter (behind `demuxer`, a fresh one by default) to the end, checking the event grammar: (start data* end)*, warnings anywhere. */
+export function runSegmenter(segmenter: HlsSegmenter, packets: readonly MediaPacket[], demuxer = new FlvDemuxer()): SegmenterRun {
   const run: SegmenterRun = { segments: [], warnings: [], dataEvents: 0 };
   let open: { startMs: number; chunks: Buffer[] } | undefined;
   const apply = (events: SegmenterEvent[]): void => {
@@ -60,7 +72,7 @@ export function runSegmenter(segmenter: HlsSegmenter, packets: readonly MediaPac
       }
     }
   };
-  for (const p of packets) apply(segmenter.push(p));
+  for (const p of packets) apply(segmenter.push(demuxer.push(p)));
   apply(segmenter.end());
   if (open) throw new Error('end() left a segment open');
   return run;

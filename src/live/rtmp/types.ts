@@ -1,9 +1,9 @@
 import type net from 'node:net';
-import type { MediaPacket } from '../../media/hls/hls-segmenter.js';
+import type { MediaPacket } from '../../media/flv-demux.js';
 import type { Logger } from '../../shared/logger.js';
 
 /**
- * What the adapter delivers is exactly what the segmenter takes: the RTMP message timestamp (FLV DTS, ms) and the FLV
+ * What the adapter delivers is exactly what the media stage (media/flv-demux.ts) takes: the RTMP message timestamp (FLV DTS, ms) and the FLV
  * tag body as received (a copy: the parser reuses its buffers; for AVC the signed 24-bit CTS is inside, untouched).
  */
 export type { MediaPacket };

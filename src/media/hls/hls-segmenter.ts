@@ -1,20 +1,11 @@
-import { adtsParamsFor, channelCount, parseAudioSpecificConfig, parseAudioTag, toAdtsFrame } from '../aac.js';
-import type { AdtsParams, AudioSpecificConfig } from '../aac.js';
+import { channelCount } from '../aac.js';
+import type { AudioSpecificConfig } from '../aac.js';
 import type { AccessUnit } from '../access-unit.js';
-import { avccToAnnexB, parseAvcDecoderConfig, parseSps, parseVideoTag } from '../avc.js';
-import type { AvcDecoderConfig, SpsInfo } from '../avc.js';
-import { UnsupportedCodecError } from '../errors.js';
+import type { SpsInfo } from '../avc.js';
+import { FlvDemuxer, type AudioFrame, type DemuxedTag, type VideoFrame } from '../flv-demux.js';
 import { parseFlv } from '../flv.js';
 import { TimestampNormaliser } from '../timestamp-normaliser.js';
 import { TsMuxer } from '../ts/muxer.js';
-
-export interface MediaPacket {
-  type: 'audio' | 'video';
-  /** DTS in ms, as RTMP/FLV carries it. */
-  timestamp: number;
-  /** FLV tag body; the segmenter may keep views into it, so the caller must not reuse the memory. */
-  data: Buffer;
-}
 
 export interface StreamInfo {
   video?: { codec: 'H264'; width: number; height: number; frameRate: number };
@@ -50,7 +41,7 @@ export interface HlsSegmenterOptions {
 }
 
 /**
- * FLV tag bodies in, TS segments out as events (sans-IO: the live ingest owns sockets and files).
+ * Demuxed FLV tags (FlvDemuxer's output) in, TS segments out as events (sans-IO: the live ingest owns sockets and files).
  * A segment starts at a video keyframe; it is cut at the first keyframe whose DTS is >= start + fragDuration.
  * Audio is held until video passes its DTS, so each audio frame lands in the segment current at its DTS.
  */
@@ -58,9 +49,8 @@ export class HlsSegmenter {
   private readonly fragMs: number;
   private readonly forcedCutMs: number;
   private readonly muxer = new TsMuxer();
-  private avc: AvcDecoderConfig | undefined;
   private sps: SpsInfo | undefined;
-  private aac: { config: AudioSpecificConfig; adts: AdtsParams } | undefined;
+  private aac: AudioSpecificConfig | undefined;
   private segmentStartMs: number | undefined;
   private firstVideoDts: number | undefined;
   private lastVideoDts: number | undefined;
@@ -93,15 +83,28 @@ export class HlsSegmenter {
     this.maxSegmentBytes = opts.maxSegmentBytes ?? DEFAULT_SEGMENT_MAX_BYTES;
   }
 
-  /**
-   * Throws UnsupportedCodecError for non-H.264 video and MediaFormatError for malformed tags. `wallMs` (the emulator
-   * clock at arrival) lets a segment whose timestamps do not advance be cut on wall-clock time too.
-   */
-  push(p: MediaPacket, wallMs?: number): SegmenterEvent[] {
+  /** `wallMs` (the emulator clock at arrival) lets a segment whose timestamps do not advance be cut on wall-clock time too. */
+  push(tag: DemuxedTag, wallMs?: number): SegmenterEvent[] {
     this.events = [];
     this.wallMs = wallMs;
-    if (p.type === 'video') this.onVideo(p);
-    else this.onAudio(p);
+    switch (tag.kind) {
+      case 'video-config':
+        this.sps = tag.sps;
+        break;
+      case 'video':
+        this.onVideo(tag);
+        break;
+      case 'audio-config':
+        this.aac = tag.config;
+        if (tag.warning !== undefined) this.warnOnce(tag.warning);
+        break;
+      case 'audio':
+        this.onAudio(tag);
+        break;
+      case 'skipped':
+        if (tag.warning !== undefined) this.warnOnce(tag.warning);
+        break;
+    }
     this.emitData();
     return this.events;
   }
@@ -127,7 +130,7 @@ export class HlsSegmenter {
       info.video = { codec: 'H264', width, height, frameRate: frameMs > 0 ? Math.round(1000 / frameMs) : 0 };
     }
     if (this.aac) {
-      const { config } = this.aac;
+      const config = this.aac;
       info.audio = {
         codec: 'AAC',
         sampleRate: config.extensionSampleRate ?? config.sampleRate,
@@ -137,23 +140,10 @@ export class HlsSegmenter {
     return info;
   }
 
-  private onVideo(p: MediaPacket): void {
-    const tag = parseVideoTag(p.data);
-    if (tag.codec === 'unsupported') {
-      const message = `video codec ${tag.name} is not supported: only H.264 + AAC, as OSS LiveChannel (set the encoder to H.264/x264)`;
-      throw new UnsupportedCodecError(message, tag.name);
-    }
-    if (tag.packetType === 'sequence-header') {
-      const avc = parseAvcDecoderConfig(tag.payload);
-      this.sps = parseSps(avc.sps[0]!);
-      this.avc = avc;
-      return;
-    }
-    if (tag.packetType !== 'nalu') return; // end-of-sequence and info frames carry no picture
-    if (!this.avc) return this.warnOnce('H.264 frames before the AVC sequence header were dropped');
-    const dts = this.retime('video', p.timestamp);
-    const data = avccToAnnexB(tag.payload, this.avc);
-    const frame: AccessUnit = { dts, pts: dts + tag.compositionTimeMs, key: tag.keyframe, data };
+  private onVideo(v: VideoFrame): void {
+    const dts = this.retime('video', v.timestamp);
+    const { data } = v;
+    const frame: AccessUnit = { dts, pts: dts + v.compositionTimeMs, key: v.key, data };
 
     if (this.segmentStartMs === undefined) {
       if (!frame.key) return; // nothing is emitted before the first keyframe
@@ -194,23 +184,9 @@ export class HlsSegmenter {
     this.videoFrames++;
   }
 
-  private onAudio(p: MediaPacket): void {
-    const tag = parseAudioTag(p.data);
-    if (tag.codec === 'unsupported') return this.warnOnce(`audio ${tag.name} is not AAC and was dropped`);
-    if (tag.packetType === 'sequence-header') {
-      const config = parseAudioSpecificConfig(tag.payload);
-      try {
-        this.aac = { config, adts: adtsParamsFor(config) };
-      } catch (err) {
-        if (!(err instanceof UnsupportedCodecError)) throw err;
-        this.aac = undefined;
-        this.warnOnce(`${err.message}; audio dropped`);
-      }
-      return;
-    }
-    if (!this.aac) return this.warnOnce('AAC frames without a usable sequence header were dropped');
-    const dts = this.retime('audio', p.timestamp);
-    this.pendingAudio.push({ dts, pts: dts, key: true, data: toAdtsFrame(this.aac.adts, tag.payload) });
+  private onAudio(a: AudioFrame): void {
+    const dts = this.retime('audio', a.timestamp);
+    this.pendingAudio.push({ dts, pts: dts, key: true, data: a.data });
     if (this.segmentStartMs !== undefined && this.lastVideoDts !== undefined) this.placeAudioBefore(this.lastVideoDts);
     // Video stalled (or never started): do not hold audio forever, by time or by count.
     while (
@@ -321,13 +297,14 @@ export class HlsSegmenter {
 
 /** A whole FLV file as one continuous TS (segment boundaries just repeat PAT/PMT), through the same stages. */
 export function remuxFlvToTs(flv: Buffer): Buffer {
+  const demuxer = new FlvDemuxer();
   const segmenter = new HlsSegmenter({ fragDurationSec: REMUX_FRAG_SEC });
   const chunks: Buffer[] = [];
   const collect = (events: SegmenterEvent[]): void => {
     for (const e of events) if (e.type === 'data') chunks.push(e.bytes);
   };
   for (const tag of parseFlv(flv).tags) {
-    if (tag.type !== 'script') collect(segmenter.push({ type: tag.type, timestamp: tag.timestamp, data: tag.data }));
+    if (tag.type !== 'script') collect(segmenter.push(demuxer.push({ type: tag.type, timestamp: tag.timestamp, data: tag.data })));
   }
   collect(segmenter.end());
   return Buffer.concat(chunks);

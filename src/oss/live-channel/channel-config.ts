@@ -113,7 +113,7 @@ function validatePlaylistName(name: string): void {
   throw fail(`The value of Target/PlaylistName must end with "${PLAYLIST_SUFFIX}", got ${quoted(name)}.`, EC.playlistSuffix);
 }
 
-/** Snapshot: stored with the channel; live/snapshot.ts takes the JPEGs (RoleName and NotifyTopic are kept, not acted on). */
+/** Snapshot: stored with the channel; live/snapshot/ takes the JPEGs (RoleName and NotifyTopic are kept, not acted on). */
 function parseSnapshot(root: XmlNode): SnapshotConfig | undefined {
   const raw = childNode(root, 'Snapshot');
   if (raw === undefined) return undefined;

@@ -2,9 +2,9 @@
 // frame of tolerance, so FragDuration 2 gives 2 s segments from the first one on; a keyframe interval longer than
 // FragDuration is warned about once per publish.
 import { describe, expect, it } from 'vitest';
-import { HlsSegmenter, type MediaPacket } from '../../../src/media/hls/hls-segmenter.js';
+import type { MediaPacket } from '../../../src/media/flv-demux.js';
+import { HlsSegmenter } from '../../../src/media/hls/hls-segmenter.js';
 import { renderVodPlaylist } from '../../../src/media/hls/m3u8.js';
-import { UnsupportedCodecError } from '../../../src/media/errors.js';
 import { avcFrame, avcSequenceHeader, fakeSlice } from '../../helpers/flv-builder.js';
 import { runSegmenter } from '../../helpers/segment-run.js';
 
@@ -45,15 +45,6 @@ describe('OBS keyframe timing', () => {
     ); // every 5 s
     expect(run.segments.map((s) => Math.round(s.durationSec))).toEqual([5, 5, 5, 5]);
     expect(run.warnings).toEqual([expect.stringMatching(/^keyframe interval 5\.0 s is longer than FragDuration 2 s.*2 s or less/)]);
-  });
-
-  it('refuses HEVC sent as enhanced RTMP (OBS >= 29) with the OSS rule in the message', () => {
-    const segmenter = new HlsSegmenter({ fragDurationSec: 2 });
-    const hevcHeader = Buffer.concat([Buffer.from([0x90]), Buffer.from('hvc1', 'latin1'), Buffer.alloc(8)]);
-    expect(() => segmenter.push({ type: 'video', timestamp: 0, data: hevcHeader })).toThrow(UnsupportedCodecError);
-    expect(() => segmenter.push({ type: 'video', timestamp: 0, data: hevcHeader })).toThrow(
-      /Enhanced RTMP hvc1.*only H\.264 \+ AAC, as OSS LiveChannel/,
-    );
   });
 });
 

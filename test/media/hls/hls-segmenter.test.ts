@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedCodecError } from '../../../src/media/errors.js';
-import { HlsSegmenter, type MediaPacket } from '../../../src/media/hls/hls-segmenter.js';
+import { FlvDemuxer, type MediaPacket } from '../../../src/media/flv-demux.js';
+import { HlsSegmenter } from '../../../src/media/hls/hls-segmenter.js';
 import { PID_AUDIO, PID_PMT, PID_VIDEO } from '../../../src/media/ts/constants.js';
 import { BitWriter } from '../../helpers/bit-writer.js';
 import { aacFrame, aacSequenceHeader, avcFrame, avcSequenceHeader, fakeSlice } from '../../helpers/flv-builder.js';
-import { fixturePackets, runSegmenter } from '../../helpers/segment-run.js';
+import { fixturePackets, flvSegmenter, runSegmenter } from '../../helpers/segment-run.js';
 import { countAdtsFrames, readPes, readSections, readTsPackets } from '../../helpers/ts-inspector.js';
 
 // x264's 1080p SPS (25 fps is not in its VUI: it says 30, so tests also prove fps comes from timestamps).
@@ -94,10 +94,11 @@ describe('HlsSegmenter cutting (OSS rule: first keyframe at or after start + Fra
       audio(93),
       video(120, false),
     ];
+    const demuxer = new FlvDemuxer();
     const segmenter = new HlsSegmenter({ fragDurationSec: 2 });
-    const early = packets.slice(0, 8).flatMap((p) => segmenter.push(p));
+    const early = packets.slice(0, 8).flatMap((p) => segmenter.push(demuxer.push(p)));
     expect(early).toEqual([]);
-    const run = runSegmenter(segmenter, packets.slice(8));
+    const run = runSegmenter(segmenter, packets.slice(8), demuxer);
     expect(run.segments).toHaveLength(1);
     expect(run.segments[0]!.startMs).toBe(80);
     const packetsOut = readTsPackets(run.segments[0]!.bytes);
@@ -148,13 +149,6 @@ describe('HlsSegmenter cutting (OSS rule: first keyframe at or after start + Fra
 });
 
 describe('HlsSegmenter codecs and stream info', () => {
-  it('throws UnsupportedCodecError for a Sorenson H.263 (codec id 2) video tag', () => {
-    const segmenter = new HlsSegmenter({ fragDurationSec: 2 });
-    const push = () => segmenter.push({ type: 'video', timestamp: 0, data: Buffer.from([0x12, 0x00, 0x00, 0x84]) });
-    expect(push).toThrow(UnsupportedCodecError);
-    expect(push).toThrow(/Sorenson H\.263 \(codec id 2\)/);
-  });
-
   it('drops non-AAC audio with a single warning and leaves audio out of the PMT', () => {
     const mp3 = (timestamp: number): MediaPacket => ({ type: 'audio', timestamp, data: Buffer.from([0x2f, 0xff, 0xfb, 0x90]) });
     const packets = [
@@ -174,11 +168,11 @@ describe('HlsSegmenter codecs and stream info', () => {
   });
 
   it('warns once and drops AAC whose config cannot be framed as ADTS', () => {
-    const segmenter = new HlsSegmenter({ fragDurationSec: 2 });
+    const { segmenter, ...stream } = flvSegmenter({ fragDurationSec: 2 });
     const events = [
-      ...segmenter.push({ type: 'audio', timestamp: 0, data: aacSequenceHeader(Buffer.from([0xf8, 0xa8, 0x60])) }), // escaped object type 37
-      ...segmenter.push(audio(0)),
-      ...segmenter.push(audio(23)),
+      ...stream.push({ type: 'audio', timestamp: 0, data: aacSequenceHeader(Buffer.from([0xf8, 0xa8, 0x60])) }), // escaped object type 37
+      ...stream.push(audio(0)),
+      ...stream.push(audio(23)),
     ];
     expect(events.filter((e) => e.type === 'warning')).toHaveLength(2);
     expect(segmenter.info.audio).toBeUndefined();
@@ -217,19 +211,19 @@ describe('HlsSegmenter codecs and stream info', () => {
       .u(1, 0)
       .trailing();
     const sps = Buffer.concat([Buffer.from([0x67]), rbsp.toBuffer()]);
-    const segmenter = new HlsSegmenter({ fragDurationSec: 2 });
-    segmenter.push({ type: 'video', timestamp: 0, data: avcSequenceHeader(sps, PPS) });
-    segmenter.push(video(0, true));
+    const { segmenter, ...stream } = flvSegmenter({ fragDurationSec: 2 });
+    stream.push({ type: 'video', timestamp: 0, data: avcSequenceHeader(sps, PPS) });
+    stream.push(video(0, true));
     expect(segmenter.info.video).toEqual({ codec: 'H264', width: 320, height: 240, frameRate: 0 });
-    segmenter.push(video(50, false));
+    stream.push(video(50, false));
     expect(segmenter.info.video?.frameRate).toBe(20);
   });
 
   it('returns no events from end() when no keyframe ever arrived, and rejects a non-positive fragDuration', () => {
-    const segmenter = new HlsSegmenter({ fragDurationSec: 2 });
-    segmenter.push(headers()[0]!);
-    segmenter.push(video(0, false));
-    expect(segmenter.end()).toEqual([]);
+    const stream = flvSegmenter({ fragDurationSec: 2 });
+    stream.push(headers()[0]!);
+    stream.push(video(0, false));
+    expect(stream.end()).toEqual([]);
     expect(() => new HlsSegmenter({ fragDurationSec: 0 })).toThrow(RangeError);
   });
 });

@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../src/shared/clock.js';
-import type { MediaPacket } from '../../src/live/rtmp/types.js';
-import { encodeJpeg, NO_FFMPEG_WARNING, SnapshotService, type JpegEncoder } from '../../src/live/snapshot.js';
-import { resolveFfmpegPath } from '../../src/live/ffmpeg-path.js';
-import type { SnapshotConfig } from '../../src/store/rows.js';
-import { Store } from '../../src/store/store.js';
+import type { SnapshotSink } from '../../../src/live/snapshot/channel-snapshotter.js';
+import type { JpegEncoder } from '../../../src/live/snapshot/jpeg-encoder.js';
+import { NO_FFMPEG_WARNING, SnapshotService } from '../../../src/live/snapshot/snapshot-service.js';
+import { FlvDemuxer, type MediaPacket } from '../../../src/media/flv-demux.js';
+import { ManualClock } from '../../../src/shared/clock.js';
+import type { SnapshotConfig } from '../../../src/store/rows.js';
+import { Store } from '../../../src/store/store.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'emu-snap-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-// ---- a tiny H.264 stream as FLV video tag bodies (the bytes are never decoded: the encoder is faked)
+// ---- a tiny H.264 stream as FLV video tag bodies (the slices are never decoded: the encoder is faked)
 
-const SPS = Buffer.from([0x67, 0x42, 0xc0, 0x1e, 0xab, 0xcd]);
+// A real SPS (1920x1080 High): the media stage parses it, as the live session's does.
+const SPS = Buffer.from('67640028acd940780227e5c044000003000400000300f03c60c658', 'hex');
 const PPS = Buffer.from([0x68, 0xce, 0x3c, 0x80]);
 const lengthPrefixed = (nal: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, nal.length]), nal]);
 const sequenceHeader = Buffer.concat([
@@ -35,6 +37,12 @@ function* videoPackets(lastMs: number, keyEveryMs: number): Generator<MediaPacke
   for (let dts = 0; dts <= lastMs; dts += 40) {
     yield { type: 'video', timestamp: dts, data: dts % keyEveryMs === 0 ? idrTag(dts / 1000) : interTag };
   }
+}
+
+/** The video tags through the media stage, as the live session hands them to the snapshotter. */
+function feed(sink: SnapshotSink, packets: Iterable<MediaPacket>): void {
+  const demuxer = new FlvDemuxer();
+  for (const p of packets) sink.tag(demuxer.push(p));
 }
 
 function capturingLogger() {
@@ -71,54 +79,6 @@ const config = (interval: number, destBucket = 'snaps'): SnapshotConfig => ({ ro
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
 const JPEG_ETAG = `"${createHash('md5').update(JPEG).digest('hex').toUpperCase()}"`;
 
-describe('resolveFfmpegPath', () => {
-  const none = { exists: () => false, staticPath: () => undefined };
-  it('FFMPEG_PATH first, as given', () => {
-    expect(resolveFfmpegPath('/opt/ff/ffmpeg', { exists: () => true, staticPath: () => '/static/ffmpeg' })).toEqual({
-      command: '/opt/ff/ffmpeg',
-      source: 'FFMPEG_PATH',
-    });
-  });
-  it("then ffmpeg-static's binary, only when that file exists", () => {
-    expect(resolveFfmpegPath(undefined, { exists: (p) => p === '/static/ffmpeg', staticPath: () => '/static/ffmpeg' })).toEqual({
-      command: '/static/ffmpeg',
-      source: 'ffmpeg-static',
-    });
-    expect(resolveFfmpegPath('', { exists: () => false, staticPath: () => '/static/ffmpeg' })).toEqual({
-      command: 'ffmpeg',
-      source: 'PATH',
-    });
-  });
-  it('then ffmpeg on PATH (ffmpeg-static is absent here: its install fails offline)', () => {
-    expect(resolveFfmpegPath(undefined, none)).toEqual({ command: 'ffmpeg', source: 'PATH' });
-    // The real loader: ffmpeg-static missing (or present) must not throw.
-    expect(['ffmpeg-static', 'PATH']).toContain(resolveFfmpegPath(undefined).source);
-  });
-});
-
-describe('encodeJpeg', () => {
-  it('kills an ffmpeg that takes too long and rejects', async () => {
-    const slow = join(scratch, 'slow-ffmpeg');
-    writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n');
-    chmodSync(slow, 0o755);
-    const started = Date.now();
-    await expect(encodeJpeg(slow, Buffer.alloc(10), { timeoutMs: 300, maxBytes: 1 << 20 })).rejects.toThrow(/longer than 300 ms/);
-    expect(Date.now() - started).toBeLessThan(3000);
-  });
-
-  it('rejects when the binary does not exist, and when ffmpeg fails', async () => {
-    await expect(encodeJpeg(join(scratch, 'no-such-ffmpeg'), Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(
-      /ENOENT/,
-    );
-    const failing = join(scratch, 'failing-ffmpeg');
-    writeFileSync(failing, '#!/bin/sh\necho "Invalid data found" >&2\nexit 1\n');
-    chmodSync(failing, 0o755);
-    await expect(encodeJpeg(failing, Buffer.alloc(10), { timeoutMs: 5000, maxBytes: 1 << 20 })).rejects.toThrow(
-      /exited with 1: Invalid data found/,
-    );
-  });
-});
-
 describe('SnapshotService', () => {
   it('stores one JPEG per interval with a keyframe, keyed <channel>/<ms>.jpg, never more than maxConcurrent encodes at once', async () => {
     const { store, puts } = storeWith(['snaps']);
@@ -144,7 +104,7 @@ describe('SnapshotService', () => {
       probe: async () => true,
     });
     const sink = service.forChannel({ bucket: 'src', channel: 'cam', config: config(3), wallStartMs: 1_700_000_000_000, log })!;
-    for (const p of videoPackets(19_960, 2000)) sink.packet(p);
+    feed(sink, videoPackets(19_960, 2000));
     await sink.stop();
 
     expect(puts().map((p) => p.key)).toEqual(
@@ -175,7 +135,7 @@ describe('SnapshotService', () => {
       encode: async () => (encodes++, JPEG),
     });
     const first = service.forChannel({ bucket: 'src', channel: 'a', config: config(1), wallStartMs: 0, log })!;
-    for (const p of videoPackets(5000, 1000)) first.packet(p);
+    feed(first, videoPackets(5000, 1000));
     await first.stop();
     expect(service.forChannel({ bucket: 'src', channel: 'b', config: config(1), wallStartMs: 0, log })).toBeUndefined();
     expect(encodes).toBe(0);
@@ -194,13 +154,13 @@ describe('SnapshotService', () => {
     };
     const service = new SnapshotService({ store, clock: new ManualClock(0), log, ffmpegPath: 'ffmpeg', encode, probe: async () => true });
     const missing = service.forChannel({ bucket: 'src', channel: 'a', config: config(1, 'nope'), wallStartMs: 0, log })!;
-    for (const p of videoPackets(5000, 1000)) missing.packet(p);
+    feed(missing, videoPackets(5000, 1000));
     await missing.stop();
     expect(calls).toBe(0);
     expect(warnings().map((w) => w.msg)).toEqual(['snapshot DestBucket does not exist; skipping snapshots']);
 
     const flaky = service.forChannel({ bucket: 'src', channel: 'b', config: config(1), wallStartMs: 0, log })!;
-    for (const p of videoPackets(3960, 1000)) flaky.packet(p);
+    feed(flaky, videoPackets(3960, 1000));
     await flaky.stop();
     expect(calls).toBe(4);
     expect(puts().map((p) => p.key)).toEqual(['b/1000.jpg', 'b/2000.jpg', 'b/3000.jpg']);
@@ -222,7 +182,7 @@ describe('SnapshotService', () => {
       probe: async () => true,
     });
     const sink = service.forChannel({ bucket: 'src', channel: 'c', config: config(1), wallStartMs: 0, log })!;
-    for (const p of videoPackets(9960, 1000)) sink.packet(p); // 10 picks arrive before any encode ran
+    feed(sink, videoPackets(9960, 1000)); // 10 picks arrive before any encode ran
     await sink.stop();
     expect(puts().map((p) => p.key)).toEqual(['c/0.jpg', 'c/1000.jpg', 'c/2000.jpg']);
     expect(warnings().map((w) => w.msg)).toEqual(['ffmpeg cannot keep up; dropping snapshots']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SnapshotSchedule } from '../../src/live/snapshot-schedule.js';
+import { SnapshotSchedule } from '../../../src/live/snapshot/snapshot-schedule.js';
 
 interface Decided {
   /** DTS of the chosen keyframe. */
