@@ -24,7 +24,9 @@ const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multi
   --baseline-duration S  ingest: seconds of the bare-sink baseline at each N (default 10; 0 skips it)
   --stagger-ms MS        ingest: publisher i starts at i x MS / N (default 2000)
   --per-process N        ingest: publishers per pusher process (default 100)
-  --rest-seconds S       rest: measured seconds per case (default 5; plus --rest-warmup, default 2)
+  --rest-seconds S       rest: measured seconds per run (default 3; plus --rest-warmup, default 1)
+  --rest-rounds N        rest: interleaved rounds, each row the median (default 3)
+  --no-peers             rest: leave out Azurite and s3rver (else installed once into node_modules/.cache/bench-peers)
   --connections N        rest: concurrent connections (default 50)
   --remux-seconds S      remux: seconds of repeats per fixture (default 2)
   --startup-repeats N    startup: spawns per variant (default 5)
@@ -38,7 +40,7 @@ const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multi
   --check                exit 1 when a target is not met (default: report only)
   --keep-logs            keep the child process logs (else removed when every benchmark succeeded)
 
-Quick run: npm run bench -- --duration 10 --ns 10,100 --rest-seconds 2 --startup-repeats 3`;
+Quick run: npm run bench -- --duration 10 --ns 10,100 --rest-seconds 2 --rest-rounds 1 --startup-repeats 3`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -50,8 +52,10 @@ const { values, positionals } = parseArgs({
     'baseline-duration': { type: 'string', default: '10' },
     'stagger-ms': { type: 'string', default: '2000' },
     'per-process': { type: 'string', default: '100' },
-    'rest-seconds': { type: 'string', default: '5' },
-    'rest-warmup': { type: 'string', default: '2' },
+    'rest-seconds': { type: 'string', default: '3' },
+    'rest-warmup': { type: 'string', default: '1' },
+    'rest-rounds': { type: 'string', default: '3' },
+    'no-peers': { type: 'boolean', default: false },
     connections: { type: 'string', default: '50' },
     'remux-seconds': { type: 'string', default: '2' },
     'startup-repeats': { type: 'string', default: '5' },
@@ -115,7 +119,13 @@ for (const name of selected) {
   try {
     let report: BenchReport;
     if (name === 'rest')
-      report = await runRest(ctx, { connections: num('connections'), warmupSeconds: num('rest-warmup'), seconds: num('rest-seconds') });
+      report = await runRest(ctx, {
+        connections: num('connections'),
+        warmupSeconds: num('rest-warmup'),
+        seconds: num('rest-seconds'),
+        rounds: num('rest-rounds'),
+        noPeers: values['no-peers'],
+      });
     else if (name === 'remux') report = await runRemux(ctx, { seconds: num('remux-seconds'), warmupSeconds: 1 });
     else if (name === 'ingest')
       report = await runIngest(ctx, {

@@ -23,6 +23,10 @@ export interface OssRequest {
   body?: Buffer | string | StreamedBody;
   /** Date header value; defaults to now. A signed request stays valid for 15 minutes of clock skew. */
   date?: string;
+  /** `x-oss-*` headers to send and sign (e.g. `x-oss-acl`). */
+  ossHeaders?: Readonly<Record<string, string>>;
+  /** Send no Authorization at all (an anonymous request, e.g. to a public-read bucket). */
+  anonymous?: boolean;
 }
 
 /** A body written while the request is sent (a 1 GiB upload without holding it): `write` sends `size` bytes, then ends. */
@@ -41,6 +45,7 @@ export const requestPath = (req: OssRequest): string => `/${req.bucket}/${req.ke
 
 /** Date, Content-Type and `Authorization: OSS id:signature` for the request. */
 export function signedHeaders(endpoint: OssEndpoint, req: OssRequest): Record<string, string> {
+  if (req.anonymous) return { date: req.date ?? new Date().toUTCString(), ...req.ossHeaders };
   return v1SignedHeaders({
     ...endpoint,
     method: req.method,
@@ -49,6 +54,7 @@ export function signedHeaders(endpoint: OssEndpoint, req: OssRequest): Record<st
     query: req.query ?? [],
     contentType: req.contentType,
     date: req.date,
+    ossHeaders: req.ossHeaders,
   });
 }
 
