@@ -7,6 +7,7 @@ import {
   linkSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -41,13 +42,36 @@ export class ObjectFiles {
   /** Shard directories known to exist (made on first use: creating all 256 up front slows startup). */
   private readonly shards = new Set<string>();
 
+  /** Bytes of small stored files, by id (files never change once placed): a GET of them opens no file. */
+  private readonly kept: BytesCache;
+
   constructor(
     dataDir: string,
     private readonly durable: boolean,
   ) {
     this.root = resolve(dataDir, 'objects');
     this.tmp = resolve(dataDir, 'tmp');
+    // In memory nothing is on a disk worth the name anyway: keep more (segments, whole small videos).
+    this.kept = durable ? new BytesCache(256 * 1024, 32 * 1024 * 1024) : new BytesCache(8 * 1024 * 1024, 256 * 1024 * 1024);
     this.createDirectories();
+  }
+
+  /**
+   * A whole stored file's bytes from memory when it is small enough to keep (read once, then remembered); undefined
+   * for larger files, which callers stream.
+   */
+  bytes(file: string, size: number): Buffer | undefined {
+    if (!this.kept.fits(size)) return undefined;
+    const known = this.kept.get(file);
+    if (known) return known;
+    const bytes = readFileSync(this.path(file));
+    this.kept.set(file, bytes);
+    return bytes;
+  }
+
+  /** Remembers the bytes of a file just written when they are tiny (playlists): its first GET reads nothing. */
+  private keepWritten(file: string, chunks: readonly Buffer[], size: number): void {
+    if (size <= KEEP_ON_WRITE_BYTES) this.kept.set(file, Buffer.concat(chunks, size));
   }
 
   private createDirectories(): void {
@@ -101,6 +125,7 @@ export class ObjectFiles {
       this.shards.add(shard);
     }
     renameSync(tempPath, this.path(file));
+    this.keepWritten(file, chunks, size);
     return { file, size, md5: hash.digest(), crc64: crc.digest() };
   }
 
@@ -130,6 +155,7 @@ export class ObjectFiles {
     }
     await handle.close();
     await this.place(tempPath, file);
+    this.keepWritten(file, chunks, size);
     return { file, size, md5 };
   }
 
@@ -193,6 +219,7 @@ export class ObjectFiles {
    * an orphan that the next start sweeps away.
    */
   remove(file: string): void {
+    this.kept.delete(file);
     const pending = unlink(this.path(file)).catch(() => undefined);
     this.removing.add(pending);
     void pending.then(() => this.removing.delete(pending));
@@ -263,6 +290,7 @@ export class ObjectFiles {
       }
     }
     const { orphans } = this.sweepObjects(isReferenced);
+    this.kept.clear();
     return { linked, removed: orphans };
   }
 
@@ -270,7 +298,60 @@ export class ObjectFiles {
   wipe(): void {
     rmSync(this.root, { recursive: true, force: true });
     rmSync(this.tmp, { recursive: true, force: true });
+    this.kept.clear();
     this.createDirectories();
+  }
+}
+
+/** Files up to this size are remembered as they are written (a live playlist is a few hundred bytes). */
+const KEEP_ON_WRITE_BYTES = 16 * 1024;
+
+/** Least recently used bytes by file id, bounded in total size. */
+class BytesCache {
+  private readonly entries = new Map<string, Buffer>();
+  private total = 0;
+
+  constructor(
+    private readonly maxEntryBytes: number,
+    private readonly maxTotalBytes: number,
+  ) {}
+
+  fits(size: number): boolean {
+    return size <= this.maxEntryBytes;
+  }
+
+  get(file: string): Buffer | undefined {
+    const bytes = this.entries.get(file);
+    if (bytes) {
+      // Most recently used last: eviction takes from the front.
+      this.entries.delete(file);
+      this.entries.set(file, bytes);
+    }
+    return bytes;
+  }
+
+  set(file: string, bytes: Buffer): void {
+    if (!this.fits(bytes.length)) return;
+    this.delete(file);
+    this.entries.set(file, bytes);
+    this.total += bytes.length;
+    for (const [oldest, old] of this.entries) {
+      if (this.total <= this.maxTotalBytes) break;
+      this.entries.delete(oldest);
+      this.total -= old.length;
+    }
+  }
+
+  delete(file: string): void {
+    const bytes = this.entries.get(file);
+    if (!bytes) return;
+    this.entries.delete(file);
+    this.total -= bytes.length;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
   }
 }
 

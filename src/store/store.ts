@@ -179,6 +179,13 @@ export class Store {
   private pendingChanges: ObjectChange[] = [];
   /** Told about every object written or deleted, after the change is committed (the event bus listens). */
   onObjectChange: ((change: ObjectChange) => void) | undefined;
+  /**
+   * Committed rows as last read, so a request does not go back to SQLite for the bucket and object it just looked up
+   * (a player polling a playlist, a signed GET). Only this class writes the tables; every write forgets the rows it
+   * touches (rolled back writes included: the next read goes to SQLite). null = known to be absent.
+   */
+  private readonly bucketRows = new Map<string, BucketRow | null>();
+  private readonly objectRows = new Map<string, ObjectRow | null>();
 
   /** Named checkpoints of the whole store (POST /-/snapshot, /-/restore). */
   readonly checkpoints: Checkpoints;
@@ -334,12 +341,27 @@ export class Store {
   async restoreCheckpoint(name: string): Promise<void> {
     this.checkpoints.assertExists(name);
     await this.files.removalsSettled();
-    this.checkpoints.restore(name, (file) => this.isFileReferenced(file));
+    this.forgetAllRows();
+    try {
+      this.checkpoints.restore(name, (file) => this.isFileReferenced(file));
+    } finally {
+      this.forgetAllRows();
+    }
+  }
+
+  private forgetAllRows(): void {
+    this.bucketRows.clear();
+    this.objectRows.clear();
+  }
+
+  private forgetObject(bucket: string, key: string): void {
+    this.objectRows.delete(objectRowKey(bucket, key));
   }
 
   reset(): void {
     this.db.exec(`DELETE FROM segments; DELETE FROM publishes; DELETE FROM channels; DELETE FROM object_extents; DELETE FROM objects;
                   DELETE FROM upload_parts; DELETE FROM uploads; DELETE FROM buckets;`);
+    this.forgetAllRows();
     this.bucketConfigs.reset();
     this.files.wipe();
   }
@@ -347,12 +369,18 @@ export class Store {
   // ---- buckets
 
   getBucket(name: string): BucketRow | undefined {
+    const cached = this.bucketRows.get(name);
+    if (cached !== undefined) return cached ?? undefined;
     const r = this.q.bucketGet.get(name) as SqlRow | undefined;
-    return r && toBucket(r);
+    const row = r && Object.freeze(toBucket(r));
+    // Inside a transaction the row may not be committed yet: remember only what is.
+    if (!this.db.inTransaction) remember(this.bucketRows, name, row ?? null);
+    return row;
   }
 
   /** False when the bucket already exists. `configs`: documents written with it, in the same transaction. */
   createBucket(row: NewBucket, configs: Partial<Record<BucketConfigKind, string>> = {}): boolean {
+    this.bucketRows.delete(row.name);
     return this.transaction(() => {
       const created = this.q.bucketInsert.run(
         row.name,
@@ -393,6 +421,7 @@ export class Store {
   }
 
   deleteBucket(name: string): void {
+    this.bucketRows.delete(name);
     this.transaction(() => {
       this.bucketConfigs.deleteBucket(name);
       this.q.bucketDelete.run(name);
@@ -400,14 +429,20 @@ export class Store {
   }
 
   setBucketAcl(name: string, acl: BucketAcl): void {
+    this.bucketRows.delete(name);
     this.q.bucketAcl.run(acl, name);
   }
 
   // ---- objects
 
   getObject(bucket: string, key: string): ObjectRow | undefined {
+    const id = objectRowKey(bucket, key);
+    const cached = this.objectRows.get(id);
+    if (cached !== undefined) return cached ?? undefined;
     const r = this.q.objectGet.get(bucket, key) as SqlRow | undefined;
-    return r && toObject(r);
+    const row = r && frozenObject(toObject(r));
+    if (!this.db.inTransaction) remember(this.objectRows, id, row ?? null);
+    return row;
   }
 
   /** Every file holding the object's bytes, in order. */
@@ -423,6 +458,17 @@ export class Store {
   openObject(row: ObjectRow, range?: ByteSpan): Readable {
     const span = range ?? { start: 0, end: row.size - 1 };
     return openExtents(this.files, this.extentsOf(row), span);
+  }
+
+  /**
+   * The object's bytes [start, end] (inclusive) for a reply: a Buffer when the object is one small file kept in memory
+   * (no file opened, no stream), else the stream openObject gives.
+   */
+  objectBody(row: ObjectRow, range?: ByteSpan): Buffer | Readable {
+    const span = range ?? { start: 0, end: row.size - 1 };
+    const bytes = row.extents === 0 && row.size > 0 ? this.files.bytes(row.file, row.size) : undefined;
+    if (bytes && bytes.length === row.size) return bytes.subarray(span.start, span.end + 1);
+    return this.openObject(row, span);
   }
 
   /**
@@ -456,6 +502,7 @@ export class Store {
       symlinkTarget: meta.symlinkTarget,
     };
     const old = this.getObject(bucket, key);
+    this.forgetObject(bucket, key);
     const oldFiles = old ? this.extentsOf(old).map((e) => e.file) : [];
     if (old && old.extents > 0) this.q.extentsDelete.run(bucket, key);
     this.q.objectUpsert.run({
@@ -523,6 +570,7 @@ export class Store {
 
   /** Rewrites an object's metadata in place (CopyObject onto itself with REPLACE); its bytes, ETag and CRC64 stay. */
   updateObjectMeta(bucket: string, key: string, meta: NewObject): ObjectRow | undefined {
+    this.forgetObject(bucket, key);
     this.q.objectMeta.run({
       bucket,
       key,
@@ -564,6 +612,7 @@ export class Store {
         const { etag, crc64 } = bytesOf(old);
         if (old.extents === 0) this.q.extentInsert.run(bucket, key, 0, old.file, old.size);
         const seq = Math.max(old.extents, 1);
+        this.forgetObject(bucket, key);
         this.q.extentInsert.run(bucket, key, seq, written.file, written.size);
         this.q.objectAppended.run({
           bucket,
@@ -602,6 +651,7 @@ export class Store {
   }
 
   setObjectRestore(bucket: string, key: string, restore: RestoreState | undefined): void {
+    this.forgetObject(bucket, key);
     this.q.objectRestore.run(restore ? JSON.stringify(restore) : null, bucket, key);
   }
 
@@ -680,6 +730,7 @@ export class Store {
       const row = this.getObject(bucket, key);
       if (!row) return undefined;
       const all = this.extentsOf(row).map((e) => e.file);
+      this.forgetObject(bucket, key);
       if (row.extents > 0) this.q.extentsDelete.run(bucket, key);
       this.q.objectDelete.run(bucket, key);
       this.objectChanged({ kind: 'deleted', bucket, key });
@@ -690,11 +741,13 @@ export class Store {
   }
 
   setObjectAcl(bucket: string, key: string, acl: ObjectAcl): void {
+    this.forgetObject(bucket, key);
     this.q.objectAcl.run(acl, bucket, key);
   }
 
   /** False when there is no such object. */
   setObjectTags(bucket: string, key: string, tags: ObjectTags): boolean {
+    this.forgetObject(bucket, key);
     return this.q.objectTags.run(JSON.stringify(tags), bucket, key).changes === 1;
   }
 
@@ -798,4 +851,23 @@ export class Store {
   allSegments(): SegmentRow[] {
     return (this.q.segmentAll.all() as SqlRow[]).map(toSegment);
   }
+}
+
+/** Rows kept per store: enough for every object a test suite or a set of live channels polls; forgotten wholesale beyond. */
+const MAX_REMEMBERED_ROWS = 10_000;
+
+const objectRowKey = (bucket: string, key: string): string => `${bucket}/${key}`;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  if (cache.size >= MAX_REMEMBERED_ROWS) cache.clear();
+  cache.set(key, value);
+}
+
+/** A remembered row is shared by every reader: frozen, so no caller can change it for the others. */
+function frozenObject(row: ObjectRow): ObjectRow {
+  Object.freeze(row.headers);
+  for (const tag of row.tags) Object.freeze(tag);
+  Object.freeze(row.tags);
+  if (row.restore) Object.freeze(row.restore);
+  return Object.freeze(row);
 }

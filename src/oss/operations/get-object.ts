@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { responseHeaderValue } from '../objects/response-header-value.js';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -117,12 +118,13 @@ export const getObject: Operation = (ctx) => {
   const status = range ? 206 : 200;
   if (ctx.method === 'HEAD' || row.size === 0) return { status, headers, body: ctx.method === 'HEAD' ? undefined : Buffer.alloc(0) };
   // Opened now: a concurrent overwrite unlinks the old file, and an open descriptor still reads it whole.
-  const body = ctx.services.store.openObject(row, { start, end });
+  // Small objects come back as bytes kept in memory (no file opened per GET); others as a stream.
+  const body = ctx.services.store.objectBody(row, { start, end });
   if (!range && wantsGzip(ctx.headers['accept-encoding'], String(headers['content-type'] ?? ''), row.size, headers['content-encoding'])) {
     // Compressed as it streams: the length is unknown (chunked), the ETag stays the stored object's.
     delete headers['content-length'];
     headers['content-encoding'] = 'gzip';
-    return { status, headers, body: body.pipe(createGzip()) };
+    return { status, headers, body: (Buffer.isBuffer(body) ? Readable.from([body], { objectMode: false }) : body).pipe(createGzip()) };
   }
   return { status, headers, body };
 };
