@@ -3,7 +3,7 @@ import type { Credentials } from './credentials.js';
 import { MAX_CLOCK_SKEW_MS, formatServerTime, parseRequestTime } from './request-time.js';
 import { hmacSha1Base64, v1StringToSign } from './signature-v1.js';
 import { AUTH_EC, invalidAuthorization, missingDate, withEc, type SignedRequest } from './signed-request.js';
-import { queryValue } from '../oss/wire/request-target.js';
+import { checkPresignedV1, presignedV1Error } from './presigned-v1.js';
 import { constantTimeEqual } from './verify.js';
 
 /** `Authorization: OSS <AccessKeyId>:<Signature>` (OSS V1 header signature). Returns the AccessKeyId or throws OssError. */
@@ -39,24 +39,12 @@ export function verifyV1Header(req: SignedRequest, authorization: string, creden
   throw ossErrors.signatureDoesNotMatch(accessKeyId, stringToSign, provided, EC.signatureDoesNotMatchV1);
 }
 
-const PRESIGN_MISSING = 'Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters';
-
-/** `?OSSAccessKeyId=…&Expires=…&Signature=…` (V1 presigned URL): expiry is checked before the signature, as OSS does. */
+/** `?OSSAccessKeyId=…&Expires=…&Signature=…` (V1 presigned URL): checkPresignedV1, signed as a V1 request with Expires on the Date line. */
 export function verifyV1Presigned(req: SignedRequest, credentials: Credentials, nowMs: number): string {
-  const accessKeyId = queryValue(req.query, 'OSSAccessKeyId');
-  const expires = queryValue(req.query, 'Expires');
-  const provided = queryValue(req.query, 'Signature');
-  if (!accessKeyId || !expires || !provided) throw ossErrors.accessDenied(PRESIGN_MISSING);
-  if (!/^\d+$/.test(expires)) throw ossErrors.accessDenied('Invalid date (should be seconds since epoch).');
-  if (Math.floor(nowMs / 1000) > Number(expires)) throw ossErrors.accessDenied('Request has expired.');
-
-  const secret = credentials.secretFor(accessKeyId);
-  if (secret === undefined) throw ossErrors.invalidAccessKeyId(accessKeyId);
-
-  // The Expires value takes the Date line; OSSAccessKeyId/Expires/Signature are not sub-resources, security-token is.
-  const stringToSign = v1StringToSign({ ...v1Parts(req), date: expires });
-  if (constantTimeEqual(hmacSha1Base64(secret, stringToSign), provided)) return accessKeyId;
-  throw ossErrors.signatureDoesNotMatch(accessKeyId, stringToSign, provided);
+  // OSSAccessKeyId/Expires/Signature are not sub-resources, security-token is.
+  const check = checkPresignedV1(req.query, credentials, nowMs, (expires) => [v1StringToSign({ ...v1Parts(req), date: expires })]);
+  if (check.ok) return check.accessKeyId;
+  throw presignedV1Error(check);
 }
 
 function v1Parts(req: SignedRequest) {

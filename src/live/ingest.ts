@@ -53,7 +53,7 @@ export function createIngest(services: IngestServices, credentials: Credentials,
   const publish = (req: PublishRequest): PublishDecision => {
     const verdict = decidePublish(req, services, credentials);
     const who = { conn: req.connectionId, app: req.app, stream: req.streamName, remote: remoteAddrOf(req.remoteAddress, req.remotePort) };
-    if (!verdict.allow) {
+    if (!verdict.accept) {
       log.warn({ ...who, code: verdict.code }, `publish refused: ${verdict.description}`);
       const { bucket, channel } = locate(req, services);
       services.events.emit('publish-refused', {
@@ -63,7 +63,7 @@ export function createIngest(services: IngestServices, credentials: Credentials,
         reason: verdict.description,
         remoteAddr: who.remote,
       });
-      return { accept: false, code: verdict.code, description: verdict.description };
+      return verdict;
     }
     const { target } = verdict;
     const connectedMs = clock.now();

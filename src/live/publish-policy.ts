@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Store } from '../store/store.js';
 import type { LiveRegistry } from './live-registry.js';
 import type { ChannelRow } from '../store/rows.js';
+import type { PublishVerdict } from '../shared/publish-verdict.js';
 import type { PublishRequest } from './rtmp/types.js';
 import { livePlaylistNameProblem } from '../oss/live-channel/playlist-name.js';
 
@@ -32,9 +33,10 @@ export interface PublishPolicyServices {
   live: Pick<LiveRegistry, 'isPublishing'>;
 }
 
-export type PolicyVerdict = { allow: true; target: PublishTarget } | { allow: false; code: string; description: string };
+/** Where the publish goes, or why it may not start (the one publish-decision shape, PublishVerdict). */
+export type PolicyVerdict = PublishVerdict<{ target: PublishTarget }>;
 
-const refuse = (code: string, description: string): PolicyVerdict => ({ allow: false, code, description });
+const refuse = (code: string, description: string): PolicyVerdict => ({ accept: false, code, description });
 
 const decode = (s: string): string | undefined => {
   try {
@@ -124,7 +126,7 @@ export function decidePublish(req: PublishRequest, services: PublishPolicyServic
   // A public-read-write bucket needs no signature (OSS: RTMP pushes to a public-read-write bucket are unsigned); whether OSS still checks one given there is unconfirmed.
   if (config.auth && bucketRow.acl !== 'public-read-write') {
     const verdict = verifyRtmpSignature({ bucket, channel, params }, credentials, clock.now());
-    if (!verdict.ok) return refuse('NetStream.Publish.Unauthorized', verdict.reason);
+    if (!verdict.accept) return refuse(verdict.code, verdict.description);
     accessKeyId = verdict.accessKeyId;
   }
   if (channelRow.status === 'disabled') return refuse('NetStream.Publish.Rejected', 'Live channel is disabled by owner.');
@@ -138,5 +140,5 @@ export function decidePublish(req: PublishRequest, services: PublishPolicyServic
       `playlistName "${playlistName}" must be 6-128 characters, end with .m3u8 and contain no "/".`,
     );
   }
-  return { allow: true, target: { bucket, channel: channelRow, playlistName, accessKeyId } };
+  return { accept: true, target: { bucket, channel: channelRow, playlistName, accessKeyId } };
 }

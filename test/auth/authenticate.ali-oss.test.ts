@@ -334,7 +334,7 @@ describe('ali-oss getRtmpUrl', () => {
     expect(
       verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now()),
     ).toEqual({
-      ok: true,
+      accept: true,
       accessKeyId: 'ak',
     });
   });
@@ -342,7 +342,7 @@ describe('ali-oss getRtmpUrl', () => {
   it('verifies a URL without params', () => {
     const url = rtmpClient().getRtmpUrl('test-channel', { expires: 60 });
     expect(
-      verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now()).ok,
+      verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params: paramsOf(url) }, credentials, Date.now()).accept,
     ).toBe(true);
   });
 
@@ -350,9 +350,13 @@ describe('ali-oss getRtmpUrl', () => {
     const url = rtmpClient().getRtmpUrl('test-channel', { expires: 60 });
     const params = paramsOf(url);
     const other = verifyRtmpSignature({ bucket: 'examplebucket', channel: 'other-channel', params }, credentials, Date.now());
-    expect(other).toMatchObject({ ok: false, reason: expect.stringContaining('signature we calculated does not match') });
+    expect(other).toMatchObject({
+      accept: false,
+      code: 'NetStream.Publish.Unauthorized',
+      description: expect.stringContaining('signature we calculated does not match'),
+    });
     const late = verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params }, credentials, Date.now() + 120_000);
-    expect(late).toEqual({ ok: false, reason: 'Request has expired.' });
+    expect(late).toEqual({ accept: false, code: 'NetStream.Publish.Unauthorized', description: 'Request has expired.' });
   });
 
   it('refuses a URL signed with a one-byte-wrong secret and reports the StringToSign ali-oss signed', () => {
@@ -363,7 +367,7 @@ describe('ali-oss getRtmpUrl', () => {
       credentials,
       Date.now(),
     );
-    expect(verdict.ok).toBe(false);
-    expect(verdict.ok === false ? verdict.stringToSign : undefined).toBe(spy.mock.calls[0]?.[1]);
+    expect(verdict.accept).toBe(false);
+    expect(verdict.accept === false ? verdict.stringToSign : undefined).toBe(spy.mock.calls[0]?.[1]);
   });
 });

@@ -254,21 +254,21 @@ describe('RTMP security-token (spec §6.2)', () => {
 
   it('accepts the token signed (oss2 _sign_rtmp_url, Java generateRtmpUri)', () => {
     expect(verifyRtmpSignature({ bucket: 'b', channel: 'c', params: url(withToken) }, credentials, NOW)).toEqual({
-      ok: true,
+      accept: true,
       accessKeyId: 'STS.ak',
     });
   });
 
   it('accepts the token excluded (Go v1 getRtmpSignedStr)', () => {
     expect(verifyRtmpSignature({ bucket: 'b', channel: 'c', params: url([['playlistName', 'p.m3u8']]) }, credentials, NOW)).toEqual({
-      ok: true,
+      accept: true,
       accessKeyId: 'STS.ak',
     });
   });
 
   it('still refuses a tampered playlistName', () => {
     const params = url(withToken).map(([k, v]) => [k, k === 'playlistName' ? 'evil.m3u8' : v] as const);
-    expect(verifyRtmpSignature({ bucket: 'b', channel: 'c', params }, credentials, NOW).ok).toBe(false);
+    expect(verifyRtmpSignature({ bucket: 'b', channel: 'c', params }, credentials, NOW).accept).toBe(false);
   });
 
   it('reports missing parameters, a bad Expires and an unknown key with OSS messages', () => {
@@ -277,16 +277,19 @@ describe('RTMP security-token (spec §6.2)', () => {
     const verdict = (params: ReadonlyArray<readonly [string, string]>) =>
       verifyRtmpSignature({ bucket: 'b', channel: 'c', params }, credentials, NOW);
     expect(verdict(without('Signature'))).toEqual({
-      ok: false,
-      reason: 'Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters',
+      accept: false,
+      code: 'NetStream.Publish.Unauthorized',
+      description: 'Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters',
     });
     expect(verdict(base.map(([k, v]) => [k, k === 'Expires' ? 'soon' : v] as const))).toEqual({
-      ok: false,
-      reason: 'Invalid date (should be seconds since epoch).',
+      accept: false,
+      code: 'NetStream.Publish.Unauthorized',
+      description: 'Invalid date (should be seconds since epoch).',
     });
     expect(verdict(base.map(([k, v]) => [k, k === 'OSSAccessKeyId' ? 'nobody' : v] as const))).toEqual({
-      ok: false,
-      reason: 'The OSS Access Key Id you provided does not exist in our records.',
+      accept: false,
+      code: 'NetStream.Publish.Unauthorized',
+      description: 'The OSS Access Key Id you provided does not exist in our records.',
     });
   });
 });

@@ -176,7 +176,7 @@ describe('spec §11 RTMP vectors (Expires 1700000000)', () => {
       'rtmp://examplebucket.oss-cn-hangzhou.aliyuncs.com/live/test-channel?playlistName=playlist.m3u8&OSSAccessKeyId=ak&Expires=1700000000&Signature=wI7BgZAIuogWLRutLsFvQ88Ce94%3D';
     const params = parseQuery(new URL(url).search);
     expect(verifyRtmpSignature({ bucket: BUCKET, channel: 'test-channel', params }, credentials, nowMs)).toEqual({
-      ok: true,
+      accept: true,
       accessKeyId: 'ak',
     });
   });
@@ -195,7 +195,7 @@ describe('spec §11 RTMP vectors (Expires 1700000000)', () => {
       'rtmp://127.0.0.1:1935/live/test-channel?OSSAccessKeyId=ak&Expires=1700000000&Signature=wI7BgZAIuogWLRutLsFvQ88Ce94%3D&playlistName=playlist.m3u8',
     );
     const params = parseQuery(new URL(url).search);
-    expect(verifyRtmpSignature({ bucket: BUCKET, channel: 'test-channel', params }, credentials, nowMs).ok).toBe(true);
+    expect(verifyRtmpSignature({ bucket: BUCKET, channel: 'test-channel', params }, credentials, nowMs).accept).toBe(true);
   });
 
   it('signRtmpUrl without params signs the no-params vector', () => {

@@ -66,7 +66,9 @@ describe('verifiers', () => {
       ['Expires', '1700000000'],
       ['Signature', signature],
     ] as const;
-    expect(verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params }, credentials, 1_699_999_000_000).ok).toBe(true);
+    expect(verifyRtmpSignature({ bucket: 'examplebucket', channel: 'test-channel', params }, credentials, 1_699_999_000_000).accept).toBe(
+      true,
+    );
     expect(spy).toHaveBeenCalledTimes(1);
   });
 });

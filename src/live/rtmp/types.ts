@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type { MediaPacket } from '../../media/flv-demux.js';
 import type { Logger } from '../../shared/logger.js';
+import type { PublishVerdict, RefusalStatus } from '../../shared/publish-verdict.js';
 
 /**
  * What the adapter delivers is exactly what the media stage (media/flv-demux.ts) takes: the RTMP message timestamp (FLV DTS, ms) and the FLV
@@ -31,21 +32,10 @@ export interface PublishRequest {
   connection: RtmpConnection;
 }
 
-export type PublishDecision =
-  | { accept: true; sink: MediaSink }
-  | {
-      accept: false;
-      /** e.g. 'NetStream.Publish.Unauthorized', 'NetStream.Publish.BadName'. */
-      code: string;
-      /** The OSS message; ffmpeg prints it as 'Server error: <description>'. */
-      description: string;
-    };
+/** The publish hook's answer: the sink for the media, or the onStatus that refuses it (the one PublishVerdict shape). */
+export type PublishDecision = PublishVerdict<{ sink: MediaSink }>;
 
-/** An onStatus error for the publisher: `NetStream.Publish.Rejected` and the reason. */
-export interface RefusalStatus {
-  code: string;
-  description: string;
-}
+export type { RefusalStatus };
 
 export type MediaEndReason = 'closed' | 'reset' | 'timeout' | 'kicked' | 'error';
 
