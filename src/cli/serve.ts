@@ -53,7 +53,7 @@ async function runServe(args: string[]): Promise<number> {
   const { config } = emulator;
   // How this process was started, so the printed commands work when pasted (npm start from a clone, or the package).
   const script = process.argv[1] ?? '';
-  const self = /src[\\/]cli(\/index)?\.ts$/.test(script)
+  const self = /(src[\\/]cli\.ts|scripts[\\/]start\.mjs)$/.test(script)
     ? 'npm start --'
     : /node_modules[\\/]/.test(script)
       ? 'npx oss-live-emulator'
