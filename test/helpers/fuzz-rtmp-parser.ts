@@ -78,7 +78,6 @@ const noop: RtmpProtocolEvents = {
   play: () => {},
   deleteStream: () => {},
   media: () => {},
-  metadata: () => {},
 };
 
 const outcomes = new Map<string, number>();

@@ -10,7 +10,6 @@ import type {
   RtmpConnectionOptions,
   RtmpHooks,
   RtmpServer,
-  StreamMetadata,
 } from '../../src/live/rtmp/index.js';
 import { parseFlv } from '../../src/media/flv.js';
 
@@ -24,7 +23,6 @@ export interface Refusal {
 export interface RecordedPublish {
   req: PublishRequest;
   packets: MediaPacket[];
-  metadata: StreamMetadata[];
   ends: MediaEndReason[];
   /** Resolves with the first end() reason. */
   ended: Promise<MediaEndReason>;
@@ -42,13 +40,12 @@ export function recordingHooks(decide?: (req: PublishRequest) => Promise<Refusal
       const refusal = await decide?.(req);
       if (refusal) return { accept: false, ...refusal };
       let onEnd!: (reason: MediaEndReason) => void;
-      const rec: RecordedPublish = { req, packets: [], metadata: [], ends: [], ended: new Promise((r) => (onEnd = r)) };
+      const rec: RecordedPublish = { req, packets: [], ends: [], ended: new Promise((r) => (onEnd = r)) };
       publishes.push(rec);
       return {
         accept: true,
         sink: {
           packet: (p) => rec.packets.push(p),
-          metadata: (m) => rec.metadata.push(m),
           end: (reason) => {
             rec.ends.push(reason);
             onEnd(reason);

@@ -12,5 +12,4 @@ export type {
   RtmpConnectionOptions,
   RtmpHooks,
   RtmpServer,
-  StreamMetadata,
 } from './types.js';

@@ -62,19 +62,6 @@ declare module 'node-media-server/src/protocol/rtmp.js' {
   export = NmsRtmp;
 }
 
-declare module 'node-media-server/src/protocol/amf.js' {
-  interface NmsAmfData {
-    cmd?: unknown;
-    method?: unknown;
-    dataObj?: unknown;
-    [field: string]: unknown;
-  }
-  const NmsAmf: {
-    decodeAmf0Data(buffer: Buffer): NmsAmfData;
-  };
-  export = NmsAmf;
-}
-
 declare module 'node-media-server/src/core/logger.js' {
   /** A process-wide singleton that prints with console.log. */
   const NmsLogger: { log(message: string, level?: string): void };

@@ -15,7 +15,6 @@ import type {
   RtmpConnection,
   RtmpConnectionOptions,
   RtmpHooks,
-  StreamMetadata,
 } from './types.js';
 
 const RTMP_VERSION = 3; // C0; 6 would be RTMPE, which we do not speak
@@ -26,7 +25,6 @@ const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 
 /** setup: before publish; deciding: our hook runs; unpublished: deleteStream seen; refused: half-closed, ignoring input. */
 type Phase = 'setup' | 'deciding' | 'publishing' | 'unpublished' | 'refused' | 'closed';
-type HeldItem = { kind: 'media'; packet: MediaPacket } | { kind: 'metadata'; metadata: StreamMetadata };
 
 class RtmpSocketSession implements RtmpConnection {
   readonly id = randomBytes(4).toString('hex');
@@ -47,7 +45,7 @@ class RtmpSocketSession implements RtmpConnection {
   private sinkEnded = false;
   /** Why the socket went away; also answers a hook that accepts after the client already left. */
   private goneReason: MediaEndReason | undefined;
-  private held: HeldItem[] = [];
+  private held: MediaPacket[] = [];
   private heldBytes = 0;
   private bytesIn = 0;
   private bytesAcknowledged = 0;
@@ -83,8 +81,7 @@ class RtmpSocketSession implements RtmpConnection {
           this.phase = 'unpublished';
           this.endSink('closed');
         },
-        media: (type, timestamp, data) => this.onItem({ kind: 'media', packet: { type, timestamp, data } }),
-        metadata: (timestamp, values) => this.onItem({ kind: 'metadata', metadata: { timestamp, values } }),
+        media: (type, timestamp, data) => this.onMedia({ type, timestamp, data }),
       },
       { maxMessageBytes: opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES },
     );
@@ -234,7 +231,7 @@ class RtmpSocketSession implements RtmpConnection {
     this.held = [];
     this.heldBytes = 0;
     try {
-      for (const item of held) this.toSink(item);
+      for (const packet of held) this.sink?.packet(packet);
     } catch (err) {
       this.abort('error', `media sink threw: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -282,20 +279,14 @@ class RtmpSocketSession implements RtmpConnection {
     this.graceTimer.unref();
   }
 
-  private onItem(item: HeldItem): void {
+  private onMedia(packet: MediaPacket): void {
     if (this.phase === 'publishing') {
-      this.toSink(item); // a throwing sink surfaces through receive() and ends the connection
+      this.sink?.packet(packet); // a throwing sink surfaces through receive() and ends the connection
     } else if (this.phase === 'deciding') {
-      const size = item.kind === 'media' ? item.packet.data.length : 0;
-      if (this.heldBytes + size > MAX_PENDING_BYTES) return;
-      this.heldBytes += size;
-      this.held.push(item);
+      if (this.heldBytes + packet.data.length > MAX_PENDING_BYTES) return;
+      this.heldBytes += packet.data.length;
+      this.held.push(packet);
     }
-  }
-
-  private toSink(item: HeldItem): void {
-    if (item.kind === 'media') this.sink?.packet(item.packet);
-    else this.sink?.metadata?.(item.metadata);
   }
 
   private onIdle(): void {

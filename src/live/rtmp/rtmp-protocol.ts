@@ -2,7 +2,6 @@
 // that do not fit: the publish reply (ours comes after the hook decides), tcUrl parsing that throws, media decoding
 // that mangles negative CTS and hands out a reused buffer, and the missing limits on chunk size / message length.
 import NmsRtmp from 'node-media-server/src/protocol/rtmp.js';
-import NmsAmf from 'node-media-server/src/protocol/amf.js';
 import nmsLogger from 'node-media-server/src/core/logger.js';
 import { RTMP_MESSAGE } from '../../media/rtmp-message-types.js';
 
@@ -20,9 +19,7 @@ const {
   SET_PEER_BANDWIDTH: MSG_SET_PEER_BANDWIDTH,
   AUDIO: MSG_AUDIO,
   VIDEO: MSG_VIDEO,
-  DATA_AMF3: MSG_DATA_AMF3,
   COMMAND_AMF3: MSG_COMMAND_AMF3,
-  DATA_AMF0: MSG_DATA_AMF0,
   AGGREGATE: MSG_AGGREGATE,
 } = RTMP_MESSAGE;
 
@@ -52,7 +49,6 @@ export interface RtmpProtocolEvents {
   deleteStream(): void;
   /** body is a fresh copy of exactly the message payload (the FLV tag body). */
   media(type: 'audio' | 'video', timestamp: number, body: Buffer): void;
-  metadata(timestamp: number, values: Record<string, unknown>): void;
 }
 
 export interface RtmpProtocol {
@@ -208,12 +204,10 @@ class GuardedRtmp extends NmsRtmp {
     }
   }
 
+  /** Audio and video go on; data messages (onMetaData, @setDataFrame) are dropped: codec facts come from the bitstream. */
   private deliver(type: number, timestamp: number, body: Buffer): void {
     if (type === MSG_AUDIO || type === MSG_VIDEO) {
       this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, Buffer.from(body));
-    } else if (type === MSG_DATA_AMF0 || type === MSG_DATA_AMF3) {
-      const values = decodeMetadata(type === MSG_DATA_AMF3 ? body.subarray(1) : body);
-      if (values) this.events.metadata(timestamp, values);
     }
   }
 }
@@ -223,19 +217,6 @@ function leadingAmf0String(body: Buffer): string | undefined {
   if (body.length < 3 || body[0] !== 0x02) return undefined;
   const end = 3 + body.readUInt16BE(1);
   return end <= body.length ? body.toString('utf8', 3, end) : undefined;
-}
-
-/** onMetaData values, or undefined for other data messages and undecodable ones (metadata is advisory). */
-function decodeMetadata(body: Buffer): Record<string, unknown> | undefined {
-  const name = leadingAmf0String(body);
-  if (name !== 'onMetaData' && name !== '@setDataFrame') return undefined; // the library logs unknown names to stdout
-  try {
-    const data = NmsAmf.decodeAmf0Data(body);
-    const isMetadata = data.cmd === 'onMetaData' || (data.cmd === '@setDataFrame' && data.method === 'onMetaData');
-    return isMetadata && isRecord(data.dataObj) ? data.dataObj : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function createRtmpProtocol(events: RtmpProtocolEvents, opts: { maxMessageBytes: number }): RtmpProtocol {

@@ -4,16 +4,10 @@ import type { Logger } from '../../shared/logger.js';
 import type { PublishVerdict, RefusalStatus } from '../../shared/publish-verdict.js';
 
 /**
- * What the adapter delivers is exactly what the media stage (media/flv-demux.ts) takes: the RTMP message timestamp (FLV DTS, ms) and the FLV
- * tag body as received (a copy: the parser reuses its buffers; for AVC the signed 24-bit CTS is inside, untouched).
+ * What the adapter delivers is exactly what the media stage (media/flv-demux.ts) takes: the RTMP message timestamp (FLV
+ * DTS, ms) and the FLV tag body as received (a copy: the parser reuses its buffers; for AVC the signed 24-bit CTS is inside, untouched).
  */
 export type { MediaPacket };
-
-/** A decoded onMetaData (sent as `@setDataFrame onMetaData {…}` or bare `onMetaData {…}`). */
-export interface StreamMetadata {
-  timestamp: number;
-  values: Record<string, unknown>;
-}
 
 export interface PublishRequest {
   /** Short id for logs. */
@@ -42,8 +36,6 @@ export type MediaEndReason = 'closed' | 'reset' | 'timeout' | 'kicked' | 'error'
 export interface MediaSink {
   /** Audio/video only, in arrival order, after the publish was accepted. */
   packet(p: MediaPacket): void;
-  /** Optional: stream metadata (onMetaData). */
-  metadata?(m: StreamMetadata): void;
   /** Called exactly once per accepted publish, however it ends. */
   end(reason: MediaEndReason): void;
 }
