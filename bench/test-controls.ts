@@ -38,10 +38,6 @@ function bounded<T>(p: Promise<T>, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function untilIdle(emu: Emulator, bucket: string, channel: string): Promise<void> {
-  while (emu.services.live.isLive(bucket, channel)) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 function scenarios(flv: Buffer): Scenario[] {
   return [
     {
@@ -113,7 +109,7 @@ function scenarios(flv: Buffer): Scenario[] {
         for (let i = 0; i < 11; i++) {
           emu.clock.set(t0 + i * 60_000);
           await publishFlv({ url: `rtmp://127.0.0.1:${emu.rtmpPort}/${bucket}/live/cam`, flv, speed: 0, durationMs: 300 });
-          await untilIdle(emu, bucket, 'cam');
+          await emu.waitForIdle(bucket, 'cam', { timeoutMs: SCENARIO_TIMEOUT_MS });
         }
         const records = (await oss.getChannelHistory('cam')).records as unknown as unknown[];
         if (records.length !== 10) throw new Error(`history has ${records.length} records, expected 10`);

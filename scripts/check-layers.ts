@@ -22,12 +22,14 @@ export interface Layer {
 }
 
 const TOP = 5;
-const ENTRY_POINTS = ['cli', 'cli.ts', 'config.ts', 'emulator.ts', 'index.ts'];
+const ENTRY_POINTS = ['cli', 'cli.ts', 'config.ts', 'emulator.ts', 'index.ts', 'testing'];
 
 /** cli/emulator → http, live → oss → oss/wire, auth → store, media; push/ standalone; shared/ (clock, logger), events/ (the event bus) and faults/ (injected-fault rules)
  * under all. */
 export const LAYERS: readonly Layer[] = [
   ...ENTRY_POINTS.map((path) => ({ path, rank: TOP })),
+  // The public test view emulator.ts hands out (emu.state, emu.waitFor…): reads the store, the live registry, the events.
+  { path: 'api', rank: 4 },
   { path: 'http', rank: 4 },
   { path: 'live', rank: 4 },
   { path: 'net', rank: 4 },

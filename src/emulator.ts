@@ -23,10 +23,13 @@ import { parseSeedText, SeedError } from './oss/seed/seed-spec.js';
 import type { CheckpointInfo } from './store/checkpoints.js';
 import { Store } from './store/store.js';
 import type { CheckpointControl, CheckpointView } from './http/admin/snapshot-routes.js';
+import { createChannelWaits, type ChannelWaits } from './api/channel-waits.js';
+import { createEmulatorState, type EmulatorState } from './api/emulator-state.js';
 
 /**
  * The composition: everything the emulator is made of, built once by startEmulator(). Each part is handed only the
  * slice it declares (OperationServices, IngestServices, AdminServices, PipelineConfig, …), never this whole.
+ * @internal (our own tests reach it through src/testing/internal.ts; the published typings leave it out)
  */
 export interface Services {
   store: Store;
@@ -47,10 +50,29 @@ export interface EmulatorOptions extends Partial<Omit<Config, 'clock'>> {
    */
   clock?: Clock | string;
   logger?: PinoLogger;
+}
+
+/** What this repository's own tests and benchmarks may reach (src/testing/internal.ts); not part of the package's API. @internal */
+export interface EmulatorInternals {
+  services: Services;
+}
+
+/** Instrumentation only benchmarks ask for (src/testing/internal.ts). @internal */
+export interface EmulatorProbes {
   ingest?: IngestOptions;
 }
 
-export interface Emulator {
+/** @internal */
+const internals = new WeakMap<Emulator, EmulatorInternals>();
+
+/** The parts of a running emulator, for our own tests that check invariants (store rows, the live registry). @internal */
+export function internalsOf(emulator: Emulator): EmulatorInternals {
+  const found = internals.get(emulator);
+  if (!found) throw new Error('not an emulator started by startEmulator()');
+  return found;
+}
+
+export interface Emulator extends ChannelWaits {
   /** `http://host:port` for SDK clients. */
   endpoint: string;
   /** `rtmp://host:port` of the dedicated RTMP listener (the HTTP port when it is disabled). */
@@ -60,7 +82,8 @@ export interface Emulator {
   accessKeyId: string;
   accessKeySecret: string;
   config: Config;
-  services: Services;
+  /** Buckets, objects (and their bytes), channels with their live state, segments and history, read-only. */
+  state: EmulatorState;
   /** The emulator's one clock: `now()`, `set(time)`, `advance('1h')`, `freeze()`, `resume()`, `real()`, `state()`. */
   clock: ControlledClock;
   /**
@@ -134,7 +157,12 @@ async function applyInitFile(file: string, services: Services, log: PinoLogger):
 }
 
 /** The composition root: opens the store, starts HTTP (which also accepts RTMP) and the RTMP listener. */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startInstrumentedEmulator(options, {});
+}
+
+/** startEmulator with benchmark probes (src/testing/internal.ts). @internal */
+export async function startInstrumentedEmulator(options: EmulatorOptions, probes: EmulatorProbes): Promise<Emulator> {
   const { clock: clockOption, logger, ...overrides } = options;
   const config: Config = { ...defaultConfig, ...overrides, ...(typeof clockOption === 'string' ? { clock: clockOption } : {}) };
   const log = logger ?? createLogger(config.logLevel);
@@ -184,7 +212,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const credentials = new Credentials(config.credentials);
 
   let httpPort: number | undefined;
-  const ingest = createIngest(services, credentials, log.child({ component: 'ingest' }), options.ingest);
+  const ingest = createIngest(services, credentials, log.child({ component: 'ingest' }), probes.ingest);
   ingest.recover();
   if (config.initFile !== undefined) {
     try {
@@ -269,7 +297,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const host = connectHost(config.host);
   let closed: Promise<void> | undefined;
-  return {
+  const emulator: Emulator = {
     endpoint: `http://${host}:${httpPort}`,
     rtmpUrl: `rtmp://${host}:${rtmpPort || httpPort}`,
     httpPort,
@@ -277,7 +305,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accessKeyId: config.credentials[0]!.accessKeyId,
     accessKeySecret: config.credentials[0]!.accessKeySecret,
     config,
-    services,
+    state: createEmulatorState(store, live),
+    ...createChannelWaits(events, live),
     clock,
     waitFor: (filter, waitOptions) => events.waitFor(filter, waitOptions),
     nextEvent: (filter = {}, waitOptions) => events.next(filter, waitOptions),
@@ -314,4 +343,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await store.close();
       })()),
   };
+  internals.set(emulator, { services });
+  return emulator;
 }

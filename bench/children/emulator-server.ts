@@ -6,7 +6,7 @@
 //   <- gc                              -> gc { memory }   (needs node --expose-gc)
 //   <- close                           emulator.close(), exit
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startEmulator } from '../../src/emulator.js';
+import { startInstrumentedEmulator } from '../../src/testing/internal.js';
 import { onParentMessage, tellParent } from '../lib/ts-child.js';
 
 interface ServerOptions {
@@ -18,16 +18,18 @@ const options = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
 /** Delay from the closing keyframe's arrival to segment + playlist committed, ms, in commit order. */
 const delays: number[] = [];
 
-const emulator = await startEmulator({
-  inMemory: options.dataDir === undefined,
-  dataDir: options.dataDir,
-  host: '127.0.0.1',
-  httpPort: 0,
-  rtmpPort: 0,
-  logLevel: options.logLevel ?? 'warn',
-  ingest: { onSegmentVisible: (delayMs) => delays.push(delayMs) },
-});
-const { store, live } = emulator.services;
+const emulator = await startInstrumentedEmulator(
+  {
+    inMemory: options.dataDir === undefined,
+    dataDir: options.dataDir,
+    host: '127.0.0.1',
+    httpPort: 0,
+    rtmpPort: 0,
+    logLevel: options.logLevel ?? 'warn',
+  },
+  { ingest: { onSegmentVisible: (delayMs) => delays.push(delayMs) } },
+);
+const { state } = emulator;
 
 const memory = () => process.memoryUsage();
 /** How late timers fire on the emulator's event loop: a blocked loop delays every socket, not just one. */
@@ -44,8 +46,8 @@ onParentMessage(
     if (m.type === 'stats') {
       tellParent({
         type: 'stats',
-        livePublishes: live.all().length,
-        liveChannels: live.all().map((p) => `${p.bucket}/${p.channel}`),
+        livePublishes: state.livePublishes().length,
+        liveChannels: state.livePublishes().map((p) => `${p.bucket}/${p.channel}`),
         delays,
         memory: memory(),
         eventLoopDelayMs: loopDelayMs(),
@@ -54,19 +56,13 @@ onParentMessage(
     } else if (m.type === 'segments') {
       const bucket = String(m.bucket);
       const tsObjects: Record<string, number> = {};
-      let after = '';
-      for (;;) {
-        const page = store.listObjects({ bucket, prefix: '', after, delimiter: '', maxKeys: 1000 });
-        for (const o of page.objects) {
-          if (!o.key.endsWith('.ts')) continue;
-          const channel = o.key.slice(0, o.key.indexOf('/'));
-          tsObjects[channel] = (tsObjects[channel] ?? 0) + 1;
-        }
-        if (!page.isTruncated || page.nextMarker === undefined) break;
-        after = page.nextMarker;
+      for (const o of state.objects(bucket)) {
+        if (!o.key.endsWith('.ts')) continue;
+        const channel = o.key.slice(0, o.key.indexOf('/'));
+        tsObjects[channel] = (tsObjects[channel] ?? 0) + 1;
       }
       const segmentRows: Record<string, number> = {};
-      for (const s of store.allSegments()) if (s.bucket === bucket) segmentRows[s.channel] = (segmentRows[s.channel] ?? 0) + 1;
+      for (const s of state.segments(bucket)) segmentRows[s.channel] = (segmentRows[s.channel] ?? 0) + 1;
       tellParent({ type: 'segments', tsObjects, segmentRows });
     } else if (m.type === 'gc') {
       const gc = (globalThis as { gc?: () => void }).gc;

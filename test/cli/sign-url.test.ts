@@ -6,6 +6,7 @@ import type { Emulator } from '../../src/emulator.js';
 import { publishFlv } from '../../src/push/index.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { FIXTURE_360P, waitFor } from '../helpers/live.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 const run = promisify(execFile);
 let emu: Emulator;
@@ -36,9 +37,9 @@ describe('sign-url, the OBS helper', () => {
     // OBS joins Server and Stream Key with a '/', which is the full URL again.
     expect(`${out.obsServer}/${out.obsStreamKey}`).toBe(out.url);
     expect(out.playUrl).toBe(`${emu.endpoint}/obs-bucket/my%20cam/playlist.m3u8`);
-    expect(emu.services.store.getChannel('obs-bucket', 'my cam')).toMatchObject({ status: 'enabled', fragDuration: 5, fragCount: 3 });
+    expect(emu.state.channel('obs-bucket', 'my cam')).toMatchObject({ status: 'enabled', fragDuration: 5, fragCount: 3 });
     // The quick path plays without a signature: --create makes the bucket public-read.
-    expect(emu.services.store.getBucket('obs-bucket')?.acl).toBe('public-read');
+    expect(emu.state.bucket('obs-bucket')?.acl).toBe('public-read');
     // The bucket it created lets a browser player on any origin load playlists and segments (a CORS rule, as OSS needs).
     const pre = await fetch(`${emu.endpoint}/obs-bucket/my%20cam/playlist.m3u8`, {
       method: 'OPTIONS',
@@ -47,19 +48,19 @@ describe('sign-url, the OBS helper', () => {
     expect(pre.status).toBe(200);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     await publishFlv({ url: out.url, flv: FIXTURE_360P, speed: 0, durationMs: 1000 });
-    await waitFor(() => (emu.services.store.recentPublishes('obs-bucket', 'my cam', 10).length === 1 ? true : undefined));
+    await waitFor(() => (emu.state.history('obs-bucket', 'my cam', 10).length === 1 ? true : undefined));
   });
 
   it('with --acl private prints a signed play URL whose playlist and segments play unsigned; says what it did; re-runnable', async () => {
     const args = ['--create', '--acl', 'private', '--bucket', 'obs-private', '--channel', 'cam', '--endpoint', emu.endpoint];
     const first = await signUrl(...args, '--rtmp-base', `rtmp://127.0.0.1:${emu.rtmpPort}`);
     expect(first.stdout).toContain('created bucket obs-private (private)');
-    expect(emu.services.store.getBucket('obs-private')?.acl).toBe('private');
+    expect(emu.state.bucket('obs-private')?.acl).toBe('private');
     const again = await signUrl(...args, '--json');
     const out = JSON.parse(again.stdout) as { url: string; playUrl: string; signedPlayUrl: string; acl: string };
     expect(out.acl).toBe('private');
     await publishFlv({ url: out.url.replace(/:\d+\//, `:${emu.rtmpPort}/`), flv: FIXTURE_360P, speed: 0, durationMs: 12_000 });
-    await waitFor(() => (emu.services.store.recentPublishes('obs-private', 'cam', 10).length === 1 ? true : undefined));
+    await waitFor(() => (emu.state.history('obs-private', 'cam', 10).length === 1 ? true : undefined));
     expect((await fetch(out.playUrl)).status).toBe(403);
     const playlist = await (await fetch(out.signedPlayUrl)).text();
     const segments = playlist.split('\n').filter((l) => l && !l.startsWith('#'));
@@ -77,9 +78,9 @@ describe('sign-url, the OBS helper', () => {
 
   it('leaves an existing channel as it is and refuses a missing --channel', async () => {
     await signUrl('--create', '--bucket', 'obs-bucket2', '--channel', 'c', '--endpoint', emu.endpoint, '--json');
-    emu.services.store.setChannelStatus('obs-bucket2', 'c', 'disabled', Date.now());
+    internalsOf(emu).services.store.setChannelStatus('obs-bucket2', 'c', 'disabled', Date.now());
     await signUrl('--create', '--bucket', 'obs-bucket2', '--channel', 'c', '--endpoint', emu.endpoint, '--json');
-    expect(emu.services.store.getChannel('obs-bucket2', 'c')?.status).toBe('disabled');
+    expect(emu.state.channel('obs-bucket2', 'c')?.status).toBe('disabled');
     const err = (await signUrl('--bucket', 'b').catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(2);
     expect(err.stderr).toContain('needs --bucket and --channel');

@@ -26,7 +26,7 @@ describe('awaitable events (startEmulator helpers)', () => {
       expect(s.key).toMatch(/^cam\/\d+\.ts$/);
       expect(s.duration).toBeGreaterThan(0);
       // The event comes after the commit: the object is there.
-      expect(emu.services.store.getObject(bucket, s.key)?.size).toBeGreaterThan(0);
+      expect(emu.state.object(bucket, s.key)?.size).toBeGreaterThan(0);
     }
     await publisher.done;
     const [end] = await emu.waitFor({ type: 'publish-end', bucket, channel: 'cam' }, { timeoutMs: 15_000 });

@@ -102,14 +102,14 @@ describe.skipIf(!haveChromium && !inCi)('the web console in Chromium', () => {
     await page.selectOption('[data-testid=new-bucket-acl]', 'private'); // the preview must play presigned (hls/sign)
     await page.click('[data-testid=create-bucket]');
     await page.waitForURL(/#\/b\/console-demo$/);
-    expect(emu.services.store.getBucket(BUCKET)?.acl).toBe('private');
+    expect(emu.state.bucket(BUCKET)?.acl).toBe('private');
 
     await page.fill('[data-testid=new-channel-name]', CHANNEL);
     await page.fill('[data-testid=new-channel-frag-duration]', '2');
     await page.click('[data-testid=create-channel]');
     await page.waitForURL(/#\/b\/console-demo\/c\/cam$/);
     await expect.poll(() => page.locator('[data-testid=channel-state]').first().textContent(), { timeout: 15_000 }).toBe('Idle');
-    expect(emu.services.store.getChannel(BUCKET, CHANNEL)).toMatchObject({ fragDuration: 2, status: 'enabled' });
+    expect(emu.state.channel(BUCKET, CHANNEL)).toMatchObject({ fragDuration: 2, status: 'enabled' });
 
     // The Connect OBS panel's Server + Stream Key join into the signed URL the built-in publisher pushes to.
     const server = await until('OBS server', async () => page.inputValue('[data-testid=obs-server]'));
@@ -153,7 +153,7 @@ describe.skipIf(!haveChromium && !inCi)('the web console in Chromium', () => {
     await page.click('[data-testid=build-vod]');
     await expect.poll(() => page.locator('[data-testid=vod-result]').textContent(), { timeout: 10_000 }).toContain('Wrote');
     const vodKey = (await page.locator('[data-testid=vod-result] code').textContent())!;
-    expect(emu.services.store.getObject(BUCKET, vodKey)?.contentType).toBe('application/x-mpegURL');
+    expect(emu.state.object(BUCKET, vodKey)?.contentType).toBe('application/x-mpegURL');
     const vod = await until(
       'the VOD to play',
       async () => {

@@ -34,7 +34,7 @@ describe.skipIf(!haveChromium && !inCi)('hls.js recovers from an injected 404 se
     context = harness.context;
     await ossClient(emu, bucket).putBucketCORS(bucket, [{ allowedOrigin: pageOrigin, allowedMethod: ['GET', 'HEAD'] }] as never);
     await publisher.started;
-    await waitFor(() => (emu.services.store.allSegments().some((s) => s.bucket === bucket) ? true : undefined), 10_000, 'a first segment');
+    await waitFor(() => (emu.state.segments(bucket).length > 0 ? true : undefined), 10_000, 'a first segment');
   });
 
   afterAll(async () => {

@@ -86,11 +86,7 @@ describe.skipIf(!haveChromium && !inCi)('hls.js in headless Chromium plays a liv
     await Promise.all(publishers.map((p) => p.started));
     // hls.js treats a 404 on the first playlist load as fatal: open players once each playlist lists a segment.
     for (const bucket of [publicBucket, privateBucket]) {
-      await waitFor(
-        () => (emu.services.store.allSegments().some((s) => s.bucket === bucket) ? true : undefined),
-        10_000,
-        `a first segment in ${bucket}`,
-      );
+      await waitFor(() => (emu.state.segments(bucket).length > 0 ? true : undefined), 10_000, `a first segment in ${bucket}`);
     }
   });
 

@@ -80,7 +80,7 @@ describe.each([
     const res = await post(emu, '/-/restore', { name: 'with-channel' });
     expect(await res.json()).toMatchObject({ restored: true, endedPublishes: 1 });
     await publisher.done.catch(() => undefined);
-    expect(emu.services.live.all()).toEqual([]);
+    expect(emu.state.livePublishes()).toEqual([]);
     expect(emu.events.recent({ type: 'checkpoint-restored' })).toHaveLength(1);
     expect(emu.events.cursor()).toBeGreaterThan(since);
 

@@ -17,8 +17,7 @@ const refusal = async (url: string): Promise<RtmpPublishError> => {
   return err as RtmpPublishError;
 };
 
-const idle = (emu: Emulator, bucket: string, channel: string) =>
-  waitFor(() => (emu.services.live.isLive(bucket, channel) ? undefined : true), 15_000, `${channel} idle`);
+const idle = (emu: Emulator, bucket: string, channel: string) => emu.waitForIdle(bucket, channel, { timeoutMs: 15_000 });
 
 describe('on a real-time clock moved by the test', () => {
   let emu: Emulator;
@@ -114,7 +113,7 @@ describe('on a frozen clock', () => {
     await createChannel(emu, bucket, 'cam', { acl: 'public-read-write', fragDuration: 2 });
     const start = T0 + 86_400_000;
     emu.clock.set(start);
-    const segments = () => emu.services.store.segmentsInSpan(bucket, 'cam', 0, Number.MAX_SAFE_INTEGER);
+    const segments = () => emu.state.segments(bucket, 'cam');
 
     const publisher = startPublisher({ url: publishUrl(emu, bucket, 'cam'), flv: FIXTURE_360P, speed: 2, durationMs: 9000 });
     await publisher.started;

@@ -9,6 +9,7 @@ import { startPublisher } from '../../src/push/index.js';
 import { ossClient, startTestEmulator } from '../helpers/emulator.js';
 import { spawnEmulator } from '../helpers/cli-process.js';
 import { FIXTURE_360P, publishUrl, waitFor } from '../helpers/live.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'emu-crash-'));
 let child: ChildProcess | undefined;
@@ -45,7 +46,7 @@ describe('kill -9 in the middle of a push', () => {
 
     const emu = await startTestEmulator({ inMemory: false, dataDir });
     try {
-      const { store } = emu.services;
+      const { store } = internalsOf(emu).services; // rows vs files on disk: the invariant itself
       const segments = store.allSegments();
       expect(segments.length).toBeGreaterThanOrEqual(3);
       for (const s of segments) {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { publishFlv } from '../../src/push/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
-import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
+import { FIXTURE_360P, createChannel, publishUrl } from '../helpers/live.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -16,7 +17,7 @@ describe('disk full during a live push', () => {
   it('ends the publish (reason disk-full), lists only durable segments, closes the history record', async () => {
     const b = uniqueBucket('enospc');
     await createChannel(emu, b, 'cam', { fragDuration: 2, fragCount: 5 });
-    const store = emu.services.store;
+    const store = internalsOf(emu).services.store; // a failing disk: no client can stage that
     const commitSegment = store.commitSegment.bind(store);
     let commits = 0;
     store.commitSegment = async (...args: Parameters<typeof commitSegment>) => {
@@ -24,7 +25,7 @@ describe('disk full during a live push', () => {
       return commitSegment(...args);
     };
     try {
-      const ended = emu.services.events.waitFor({ type: 'publish-end' } as never, { timeoutMs: 30_000 } as never);
+      const ended = emu.waitFor({ type: 'publish-end' }, { timeoutMs: 30_000 });
       const outcome = await publishFlv({
         url: publishUrl(emu, b, 'cam', { expiresIn: 600 }),
         flv: FIXTURE_360P,
@@ -38,7 +39,7 @@ describe('disk full during a live push', () => {
       expect(outcome).not.toBe('completed'); // a looping publisher ends only when the server drops it
       const [event] = await ended;
       expect(event).toMatchObject({ reason: 'disk-full' });
-      await waitFor(() => (emu.services.live.isLive(b, 'cam') ? undefined : true), 10_000, 'the publish to end');
+      await emu.waitForIdle(b, 'cam', { timeoutMs: 10_000 });
     } finally {
       store.commitSegment = commitSegment;
     }

@@ -10,6 +10,7 @@ import { publishFlv, RtmpPublishError } from '../../src/push/index.js';
 import { Credentials } from '../../src/auth/credentials.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { createChannel, FIXTURE_360P, publishUrl, waitFor } from '../helpers/live.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 const lines: Array<Record<string, unknown>> = [];
 let emu: Emulator;
@@ -75,7 +76,7 @@ describe('feedback', () => {
         remotePort: 1,
         connection: { id: 'x', kick: () => undefined },
       } as never,
-      emu.services,
+      internalsOf(emu).services,
       new Credentials(emu.config.credentials),
     );
     expect(verdict).toEqual({

@@ -2,7 +2,6 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
@@ -54,8 +53,8 @@ describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
     const { code, stderr } = await ffmpegPush(publishUrl(emu, b, 'cam', { expiresIn: 600, port: 'http' }));
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    await waitFor(() => (emu.services.store.recentPublishes(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');
-    const segments = emu.services.store.allSegments().filter((s) => s.bucket === b);
+    await waitFor(() => (emu.state.history(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');
+    const segments = emu.state.segments(b);
     expect(segments.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -66,7 +65,7 @@ describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
     const { code, stderr } = await ffmpegPush(publishUrl(emu, b, 'cam', { expiresIn: 600 }), FIXTURE, 1);
     expect(code).not.toBe(0);
     expect(stderr).toContain('Live channel is disabled by owner.');
-    expect(emu.services.store.recentPublishes(b, 'cam', 10)).toEqual([]);
+    expect(emu.state.history(b, 'cam', 10)).toEqual([]);
   });
 
   it('drops non-AAC audio and keeps the H.264 video', async () => {
@@ -92,10 +91,10 @@ describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
     const b = uniqueBucket('mp3');
     await createChannel(emu, b, 'cam');
     await publishFlv({ url: publishUrl(emu, b, 'cam', { expiresIn: 600 }), flv: readFileSync(mp3), speed: 0 });
-    await waitFor(() => (emu.services.store.recentPublishes(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');
-    const first = emu.services.store.allSegments().find((s) => s.bucket === b)!;
+    await waitFor(() => (emu.state.history(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');
+    const first = emu.state.segments(b)[0]!;
     const file = join(scratch, 'first-segment.ts');
-    writeFileSync(file, await buffer(emu.services.store.openObject(emu.services.store.getObject(b, first.key)!)));
+    writeFileSync(file, (await emu.state.readObject(b, first.key))!);
     const probe = await ffprobe(file);
     expect(probe.streams.map((s) => s.codec_name)).toEqual(['h264']);
   });
@@ -125,7 +124,7 @@ describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
       () => 'dropped',
     );
     expect(outcome).toBe('dropped');
-    await waitFor(() => (emu.services.store.recentPublishes(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');
-    expect(emu.services.store.allSegments().filter((s) => s.bucket === b)).toEqual([]);
+    await waitFor(() => (emu.state.history(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');
+    expect(emu.state.segments(b)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { startPublisher } from '../../src/push/index.js';
 import { ossClient, startTestEmulator } from '../helpers/emulator.js';
 import { spawnEmulator, type EmulatorProcess } from '../helpers/cli-process.js';
 import { FIXTURE_360P, publishUrl, waitFor } from '../helpers/live.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'emu-term-'));
 let spawned: EmulatorProcess | undefined;
@@ -46,20 +47,20 @@ describe('SIGTERM while a publisher streams', () => {
 
     const emu = await startTestEmulator({ inMemory: false, dataDir });
     try {
-      const records = emu.services.store.recentPublishes('term', 'cam', 10);
+      const records = emu.state.history('term', 'cam', 10);
       expect(records).toHaveLength(1);
-      expect(emu.services.store.openPublishes()).toEqual([]);
+      expect(internalsOf(emu).services.store.openPublishes()).toEqual([]);
       const parser = new Parser();
       parser.push((await ossClient(emu, 'term').get('cam/playlist.m3u8')).content.toString());
       parser.end();
       const manifest = parser.manifest as unknown as { endList?: boolean; segments: Array<{ uri: string; duration: number }> };
       expect(manifest.endList).toBe(true);
       // The segment open at SIGTERM was closed and listed, shorter than FragDuration or not.
-      const segments = emu.services.store.allSegments();
+      const segments = emu.state.segments('term');
       expect(manifest.segments.at(-1)!.uri).toBe(segments.at(-1)!.key.slice('cam/'.length));
       // Publish time covers everything recorded: the record ends no earlier than it started, the segments exist.
       expect(records[0]!.endMs).toBeGreaterThanOrEqual(records[0]!.startMs);
-      for (const s of segments) expect(emu.services.store.getObject('term', s.key)).toBeDefined();
+      for (const s of segments) expect(emu.state.object('term', s.key)).toBeDefined();
     } finally {
       await emu.close();
     }

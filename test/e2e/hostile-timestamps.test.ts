@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { publishFlv } from '../../src/push/index.js';
-import type { SegmentRow } from '../../src/store/rows.js';
+import type { SegmentInfo } from '../../src/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
-import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
+import { FIXTURE_360P, createChannel, publishUrl } from '../helpers/live.js';
 
 const SEGMENT_CAP = 192 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -23,16 +23,12 @@ async function push(
   speed = 0,
 ): Promise<void> {
   await publishFlv({ url: publishUrl(emu, bucket, channel, { expiresIn: 600 }), flv: FIXTURE_360P, speed, retime });
-  await waitFor(() => (emu.services.live.isLive(bucket, channel) ? undefined : true), 20_000, 'publish to finish');
+  await emu.waitForIdle(bucket, channel, { timeoutMs: 20_000 });
 }
 
-const segmentsOf = (bucket: string): SegmentRow[] =>
-  emu.services.store
-    .allSegments()
-    .filter((s) => s.bucket === bucket)
-    .sort((a, b) => a.startMs - b.startMs);
+const segmentsOf = (bucket: string): SegmentInfo[] => emu.state.segments(bucket);
 
-async function sizesOf(bucket: string, segments: SegmentRow[]): Promise<number[]> {
+async function sizesOf(bucket: string, segments: SegmentInfo[]): Promise<number[]> {
   const client = ossClient(emu, bucket);
   return Promise.all(segments.map(async (s) => Number((await client.head(s.key)).res.headers['content-length' as never])));
 }

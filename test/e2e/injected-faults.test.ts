@@ -145,8 +145,8 @@ describe('ingest faults', () => {
     const [dropped] = await emu.waitFor({ type: 'segment-dropped', bucket });
     const [end] = await emu.waitFor({ type: 'publish-end', bucket }, { timeoutMs: 15_000 });
     if (dropped?.type !== 'segment-dropped') throw new Error('no drop');
-    expect(emu.services.store.getObject(bucket, dropped.key)).toBeUndefined();
-    const playlist = emu.services.store.getObject(bucket, 'cam/playlist.m3u8');
+    expect(emu.state.object(bucket, dropped.key)).toBeUndefined();
+    const playlist = emu.state.object(bucket, 'cam/playlist.m3u8');
     expect(playlist).toBeDefined();
     const committed = emu.events.recent({ type: 'segment-committed', bucket });
     expect(committed.length).toBeGreaterThanOrEqual(2);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ossClient, startTestEmulator } from '../helpers/emulator.js';
 import { spawnEmulator } from '../helpers/cli-process.js';
 import { signedRequest } from '../helpers/signed-request.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'emu-mp-crash-'));
 let child: ChildProcess | undefined;
@@ -29,7 +30,7 @@ async function kill(proc: ChildProcess): Promise<void> {
 async function checkConsistent(): Promise<'old' | 'new'> {
   const emu = await startTestEmulator({ inMemory: false, dataDir });
   try {
-    const { store } = emu.services;
+    const { store } = internalsOf(emu).services;
     const got = (await ossClient(emu, 'crash').get('video.bin')).content as Buffer;
     const which = got.equals(newBytes) ? 'new' : got.equals(oldBytes) ? 'old' : 'mixed';
     expect(which, 'the object after kill -9').not.toBe('mixed');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { publishFlv, startPublisher } from '../../src/push/index.js';
 import { ossClient, presignedUrl, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
-import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
+import { FIXTURE_360P, createChannel, publishUrl } from '../helpers/live.js';
 import { ffmpegCheck, ffprobe } from '../helpers/media-tools.js';
 
 let emu: Emulator;
@@ -34,7 +34,7 @@ const parsePlaylist = (text: string): Playlist => {
 
 async function pushAndWait(bucket: string, channel: string, durationMs?: number): Promise<void> {
   await publishFlv({ url: publishUrl(emu, bucket, channel, { expiresIn: 600 }), flv: FIXTURE_360P, speed: 0, durationMs });
-  await waitFor(() => (emu.services.live.isLive(bucket, channel) ? undefined : true), 10_000, 'publish to finish');
+  await emu.waitForIdle(bucket, channel, { timeoutMs: 10_000 });
 }
 
 describe('segmenting a push into TS objects and playlists', () => {
@@ -47,7 +47,7 @@ describe('segmenting a push into TS objects and playlists', () => {
     const tsKeys = listed.objects.map((o) => o.name).filter((n) => n.endsWith('.ts'));
     expect(tsKeys.length).toBe(10); // 20 s fixture, 2 s GOP, FragDuration 2
     for (const key of tsKeys) expect(key).toMatch(/^cam\/\d{13}\.ts$/);
-    const rows = emu.services.store.allSegments().filter((s) => s.bucket === b);
+    const rows = emu.state.segments(b);
     expect(rows.map((r) => r.key).sort()).toEqual([...tsKeys].sort());
 
     const playlist = parsePlaylist((await client.get('cam/playlist.m3u8')).content.toString());
@@ -89,7 +89,7 @@ describe('segmenting a push into TS objects and playlists', () => {
     const start = Math.floor(Date.now() / 1000) - 1;
     await pushAndWait(b, 'cam', 6000);
     await pushAndWait(b, 'cam', 6000);
-    const rows = emu.services.store.allSegments().filter((s) => s.bucket === b);
+    const rows = emu.state.segments(b);
     expect(new Set(rows.map((r) => r.publishId)).size).toBe(2);
     const end = Math.ceil(Math.max(...rows.map((r) => r.startMs)) / 1000) + 1;
     const client = ossClient(emu, b);
@@ -117,7 +117,7 @@ describe('the live playlist while a push runs', () => {
     });
     await pub.started;
     const seen = new Map<number, string>(); // media sequence -> first listed uri
-    while (emu.services.live.isLive(b, 'cam') || seen.size === 0) {
+    while (emu.state.isLive(b, 'cam') || seen.size === 0) {
       const res = await client.get('cam/playlist.m3u8').catch(() => undefined);
       if (res) {
         const text = (res.content as Buffer).toString();
@@ -126,7 +126,7 @@ describe('the live playlist while a push runs', () => {
           expect(playlist.segments.length).toBeLessThanOrEqual(3);
           expect(playlist.targetDuration).toBe(2);
           // Every segment a player is told about already exists.
-          for (const s of playlist.segments) expect(emu.services.store.getObject(b, `cam/${s.uri}`)).toBeDefined();
+          for (const s of playlist.segments) expect(emu.state.object(b, `cam/${s.uri}`)).toBeDefined();
           const previous = seen.get(playlist.mediaSequence);
           if (previous !== undefined) expect(previous).toBe(playlist.segments[0]!.uri);
           seen.set(playlist.mediaSequence, playlist.segments[0]!.uri);
@@ -136,7 +136,7 @@ describe('the live playlist while a push runs', () => {
       if (seen.size > 40) break;
     }
     await pub.done;
-    await waitFor(() => (emu.services.live.isLive(b, 'cam') ? undefined : true), 5000, 'publish end');
+    await emu.waitForIdle(b, 'cam', { timeoutMs: 5000 });
     // The window moved one segment at a time: media sequences seen form a run without gaps larger than a poll misses.
     const sequences = [...seen.keys()].sort((x, y) => x - y);
     expect(sequences.length).toBeGreaterThanOrEqual(8);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
 import { publishFlv } from '../../src/push/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
-import { FIXTURE_720P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
+import { FIXTURE_720P, createChannel, publishUrl } from '../helpers/live.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -21,15 +21,12 @@ describe('publishing again right after a publish ends', () => {
       // No waiting between pushes: the previous one is still flushing its last segment.
       await publishFlv({ url: url(), flv: FIXTURE_720P, speed: 0 });
     }
-    await waitFor(() => (emu.services.live.isLive(b, 'cam') ? undefined : true), 20_000, 'the last publish to finish');
+    await emu.waitForIdle(b, 'cam', { timeoutMs: 20_000 });
     const history = await (
       ossClient(emu, b) as unknown as { getChannelHistory(name: string): Promise<{ records: unknown[] }> }
     ).getChannelHistory('cam');
     expect(history.records).toHaveLength(3);
-    const segments = emu.services.store
-      .allSegments()
-      .filter((s) => s.bucket === b)
-      .sort((x, y) => x.startMs - y.startMs);
+    const segments = emu.state.segments(b);
     const byPublish = new Map<number, number>();
     for (const s of segments) byPublish.set(s.publishId, (byPublish.get(s.publishId) ?? 0) + 1);
     expect([...byPublish.values()]).toHaveLength(3);

@@ -7,7 +7,7 @@ import type { Emulator } from '../../src/emulator.js';
 import { NO_FFMPEG_WARNING } from '../../src/live/snapshot/snapshot-service.js';
 import { publishFlv } from '../../src/push/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
-import { FIXTURE_360P, publishUrl, waitFor } from '../helpers/live.js';
+import { FIXTURE_360P, publishUrl } from '../helpers/live.js';
 import { ffprobe } from '../helpers/media-tools.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'emu-snapshot-'));
@@ -43,7 +43,7 @@ async function createSnapshotChannel(emu: Emulator, bucket: string, channel: str
     Target: { Type: 'HLS', FragDuration: 2, FragCount: 3, PlaylistName: 'playlist.m3u8' },
     Snapshot: snapshot,
   } as never);
-  expect(emu.services.store.getChannel(bucket, channel)?.snapshot).toEqual({
+  expect(emu.state.channel(bucket, channel)?.snapshot).toEqual({
     roleName: snapshot.RoleName,
     destBucket: snapshot.DestBucket,
     notifyTopic: snapshot.NotifyTopic,
@@ -56,7 +56,7 @@ async function push(emu: Emulator, bucket: string, channel: string): Promise<voi
   const result = await publishFlv({ url: publishUrl(emu, bucket, channel, { expiresIn: 600 }), flv: FIXTURE_360P, speed: 0 });
   expect(result.tagsSent).toBeGreaterThan(500);
   // The session releases the channel only after its segments AND its snapshots are stored.
-  await waitFor(() => (emu.services.live.isLive(bucket, channel) ? undefined : true), 20_000, 'publish to finish');
+  await emu.waitForIdle(bucket, channel, { timeoutMs: 20_000 });
 }
 
 async function listKeys(emu: Emulator, bucket: string, prefix: string): Promise<string[]> {
@@ -81,7 +81,7 @@ describe('LiveChannel snapshots with ffmpeg', () => {
     const times = keys.map((k) => Number(k.slice(4, -4)));
     expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([2000, 4000, 2000, 4000, 2000, 2000]);
     // Same timeline as the segments: the first snapshot is 2 s after the first segment starts.
-    const firstSegment = emu.services.store.allSegments().find((s) => s.bucket === src)!;
+    const firstSegment = emu.state.segments(src)[0]!;
     expect(times[0]! - firstSegment.startMs).toBe(2000);
 
     const client = ossClient(emu, dest);
@@ -108,7 +108,7 @@ describe('LiveChannel snapshots with ffmpeg', () => {
     const dest = uniqueBucket('gone');
     await createSnapshotChannel(emu, src, 'cam', { RoleName: 'r', DestBucket: dest, NotifyTopic: 't', Interval: 1 });
     await push(emu, src, 'cam');
-    expect(emu.services.store.getBucket(dest)).toBeUndefined();
+    expect(emu.state.bucket(dest)).toBeUndefined();
     expect((await listKeys(emu, src, 'cam/')).filter((k) => k.endsWith('.ts'))).toHaveLength(10);
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings.map((w) => w.msg)).toEqual(['snapshot DestBucket does not exist; skipping snapshots']);
@@ -130,7 +130,7 @@ describe('LiveChannel snapshots without ffmpeg', () => {
     expect(await listKeys(emu, dest, '')).toEqual([]);
     // The pushes themselves were recorded and segmented as usual: 10 segments per publish, two closed records.
     expect((await listKeys(emu, src, 'one/')).filter((k) => k.endsWith('.ts'))).toHaveLength(20);
-    expect(emu.services.store.recentPublishes(src, 'one', 10).filter((r) => r.endMs !== undefined)).toHaveLength(2);
+    expect(emu.state.history(src, 'one', 10).filter((r) => r.endMs !== undefined)).toHaveLength(2);
 
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings.map((w) => w.msg)).toEqual([NO_FFMPEG_WARNING]);

@@ -20,13 +20,9 @@ describe('VOD playlists across publishes', () => {
     const startSec = Math.floor(Date.now() / 1000) - 1;
     for (let i = 1; i <= 2; i++) {
       await publishFlv({ url: publishUrl(emu, bucket, 'cam', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 0, durationMs: 6000 });
-      await waitFor(
-        () => (emu.services.store.recentPublishes(bucket, 'cam', 10).length === i ? true : undefined),
-        10_000,
-        `publish ${i} recorded`,
-      );
+      await waitFor(() => (emu.state.history(bucket, 'cam', 10).length === i ? true : undefined), 10_000, `publish ${i} recorded`);
     }
-    const segments = emu.services.store.allSegments().filter((s) => s.bucket === bucket);
+    const segments = emu.state.segments(bucket);
     const endSec = Math.ceil(Math.max(...segments.map((s) => s.startMs)) / 1000) + 1;
     const client = ossClient(emu, bucket);
     await client.createVod('cam', 'vod.m3u8', { startTime: startSec, endTime: endSec });

@@ -5,6 +5,7 @@ import { buildHttpApp } from '../../src/http/app.js';
 import { operations } from '../../src/oss/operations/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 /** A throwaway emulator on free ports, quiet unless TEST_LOG_LEVEL says otherwise. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -48,13 +49,14 @@ export function presignedUrl(emu: Emulator, bucket: string, key: string, options
   return client.signatureUrl(key, options as OSS.SignatureUrlOptions);
 }
 
-/** A second HTTP app built from a running emulator's services, as emulator.ts builds its own (not listening). */
+/** A second HTTP app built from a running emulator's services (internals), as emulator.ts builds its own (not listening). */
 export function buildTestHttpApp(emu: Emulator): FastifyInstance {
+  const { services } = internalsOf(emu);
   return buildHttpApp({
-    services: emu.services,
-    admin: emu.services,
-    testControls: emu.services,
-    faults: emu.services.faults,
+    services,
+    admin: services,
+    testControls: services,
+    faults: services.faults,
     config: emu.config,
     credentials: new Credentials(emu.config.credentials),
     operations,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import type { Emulator, EmulatorOptions } from '../../src/emulator.js';
 import type { LivePublish, LiveStat } from '../../src/oss/live-publishes.js';
+import { internalsOf } from '../../src/testing/internal.js';
 import { ossClient, startTestEmulator, uniqueBucket } from './emulator.js';
 
 export { uniqueBucket };
@@ -141,10 +142,12 @@ export const md5Etag = (body: string | Buffer): string => `"${createHash('md5').
 
 export interface FakePublish extends LivePublish {
   readonly kicks: string[];
+  /** Leaves the channel, as the ingest does once a publish wrote everything. */
+  release(): void;
 }
 
 /**
- * Claims a channel in `services.live` the way the RTMP ingest does, through the registry's public LivePublish contract.
+ * Claims a channel in the live registry (an internal: no client can fake a publisher) the way the RTMP ingest does, through the registry's public LivePublish contract.
  * Enough for ChannelStillLive and stat Live; real pushes are the ingest tests' business.
  */
 export function claimLive(emu: Emulator, bucket: string, channel: string, stat: Partial<LiveStat> = {}): FakePublish {
@@ -166,8 +169,9 @@ export function claimLive(emu: Emulator, bucket: string, channel: string, stat: 
     kick: (reason) => {
       kicks.push(reason);
     },
+    release: () => internalsOf(emu).services.live.release(publish),
   };
-  if (!emu.services.live.claim(publish)) throw new Error(`${bucket}/${channel} is already live`);
+  if (!internalsOf(emu).services.live.claim(publish)) throw new Error(`${bucket}/${channel} is already live`);
   return publish;
 }
 
@@ -186,7 +190,7 @@ export function seedPublish(
   publish: { startMs: number; endMs: number; remoteAddr?: string },
   segments: readonly SeedSegment[] = [],
 ): string[] {
-  const { store } = emu.services;
+  const { store } = internalsOf(emu).services;
   const id = store.openPublish(bucket, channel, publish.startMs, publish.remoteAddr ?? '10.0.0.1:50000', 'playlist.m3u8');
   const keys = segments.map((s, sequence) => {
     const key = `${channel}/${s.startMs}.ts`;

@@ -14,7 +14,7 @@ export interface ChannelOptions {
 /** Creates the bucket (if needed) and a LiveChannel through ali-oss, as a user would. */
 export async function createChannel(emu: Emulator, bucket: string, channel: string, options: ChannelOptions = {}): Promise<void> {
   const client = ossClient(emu, bucket);
-  if (!emu.services.store.getBucket(bucket)) await client.putBucket(bucket, { acl: options.acl ?? 'private' } as never);
+  if (!emu.state.bucket(bucket)) await client.putBucket(bucket, { acl: options.acl ?? 'private' } as never);
   await client.putChannel(channel, {
     Description: 'test channel',
     Status: 'enabled',

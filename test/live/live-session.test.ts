@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const history = (bucket: string, channel: string) => emu.services.store.recentPublishes(bucket, channel, 10);
+const history = (bucket: string, channel: string) => emu.state.history(bucket, channel, 10);
 
 describe('live sessions: stat and history', () => {
   it('reports Live with connected time, remote address and codec facts parsed from the stream', async () => {
@@ -68,7 +68,7 @@ describe('live sessions: stat and history', () => {
     }
     const listed = (await ossClient(emu, b).getChannelHistory('cam')) as unknown as { records: Array<Record<string, string>> };
     expect(listed.records).toHaveLength(3);
-    expect(emu.services.live.isLive(b, 'cam')).toBe(false);
+    expect(emu.state.isLive(b, 'cam')).toBe(false);
   });
 
   it('disconnects a live publisher soon after its channel is disabled', async () => {
@@ -86,7 +86,7 @@ describe('live sessions: stat and history', () => {
     await client.putChannelStatus('cam', 'disabled');
     await ended;
     expect(Date.now() - disabledAt).toBeLessThan(1000);
-    await waitFor(() => (emu.services.live.isLive(b, 'cam') ? undefined : true));
+    await emu.waitForIdle(b, 'cam');
     const stat = (await client.getChannelStatus('cam')) as unknown as { data: Record<string, unknown> };
     expect(stat.data).toEqual({ Status: 'Disabled' });
     expect(history(b, 'cam')).toHaveLength(1);

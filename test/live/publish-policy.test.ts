@@ -3,6 +3,7 @@ import type { Emulator } from '../../src/emulator.js';
 import { RtmpPublishError, publishFlv, startPublisher } from '../../src/push/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { FIXTURE_360P, createChannel, publishUrl, waitFor } from '../helpers/live.js';
+import { internalsOf } from '../../src/testing/internal.js';
 
 let emu: Emulator;
 let bucket: string;
@@ -15,9 +16,13 @@ afterAll(() => emu.close());
 
 /** Nothing a refused publish could have left: no history record, no object under the channel. */
 function expectNothingRecorded(b: string, channel: string): void {
-  expect(emu.services.store.recentPublishes(b, channel, 10)).toEqual([]);
-  expect(emu.services.store.openPublishes().filter((p) => p.bucket === b && p.channel === channel)).toEqual([]);
-  expect(emu.services.store.listObjects({ bucket: b, prefix: `${channel}/`, after: '', delimiter: '', maxKeys: 10 }).objects).toEqual([]);
+  expect(emu.state.history(b, channel, 10)).toEqual([]);
+  expect(
+    internalsOf(emu)
+      .services.store.openPublishes()
+      .filter((p) => p.bucket === b && p.channel === channel),
+  ).toEqual([]);
+  expect(emu.state.objects(b, { prefix: `${channel}/` })).toEqual([]);
 }
 
 async function refusal(url: string): Promise<RtmpPublishError> {
@@ -36,7 +41,7 @@ describe('who may publish', () => {
     const result = await publishFlv({ url, flv: FIXTURE_360P, speed: 0, durationMs: 3000 });
     expect(result.tagsSent).toBeGreaterThan(100);
     const records = await waitFor(() => {
-      const r = emu.services.store.recentPublishes(b, 'sdk-signed', 10);
+      const r = emu.state.history(b, 'sdk-signed', 10);
       return r.length ? r : undefined;
     });
     expect(records[0]!.playlistName).toBe('sdk.m3u8');
@@ -89,7 +94,7 @@ describe('who may publish', () => {
     const result = await publishFlv({ url: publishUrl(emu, b, 'c1', { expiresIn: 600 }), flv: FIXTURE_360P, speed: 0, durationMs: 3000 });
     expect(result.tagsSent).toBeGreaterThan(50);
     const records = await waitFor(() => {
-      const r = emu.services.store.recentPublishes(b, 'c1', 10);
+      const r = emu.state.history(b, 'c1', 10);
       return r.length ? r : undefined;
     });
     expect(records[0]!.playlistName).toBe(playlistName);
@@ -120,10 +125,10 @@ describe('who may publish', () => {
     const before = first.stats().tagsSent;
     await new Promise((r) => setTimeout(r, 400));
     expect(first.stats().tagsSent).toBeGreaterThan(before);
-    expect(emu.services.live.isLive(b, 'solo')).toBe(true);
+    expect(emu.state.isLive(b, 'solo')).toBe(true);
     await first.stop();
-    await waitFor(() => (emu.services.live.isLive(b, 'solo') ? undefined : true));
-    expect(emu.services.store.recentPublishes(b, 'solo', 10)).toHaveLength(1);
+    await emu.waitForIdle(b, 'solo');
+    expect(emu.state.history(b, 'solo', 10)).toHaveLength(1);
   });
 
   it('keeps a signature with + / = intact through percent-encoding', async () => {
@@ -151,7 +156,7 @@ describe('the URL shapes SDKs and OBS produce', () => {
       connectTo: { host: '127.0.0.1', port: emu.rtmpPort },
     });
     expect(ok.tagsSent).toBeGreaterThan(5);
-    await waitFor(() => (emu.services.store.recentPublishes(b, 'cam', 10).length === 1 ? true : undefined));
+    await waitFor(() => (emu.state.history(b, 'cam', 10).length === 1 ? true : undefined));
   });
 
   it('accepts the C++ SDK shape rtmp://ip:port/live/<bucket>/<channel>', async () => {
@@ -169,8 +174,8 @@ describe('the URL shapes SDKs and OBS produce', () => {
       await createChannel(withDefault, 'other-bucket', 'shared');
       const url = publishUrl(withDefault, 'home-bucket', 'shared', { expiresIn: 600 }).replace('/home-bucket/live/', '/live/');
       await publishFlv({ url, flv: FIXTURE_360P, speed: 0, durationMs: 500 });
-      await waitFor(() => (withDefault.services.store.recentPublishes('home-bucket', 'shared', 10).length === 1 ? true : undefined));
-      expect(withDefault.services.store.recentPublishes('other-bucket', 'shared', 10)).toEqual([]);
+      await waitFor(() => (withDefault.state.history('home-bucket', 'shared', 10).length === 1 ? true : undefined));
+      expect(withDefault.state.history('other-bucket', 'shared', 10)).toEqual([]);
     } finally {
       await withDefault.close();
     }
@@ -185,7 +190,7 @@ describe('the URL shapes SDKs and OBS produce', () => {
     const before = pub.stats().tagsSent;
     await new Promise((r) => setTimeout(r, 300));
     expect(pub.stats().tagsSent).toBeGreaterThan(before);
-    expect(emu.services.live.isLive(b, 'cam')).toBe(true);
+    expect(emu.state.isLive(b, 'cam')).toBe(true);
     await pub.stop();
   });
 });

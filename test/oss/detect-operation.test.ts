@@ -97,7 +97,7 @@ describe('unknown sub-resources over HTTP', () => {
       body: '<BucketResourceGroupConfiguration/>',
     });
     expect(errorOf(res)).toMatchObject({ status: 501, code: 'NotImplemented' });
-    expect(emu.services.store.getBucket(other)).toBeUndefined();
+    expect(emu.state.bucket(other)).toBeUndefined();
   });
 
   it('GET /?regions is 501, not the bucket listing', async () => {

@@ -45,7 +45,7 @@ describe('the console admin API', () => {
       status: 200,
       body: { bucket, acl: 'public-read' },
     });
-    expect(emu.services.store.getBucket(bucket)?.acl).toBe('public-read');
+    expect(emu.state.bucket(bucket)?.acl).toBe('public-read');
     const again = await json('POST', '/-/buckets', { name: bucket });
     expect(again).toMatchObject({ status: 409, body: { code: 'BucketAlreadyExists' } });
     expect(await json('POST', '/-/buckets', { name: 'Bad_Name' })).toMatchObject({ status: 400, body: { code: 'InvalidBucketName' } });
@@ -57,7 +57,7 @@ describe('the console admin API', () => {
       playlistName: 'p.m3u8',
     });
     expect(created.status).toBe(200);
-    expect(emu.services.store.getChannel(bucket, 'cam')).toMatchObject({
+    expect(emu.state.channel(bucket, 'cam')).toMatchObject({
       fragDuration: 3,
       fragCount: 4,
       playlistName: 'p.m3u8',
@@ -83,12 +83,12 @@ describe('the console admin API', () => {
     expect(`${rtmp.body.obsServer}/${rtmp.body.obsStreamKey}`).toBe(rtmp.body.url);
 
     expect((await json('PUT', `/-/buckets/${bucket}/acl`, { acl: 'private' })).status).toBe(200);
-    expect(emu.services.store.getBucket(bucket)?.acl).toBe('private');
+    expect(emu.state.bucket(bucket)?.acl).toBe('private');
     expect((await json('GET', `/-/buckets/${bucket}/channels/cam`)).body.playUrl as string).toContain(
       'x-oss-process=hls%2Fsign&OSSAccessKeyId=',
     );
     expect((await json('DELETE', `/-/buckets/${bucket}/channels/cam`)).status).toBe(200);
-    expect(emu.services.store.getChannel(bucket, 'cam')).toBeUndefined();
+    expect(emu.state.channel(bucket, 'cam')).toBeUndefined();
   });
 
   it('lists objects by prefix with presigned download URLs, and deletes one', async () => {
@@ -105,7 +105,7 @@ describe('the console admin API', () => {
     const inside = await json('GET', `/-/buckets/${bucket}/objects?prefix=a%2F`);
     expect((inside.body.objects as Array<{ key: string }>).map((o) => o.key)).toEqual(['a/1.txt']);
     expect((await json('DELETE', `/-/buckets/${bucket}/objects?key=a%2F1.txt`)).status).toBe(200);
-    expect(emu.services.store.getObject(bucket, 'a/1.txt')).toBeUndefined();
+    expect(emu.state.object(bucket, 'a/1.txt')).toBeUndefined();
   });
 
   it('keeps the last OSS requests with operation, status and OSS error code; admin requests are not listed', async () => {
@@ -132,6 +132,6 @@ describe('the console admin API', () => {
       body: '{"name":"evil"}',
     });
     expect(foreign.status).toBe(403);
-    expect(emu.services.store.getBucket('evil')).toBeUndefined();
+    expect(emu.state.bucket('evil')).toBeUndefined();
   });
 });

@@ -65,7 +65,7 @@ describe('POST /-/init', () => {
     const res = await post({ buckets: [{ name: 'admin-files', objects: [{ key: 'p', file: '/etc/passwd' }] }] });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toMatch(/objects\[0\] \(p\): file is read only from an --init file/);
-    expect(emu.services.store.getBucket('admin-files')).toBeUndefined();
+    expect(emu.state.bucket('admin-files')).toBeUndefined();
     const form = await post('buckets=x', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(415);
   });

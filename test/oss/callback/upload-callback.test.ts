@@ -78,7 +78,7 @@ describe('upload callback (x-oss-callback)', () => {
       .put('f.txt', Buffer.from('x'), { headers: callbackHeaders(`http://127.0.0.1:${port}/fail`, 'a=1') })
       .catch((e: unknown) => e)) as { status: number; code: string };
     expect(failed).toMatchObject({ status: 203, code: 'CallbackFailed' });
-    expect(emu.services.store.getObject(bucket, 'f.txt')).toBeDefined();
+    expect(emu.state.object(bucket, 'f.txt')).toBeDefined();
     const before = seen.length;
     const remote = (await client
       .put('r.txt', Buffer.from('x'), { headers: callbackHeaders('http://callback.example.com/hook', 'a=1') })
@@ -94,6 +94,6 @@ describe('upload callback (x-oss-callback)', () => {
       code: string;
     };
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
-    expect(emu.services.store.getObject(bucket, 'bad.txt')).toBeUndefined();
+    expect(emu.state.object(bucket, 'bad.txt')).toBeUndefined();
   });
 });

@@ -47,7 +47,7 @@ describe('DeleteLiveChannel', () => {
       expect(await aliError(f.client.deleteChannel('live-delete'))).toMatchObject({ status: 409, code: 'ChannelStillLive' });
       expect((await f.client.getChannel('live-delete')).res.status).toBe(200);
     } finally {
-      f.emu.services.live.release(publish);
+      publish.release();
     }
     expect((await f.client.deleteChannel('live-delete')).res.status).toBe(204);
   });
@@ -130,7 +130,7 @@ describe('PutLiveChannelStatus', () => {
       expect((await f.client.getChannelStatus('kick-me')).data.Status).toBe('Disabled');
       await vi.waitFor(() => expect(publish.kicks).toEqual(['channel disabled']), { timeout: 2000, interval: 20 });
     } finally {
-      f.emu.services.live.release(publish);
+      publish.release();
     }
   });
 
@@ -144,7 +144,7 @@ describe('PutLiveChannelStatus', () => {
       expect(publish.kicks).toEqual([]);
       expect((await f.client.getChannelStatus('changed-mind')).data.Status).toBe('Live');
     } finally {
-      f.emu.services.live.release(publish);
+      publish.release();
     }
   });
 

@@ -9,6 +9,7 @@ import {
   xmlElements,
   type LiveFixture,
 } from '../../helpers/live-channel.js';
+import { internalsOf } from '../../../src/testing/internal.js';
 
 // The spec's samples (§5.6, §5.7).
 const IDLE_SAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -97,7 +98,7 @@ describe('GetLiveChannelStat', () => {
     try {
       expect(xmlElements((await stat('live')).text)).toEqual(xmlElements(LIVE_SAMPLE));
     } finally {
-      f.emu.services.live.release(publish);
+      publish.release();
     }
     expect(xmlElements((await stat('live')).text)).toEqual(xmlElements(IDLE_SAMPLE));
   });
@@ -113,7 +114,7 @@ describe('GetLiveChannelStat', () => {
       expect(data.Video).toEqual({ Width: '672', Height: '378', FrameRate: '30', Bandwidth: '50124', Codec: 'H264' });
       expect(data.Audio).toEqual({ Bandwidth: '4000', SampleRate: '22050', Codec: 'AAC' });
     } finally {
-      f.emu.services.live.release(publish);
+      publish.release();
     }
   });
 
@@ -128,7 +129,7 @@ describe('GetLiveChannelStat', () => {
         'LiveChannelStat/RemoteAddr=10.1.2.3:47745',
       ]);
     } finally {
-      f.emu.services.live.release(publish);
+      publish.release();
     }
   });
 
@@ -141,7 +142,7 @@ describe('GetLiveChannelStat', () => {
       await f.client.putChannelStatus('disabled-live', 'disabled');
       expect(xmlElements((await stat('disabled-live')).text)).toEqual(['LiveChannelStat/', 'LiveChannelStat/Status=Disabled']);
     } finally {
-      f.emu.services.live.release(publish);
+      publish.release();
     }
   });
 
@@ -184,7 +185,7 @@ describe('GetLiveChannelHistory', () => {
         remoteAddr: `10.0.0.${i}:5000`,
       });
     }
-    f.emu.services.store.openPublish(f.bucket, 'busy-history', base + 20 * 60_000, '10.0.0.99:5000', 'playlist.m3u8');
+    internalsOf(f.emu).services.store.openPublish(f.bucket, 'busy-history', base + 20 * 60_000, '10.0.0.99:5000', 'playlist.m3u8');
     const { records } = await f.client.getChannelHistory('busy-history');
     expect(records.map((r) => r.RemoteAddr)).toEqual(Array.from({ length: 10 }, (_, i) => `10.0.0.${i + 2}:5000`));
     expect(records[0]).toEqual({ StartTime: '2024-01-01T00:02:00.000Z', EndTime: '2024-01-01T00:02:30.000Z', RemoteAddr: '10.0.0.2:5000' });

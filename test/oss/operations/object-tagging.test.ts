@@ -81,7 +81,7 @@ describe('object tagging', () => {
       .put('hdr-limits.ts', Buffer.from('x'), { headers: { 'x-oss-tagging': eleven.map(([k, v]) => `${k}=${v}`).join('&') } })
       .catch((e: unknown) => e)) as { status: number; code: string };
     expect(header).toMatchObject({ status: 400, code: 'BadRequest' });
-    expect(emu.services.store.getObject(bucket, 'hdr-limits.ts')).toBeUndefined();
+    expect(emu.state.object(bucket, 'hdr-limits.ts')).toBeUndefined();
     const emptyValue = await signedRequest(emu, {
       method: 'PUT',
       bucket,

@@ -78,7 +78,7 @@ describe('PostObject', () => {
     expect(err(condition).message).toMatch(/^Invalid according to Policy: Policy Condition failed/);
     expect(err(await post({ key: 'ok/big', ...sig }, 'too long'))).toMatchObject({ status: 400, code: 'EntityTooLarge' });
     expect(err(await post({ key: 'ok/small', ...sig }, 'a'))).toMatchObject({ status: 400, code: 'EntityTooSmall' });
-    for (const key of ['ok/x', 'ok/big', 'ok/small', 'elsewhere/x']) expect(emu.services.store.getObject(bucket, key)).toBeUndefined();
+    for (const key of ['ok/x', 'ok/big', 'ok/small', 'elsewhere/x']) expect(emu.state.object(bucket, key)).toBeUndefined();
   });
 
   it('is anonymous only on a public-read-write bucket', async () => {

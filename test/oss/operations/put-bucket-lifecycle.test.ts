@@ -6,6 +6,7 @@ import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulat
 import { waitFor } from '../../helpers/live.js';
 import { untyped } from '../../helpers/ali-oss-untyped.js';
 import { errorOf, signedRequest } from '../../helpers/signed-request.js';
+import { internalsOf } from '../../../src/testing/internal.js';
 
 let emu: Emulator;
 const DAY = 86_400_000;
@@ -142,8 +143,8 @@ describe('expiration applied', () => {
       '<Tag><Key>kind</Key><Value>segment</Value></Tag><Filter><Not><Prefix>a/keep/</Prefix></Not></Filter></Rule>';
     expect((await putLifecycle(bucket, rules)).status).toBe(200);
     expect((await runNow()).deleted.filter((d) => (d as { bucket?: string }).bucket === bucket).map((d) => d.key)).toEqual(['a/old.ts']);
-    expect(emu.services.store.getObject(bucket, 'a/untagged.ts')).toBeDefined();
-    expect(emu.services.store.getObject(bucket, 'a/keep/x.ts')).toBeDefined();
+    expect(emu.state.object(bucket, 'a/untagged.ts')).toBeDefined();
+    expect(emu.state.object(bucket, 'a/keep/x.ts')).toBeDefined();
   });
 
   it('aborts multipart uploads older than AbortMultipartUpload Days', async () => {
@@ -155,7 +156,7 @@ describe('expiration applied', () => {
     emu.clock.advance(2 * DAY);
     const run = await runNow();
     expect(run.abortedUploads).toContainEqual({ bucket, key: 'big/recording.flv', uploadId, rule: 'mpu' });
-    expect(emu.services.store.uploads.get(uploadId)).toBeUndefined();
+    expect(internalsOf(emu).services.store.uploads.get(uploadId)).toBeUndefined();
   });
 
   it('runs on its own every --lifecycle-interval', async () => {
@@ -167,11 +168,7 @@ describe('expiration applied', () => {
       await client.put('cam/1.ts', Buffer.from('x'));
       await client.putBucketLifecycle(bucket, [{ id: 'r', prefix: 'cam/', status: 'Enabled', expiration: { days: 1 } }] as never);
       timed.clock.advance(2 * DAY);
-      await waitFor(
-        () => (timed.services.store.getObject(bucket, 'cam/1.ts') === undefined ? true : undefined),
-        5000,
-        'the timer to expire cam/1.ts',
-      );
+      await waitFor(() => (timed.state.object(bucket, 'cam/1.ts') === undefined ? true : undefined), 5000, 'the timer to expire cam/1.ts');
     } finally {
       await timed.close();
     }

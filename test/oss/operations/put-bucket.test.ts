@@ -25,7 +25,7 @@ describe('PutBucket CreateBucketConfiguration and SSE headers (ali-oss)', () => 
     const client = ossClient(emu);
     const err = await client.putBucket(name, { DataRedundancyType: 'GRS' } as never).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
-    expect(emu.services.store.getBucket(name)).toBeUndefined();
+    expect(emu.state.bucket(name)).toBeUndefined();
   });
 
   it('stores the x-oss-server-side-encryption headers as the bucket encryption rule', async () => {
@@ -50,6 +50,6 @@ describe('PutBucket CreateBucketConfiguration and SSE headers (ali-oss)', () => 
     const client = ossClient(emu);
     const err = await client.putBucket(name, { headers: { 'x-oss-server-side-encryption': 'DES' } } as never).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
-    expect(emu.services.store.getBucket(name)).toBeUndefined();
+    expect(emu.state.bucket(name)).toBeUndefined();
   });
 });

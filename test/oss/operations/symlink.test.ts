@@ -65,7 +65,7 @@ describe('PutSymlink / GetSymlink and reads through a symlink', () => {
 
   it('is deleted like any object, leaving its target', async () => {
     await client.delete('latest.m3u8');
-    expect(emu.services.store.getObject(bucket, 'latest.m3u8')).toBeUndefined();
-    expect(emu.services.store.getObject(bucket, 'live/cam/playlist.m3u8')).toBeDefined();
+    expect(emu.state.object(bucket, 'latest.m3u8')).toBeUndefined();
+    expect(emu.state.object(bucket, 'live/cam/playlist.m3u8')).toBeDefined();
   });
 });

@@ -134,13 +134,13 @@ describe('GetVodPlaylist', () => {
   it('answers the same m3u8 as PostVodPlaylist writes, with its MD5 as ETag, and stores nothing', async () => {
     await f.client.createVod('vod-ch', 'same.m3u8', { startTime: baseSec, endTime: baseSec + 100 });
     const stored = (await f.client.get('vod-ch/same.m3u8')).content.toString();
-    const objectsBefore = f.emu.services.store.bucketStats(f.bucket).objects;
+    const objectsBefore = f.emu.state.objects(f.bucket).length;
     const res = await getVod('vod-ch', span(baseSec, baseSec + 100));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/x-mpegURL');
     expect(res.text).toBe(stored);
     expect(res.headers.etag).toBe(md5Etag(res.text));
-    expect(f.emu.services.store.bucketStats(f.bucket).objects).toBe(objectsBefore);
+    expect(f.emu.state.objects(f.bucket).length).toBe(objectsBefore);
   });
 
   it('takes only the segments that start in the span, inclusive at both ends, and only of that channel', async () => {

@@ -74,7 +74,7 @@ describe('--init FILE', () => {
         lastModified: (head.res.headers as Record<string, string>)['last-modified']!,
         etag: (head.res.headers as Record<string, string>).etag!,
       };
-      cam1Before = emu.services.store.getChannel('media', 'cam1');
+      cam1Before = emu.state.channel('media', 'cam1');
       // A change made by a test between runs to an entry the seed does not name survives the restart.
       await ossClient(emu, 'media').put('extra.txt', Buffer.from('mine'));
     } finally {
@@ -87,7 +87,7 @@ describe('--init FILE', () => {
       const head = await ossClient(emu, 'media').head('hello.txt');
       expect((head.res.headers as Record<string, string>)['last-modified']).toBe(before.lastModified);
       expect((head.res.headers as Record<string, string>).etag).toBe(before.etag);
-      expect(emu.services.store.getChannel('media', 'cam1')).toEqual(cam1Before);
+      expect(emu.state.channel('media', 'cam1')).toEqual(cam1Before);
       expect(String((await ossClient(emu, 'media').get('extra.txt')).content)).toBe('mine');
     } finally {
       await emu.close();
