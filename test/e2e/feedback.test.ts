@@ -80,7 +80,7 @@ describe('feedback', () => {
       new Credentials(emu.config.credentials),
     );
     expect(verdict).toEqual({
-      allow: false,
+      accept: false,
       code: 'NetStream.Publish.BadName',
       description:
         'The Stream Key is empty and the Server holds the whole URL. Split it at the last "/": ' +
