@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { Credentials } from './auth/credentials.js';
 import { ControlledClock, parseClockSetting, systemClock, type Clock } from './shared/clock.js';
 import { defaultConfig, type Config } from './config.js';
@@ -128,6 +127,8 @@ export class InitFileError extends Error {}
 /** `--init FILE`: the seed applied through the OSS operations, object files read relative to the file's directory. */
 async function applyInitFile(file: string, services: Services, log: PinoLogger): Promise<void> {
   try {
+    // yaml (~70 modules) loads only when there is a seed to read.
+    const { parse: parseYaml } = await import('yaml');
     const seed = parseSeedText(file, readFileSync(file, 'utf8'), parseYaml);
     const base = dirname(resolve(file));
     const report = await applySeed({ services, operations, readFile: (path) => readFileSync(resolve(base, path)) }, seed);

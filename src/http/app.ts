@@ -12,6 +12,7 @@ import type { FaultRules } from '../faults/fault-rules.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
 import { errorXml, sendError } from './error-reply.js';
 import { createPipeline, type PipelineConfig } from './pipeline.js';
+import { lazySchemaCompilers } from './schema-compilers.js';
 import { RequestLog } from './admin/request-log.js';
 import { registerConsoleApi } from './admin/console-api.js';
 import { registerInitRoutes } from './admin/init-routes.js';
@@ -70,6 +71,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     bodyLimit: 5 * 1024 * 1024 * 1024,
     keepAliveTimeout: 65_000,
+    // ajv and fast-json-stringify only if a route ever declares a schema (none does): less to load at startup.
+    schemaController: { compilersFactory: lazySchemaCompilers },
     // Router-level failures (a path that is not valid percent-encoding) answer in OSS XML too.
     frameworkErrors: (err, request, reply) => sendError(err, request, reply),
     // Requests Node's HTTP parser cannot read still get an OSS error body, not Fastify's JSON.

@@ -16,9 +16,39 @@ export type { PinoLogger };
 
 /** pino: human-readable on a TTY (pino-pretty), JSON lines otherwise (CI, Docker, log shippers). */
 export function createLogger(level: string, pretty = process.stdout.isTTY === true): PinoLogger {
-  if (!pretty) return pino({ level });
-  return pino({
-    level,
-    transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } },
-  });
+  return pretty ? pino({ level }, prettyOnFirstLine(process.stdout)) : pino({ level });
+}
+
+/**
+ * pino-pretty's formatter in this thread, loaded when the first line is logged: an idle emulator logs nothing and so
+ * loads none of it (a pino transport would start a worker thread, ~14 MiB, at startup). Lines logged while it loads
+ * wait, in order.
+ */
+export function prettyOnFirstLine(out: { write(text: string): unknown }): { write(line: string): void } {
+  let format: ((line: string) => string) | undefined;
+  let pending: string[] | undefined;
+  return {
+    write(line: string): void {
+      if (format) {
+        out.write(format(line));
+        return;
+      }
+      if (pending) {
+        pending.push(line);
+        return;
+      }
+      pending = [line];
+      void import('pino-pretty')
+        .then(
+          ({ prettyFactory }) => prettyFactory({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }),
+          // pino-pretty is a dependency; should an install lack it, the lines stay JSON rather than vanish.
+          () => (json: string) => json,
+        )
+        .then((loaded) => {
+          format = loaded;
+          for (const waiting of pending ?? []) out.write(format(waiting));
+          pending = undefined;
+        });
+    },
+  };
 }
