@@ -47,7 +47,7 @@ export interface RtmpProtocolEvents {
   publish(cmd: { publishName: string; streamId: number }): void;
   play(cmd: { streamId: number }): void;
   deleteStream(): void;
-  /** body is a fresh copy of exactly the message payload (the FLV tag body). */
+  /** body is exactly the message payload (the FLV tag body), in memory of its own that the parser never touches again. */
   media(type: 'audio' | 'video', timestamp: number, body: Buffer): void;
 }
 
@@ -124,7 +124,8 @@ class GuardedRtmp extends NmsRtmp {
     if (this.inPackets.size > MAX_CHUNK_STREAMS) {
       throw new RtmpProtocolViolation(`more than ${MAX_CHUNK_STREAMS} chunk streams`);
     }
-    if (this.parserPacket.capacity >= length) return;
+    const media = this.authorised && (this.parserPacket.header.type === MSG_AUDIO || this.parserPacket.header.type === MSG_VIDEO);
+    if (!media && this.parserPacket.capacity >= length) return;
     // All chunk streams' buffers together stay within a budget: pre-auth small, then two full messages' worth.
     const budget = this.authorised ? 2 * this.maxMessageBytes : PRE_AUTH_BUFFER_BUDGET;
     let held = 0;
@@ -134,8 +135,10 @@ class GuardedRtmp extends NmsRtmp {
     }
     // Exactly the announced size, not zero-filled: pages are only touched as bytes arrive (the library adds 1 KB and
     // zero-fills, so an announced-but-unsent message cost its full size in RSS).
-    this.parserPacket.payload = Buffer.allocUnsafeSlow(length);
+    // A media message gets a buffer of its own, handed to the sink as is (no second copy): small ones from Node's pool.
+    this.parserPacket.payload = media ? Buffer.allocUnsafe(length) : Buffer.allocUnsafeSlow(length);
     this.parserPacket.capacity = length;
+    this.parserPacket.ownPayload = media;
   }
 
   override packetHandler(): void {
@@ -184,7 +187,15 @@ class GuardedRtmp extends NmsRtmp {
 
   override dataHandler(): void {
     const { type, length } = this.parserPacket.header;
-    this.deliver(type, this.parserPacket.clock, this.parserPacket.payload.subarray(0, length));
+    const packet = this.parserPacket;
+    if (packet.ownPayload && (type === MSG_AUDIO || type === MSG_VIDEO)) {
+      // The buffer now belongs to the sink: the next message on this chunk stream allocates a new one.
+      packet.ownPayload = false;
+      packet.capacity = 0;
+      this.events.media(type === MSG_AUDIO ? 'audio' : 'video', packet.clock, packet.payload.subarray(0, length));
+      return;
+    }
+    this.deliver(type, packet.clock, packet.payload.subarray(0, length));
   }
 
   /** Aggregate = back-to-back FLV tags; their timestamps are relative to the first one's. */
