@@ -1,3 +1,4 @@
+import { CommitBatch } from './commit-batch.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -166,6 +167,11 @@ const toSegment = rowReader<SegmentRow>({
 export class Store {
   /** Object bytes on disk, by file id. Private: callers hold rows and file ids, never paths. */
   private readonly files: ObjectFiles;
+  /** Live segment commits of all channels that are ready in the same event-loop turn: one transaction. */
+  private readonly segmentCommits = new CommitBatch(
+    (fn) => this.transaction(fn),
+    (files) => this.removeFiles(files),
+  );
   /** Multipart uploads and their parts. */
   readonly uploads: Uploads;
   /** Bucket configuration documents (CORS, referer, lifecycle, …). */
@@ -675,9 +681,12 @@ export class Store {
 
   /**
    * One live segment and the playlist that now lists it, committed the one way that keeps a crash harmless: the ts
-   * file durable, the playlist file durable, then ONE transaction records the ts object, its segment row and the
+   * file durable, the playlist file written, then ONE transaction records the ts object, its segment row and the
    * playlist object; replaced files are removed after it. A crash before the transaction leaves files no row refers
    * to, which the next start sweeps away; a player never sees a playlist naming a segment that is not stored.
+   * The live playlist file is not fsync'd: its text is derived from the segment rows, and the start after a crash
+   * (power loss included) rewrites the playlist of every publish left open from those rows (Ingest.recover), so a
+   * sync would buy nothing. Commits of many channels that become ready together share one transaction.
    */
   async commitSegment(
     segment: NewSegment,
@@ -685,22 +694,23 @@ export class Store {
     lastModifiedMs: number,
   ): Promise<void> {
     const { chunks, md5, contentType, ...row } = segment;
-    const ts = await this.files.writeBuffersAsync(chunks, md5);
     const text = Buffer.from(playlist.text);
-    let list: WrittenFile;
-    try {
-      list = await this.files.writeBuffersAsync([text], md5Of([text]));
-    } catch (err) {
-      this.files.remove(ts.file); // nothing half-written stays behind (disk full between the two files)
-      throw err;
+    const [ts, list] = await Promise.allSettled([
+      this.files.writeLiveFile(chunks, md5, true),
+      this.files.writeLiveFile([text], md5Of([text]), false),
+    ]);
+    if (ts.status === 'rejected' || list.status === 'rejected') {
+      // Nothing half-written stays behind (disk full between the two files).
+      if (ts.status === 'fulfilled') this.files.remove(ts.value.file);
+      if (list.status === 'fulfilled') this.files.remove(list.value.file);
+      throw ts.status === 'rejected' ? ts.reason : (list as PromiseRejectedResult).reason;
     }
-    const replaced = this.transaction(() => {
-      const recorded = this.recordObject(row.bucket, row.key, ts, { contentType, lastModifiedMs });
+    await this.segmentCommits.add(() => {
+      const recorded = this.recordObject(row.bucket, row.key, ts.value, { contentType, lastModifiedMs });
       this.addSegment(row);
-      const listed = this.recordObject(row.bucket, playlist.key, list, { contentType: playlist.contentType, lastModifiedMs });
+      const listed = this.recordObject(row.bucket, playlist.key, list.value, { contentType: playlist.contentType, lastModifiedMs });
       return [...recorded.replaced, ...listed.replaced];
     });
-    this.removeFiles(replaced);
   }
 
   /** `verify` may refuse the bytes (e.g. a Content-MD5 mismatch) before anything is committed. */
