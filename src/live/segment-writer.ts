@@ -28,7 +28,13 @@ export interface CommittedSegment {
  */
 export class SegmentWriter {
   private chunks: Buffer[] = [];
-  /** MD5 (the ETag) computed as the bytes arrive, so committing does not hash a whole segment at once. */
+  /**
+   * The muxer hands out views of its memory, usually each right after the previous one: they are merged into one
+   * run (one buffer to hash and to write) until a view does not continue it. MD5 (the ETag) is updated per run, so
+   * committing hashes at most the last run.
+   */
+  private run: Buffer | undefined;
+  private runEnd = 0;
   private hash: Hash = createHash('md5');
   private startWallMs = 0;
   private lastKeyMs = 0;
@@ -52,19 +58,37 @@ export class SegmentWriter {
   begin(startWallMs: number, discontinuity = false): void {
     this.discontinuity = discontinuity;
     this.chunks = [];
+    this.run = undefined;
     this.hash = createHash('md5');
     // Names are start times in ms; keep them unique even when a fast pusher packs segments into one millisecond.
     this.startWallMs = Math.max(Math.round(startWallMs), this.lastKeyMs + 1);
     this.lastKeyMs = this.startWallMs;
   }
 
+  /** `bytes` must not change afterwards (the muxer's views never do). */
   append(bytes: Buffer): void {
+    const run = this.run;
+    if (run && bytes.buffer === run.buffer && bytes.byteOffset === run.byteOffset + this.runEnd) {
+      this.runEnd += bytes.length;
+      return;
+    }
+    this.closeRun();
+    this.run = bytes;
+    this.runEnd = bytes.length;
+  }
+
+  private closeRun(): void {
+    const run = this.run;
+    if (!run) return;
+    const bytes = this.runEnd === run.length ? run : Buffer.from(run.buffer, run.byteOffset, this.runEnd);
     this.chunks.push(bytes);
     this.hash.update(bytes);
+    this.run = undefined;
   }
 
   /** Takes what was collected; the caller commits it (possibly later, in order). */
   take(durationSec: number): PendingSegment {
+    this.closeRun();
     const pending: PendingSegment = { chunks: this.chunks, md5: this.hash.digest(), startWallMs: this.startWallMs, durationSec };
     if (this.discontinuity) pending.discontinuity = true;
     this.chunks = [];

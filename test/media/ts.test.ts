@@ -167,3 +167,23 @@ describe('TsMuxer', () => {
     expect(pmts[1]!.length).toBe(pmts[0]!.length + 5); // one more elementary stream entry
   });
 });
+
+describe('TsPacketWriter.take', () => {
+  it('hands out views that no later write changes, across slab changes, and together they are every packet in order', () => {
+    const writer = new TsPacketWriter();
+    const taken: Array<{ view: Buffer; copy: Buffer }> = [];
+    for (let i = 0; i < 400; i++) {
+      // 1.5 KB and 40 KB payloads: many small takes, and PES packets larger than what is left of a slab.
+      const payload = Buffer.alloc(i % 50 === 0 ? 40_000 : 1500, i & 0xff);
+      writer.writePes(PID_VIDEO, [encodePesHeader({ streamId: STREAM_ID_VIDEO, pts: i * 3600 }), payload]);
+      const view = writer.take()!;
+      taken.push({ view, copy: Buffer.from(view) });
+    }
+    expect(writer.take()).toBeUndefined();
+    expect(taken.filter((t) => !t.view.equals(t.copy))).toEqual([]);
+    const all = Buffer.concat(taken.map((t) => t.view));
+    const packets = readTsPackets(all);
+    expect(all.length % 188).toBe(0);
+    expect(packets.every((p, i) => p.pid === PID_VIDEO && p.continuityCounter === i % 16)).toBe(true);
+  });
+});

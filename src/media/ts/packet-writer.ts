@@ -17,26 +17,30 @@ export interface PesPacketOptions {
   randomAccess?: boolean;
 }
 
-const INITIAL_CAPACITY = 64 * 1024;
+/** Packets are written into slabs of at least this size; a slab is never written again once full. */
+const SLAB_SIZE = 64 * 1024;
 const PCR_FIELD_SIZE = 6;
 const AF_FIXED_SIZE = 2; // adaptation_field_length + flags byte
 
 /**
- * Cuts PSI sections and PES packets into 188-byte transport packets, written straight into one growable
- * buffer (no per-packet allocation). Continuity counters live here, so they run on across segments.
+ * Cuts PSI sections and PES packets into 188-byte transport packets, written straight into a slab of memory (no
+ * per-packet allocation); take() hands out views of the slab without copying. Bytes once taken are never written
+ * again (a full slab is left to its views and a new one started), so a view stays valid for as long as it is held.
+ * Continuity counters live here, so they run on across segments.
  */
 export class TsPacketWriter {
-  private buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  /** First byte not taken yet. */
+  private start = 0;
   private len = 0;
   /** Next continuity_counter per PID. */
   private readonly cc = new Uint8Array(8192);
 
-  /** Bytes written since the last take(), as one Buffer of whole packets; undefined when there are none. */
+  /** Bytes written since the last take(), as a view of whole packets (not a copy); undefined when there are none. */
   take(): Buffer | undefined {
-    if (this.len === 0) return undefined;
-    const out = Buffer.allocUnsafe(this.len);
-    this.buf.copy(out, 0, 0, this.len);
-    this.len = 0;
+    if (this.len === this.start) return undefined;
+    const out = this.buf.subarray(this.start, this.len);
+    this.start = this.len;
     return out;
   }
 
@@ -131,9 +135,13 @@ export class TsPacketWriter {
 
   private reservePacket(): number {
     if (this.len + TS_PACKET_SIZE > this.buf.length) {
-      const grown = Buffer.allocUnsafe(this.buf.length * 2);
-      this.buf.copy(grown, 0, 0, this.len);
-      this.buf = grown;
+      // A new slab; bytes not taken yet move along (they are from the current push only, so few).
+      const pending = this.len - this.start;
+      const next = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, 2 * (pending + TS_PACKET_SIZE)));
+      this.buf.copy(next, 0, this.start, this.len);
+      this.buf = next;
+      this.start = 0;
+      this.len = pending;
     }
     const off = this.len;
     this.len += TS_PACKET_SIZE;
