@@ -71,11 +71,13 @@ export function createIngest(services: IngestServices, credentials: Credentials,
     const sessionLog = log.child({ bucket: target.bucket, channel: target.channel.name, publishId });
     // Segment names are start times: never reuse one of an earlier publish of this channel. Names follow the emulator
     // clock per publish: an earlier publish far in the future (a timestamp jump before issue 14) must not drag this one.
-    const earlierEnd = store.channelSegmentsEnd(target.bucket, target.channel.name);
+    // OBS Stop -> Start: the previous publish may still be writing its last segments; this one queues behind it, and
+    // its names follow those segments too (they are not in the store yet).
+    const previous = live.get(target.bucket, target.channel.name);
+    const flushingEnd = previous?.flushing ? (previous.namedUntilMs ?? 0) : 0;
+    const earlierEnd = Math.max(store.channelSegmentsEnd(target.bucket, target.channel.name), flushingEnd);
     const mediaStartMs = earlierEnd + 1 - connectedMs <= MAX_NAME_LEAD_MS ? Math.max(connectedMs, earlierEnd + 1) : connectedMs;
     const snapshot = target.channel.snapshot;
-    // OBS Stop -> Start: the previous publish may still be writing its last segment; this one queues behind it.
-    const previous = live.get(target.bucket, target.channel.name);
     const session = new LiveSession({
       after: previous?.flushing ? previous.done : undefined,
       services,

@@ -140,6 +140,10 @@ export class LiveSession implements MediaSink, LivePublish {
     if (tag.type === 'video') this.opts.snapshots?.tag(tag);
   }
 
+  get namedUntilMs(): number {
+    return this.writer.namedUntilMs;
+  }
+
   get flushing(): boolean {
     return this.ended;
   }

@@ -43,6 +43,8 @@ export class SegmentWriter {
   private firstInWindow = 0;
   private discontinuitiesDropped = 0;
   private discontinuity = false;
+  /** End (emulator ms) of the last segment taken: names after this are free even while it still commits. */
+  private takenUntilMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -91,6 +93,7 @@ export class SegmentWriter {
     this.closeRun();
     const pending: PendingSegment = { chunks: this.chunks, md5: this.hash.digest(), startWallMs: this.startWallMs, durationSec };
     if (this.discontinuity) pending.discontinuity = true;
+    this.takenUntilMs = this.startWallMs + Math.round(durationSec * 1000);
     this.chunks = [];
     this.hash = createHash('md5');
     return pending;
@@ -143,6 +146,11 @@ export class SegmentWriter {
       throw err;
     }
     return { key, sequence, startWallMs: pending.startWallMs, durationMs };
+  }
+
+  /** Where the names of the segments taken so far end (emulator ms); 0 before the first. */
+  get namedUntilMs(): number {
+    return this.takenUntilMs;
   }
 
   /** What the live playlist lists now: its media sequence and how many segments. */

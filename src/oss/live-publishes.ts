@@ -35,6 +35,8 @@ export interface LivePublish {
   readonly flushing?: boolean;
   /** Resolves once everything the publish produced is written and its record closed. */
   readonly done?: Promise<void>;
+  /** Where the names (start times, emulator ms) of the segments it has cut end, committed or not. */
+  readonly namedUntilMs?: number;
   /** Ends the publish from the server side (channel disabled, emulator closing); `as` is what events report. */
   kick(reason: string, as?: PublishEndReason): void;
 }
