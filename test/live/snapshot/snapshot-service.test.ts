@@ -11,6 +11,7 @@ import { FlvDemuxer, type MediaPacket } from '../../../src/media/flv-demux.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import type { SnapshotConfig } from '../../../src/store/rows.js';
 import { Store } from '../../../src/store/store.js';
+import { avcFrame, avcSequenceHeader } from '../../helpers/flv-builder.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'emu-snap-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -20,16 +21,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 // A real SPS (1920x1080 High): the media stage parses it, as the live session's does.
 const SPS = Buffer.from('67640028acd940780227e5c044000003000400000300f03c60c658', 'hex');
 const PPS = Buffer.from([0x68, 0xce, 0x3c, 0x80]);
-const lengthPrefixed = (nal: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, nal.length]), nal]);
-const sequenceHeader = Buffer.concat([
-  Buffer.from([0x17, 0x00, 0, 0, 0]),
-  Buffer.from([1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, SPS.length]),
-  SPS,
-  Buffer.from([1, 0, PPS.length]),
-  PPS,
-]);
-const idrTag = (n: number) => Buffer.concat([Buffer.from([0x17, 0x01, 0, 0, 0]), lengthPrefixed(Buffer.from([0x65, 0x88, n]))]);
-const interTag = Buffer.concat([Buffer.from([0x27, 0x01, 0, 0, 0]), lengthPrefixed(Buffer.from([0x41, 0x9a, 0x00]))]);
+const sequenceHeader = avcSequenceHeader(SPS, PPS);
+const idrTag = (n: number) => avcFrame({ key: true, nals: [Buffer.from([0x65, 0x88, n])] });
+const interTag = avcFrame({ key: false, nals: [Buffer.from([0x41, 0x9a, 0x00])] });
 
 /** 25 fps video from DTS 0 to lastMs, a keyframe every keyEveryMs, the sequence header first. */
 function* videoPackets(lastMs: number, keyEveryMs: number): Generator<MediaPacket> {
