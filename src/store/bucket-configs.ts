@@ -9,8 +9,13 @@ export type BucketConfigKind = 'cors' | 'referer' | 'lifecycle' | 'tagging' | 'e
  */
 export class BucketConfigs {
   private readonly q;
+  /**
+   * Committed documents as last read (null = none): an anonymous GET checks the referer rules, a browser's the CORS
+   * rules, on every request. Every write through this class forgets what it touches.
+   */
+  private readonly known = new Map<string, string | null>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
     this.q = {
       get: p('SELECT doc FROM bucket_configs WHERE bucket = ? AND kind = ?'),
@@ -24,16 +29,32 @@ export class BucketConfigs {
   }
 
   get(bucket: string, kind: BucketConfigKind): string | undefined {
-    return (this.q.get.get(bucket, kind) as { doc: string } | undefined)?.doc;
+    const id = `${bucket}/${kind}`;
+    const cached = this.known.get(id);
+    if (cached !== undefined) return cached ?? undefined;
+    const doc = (this.q.get.get(bucket, kind) as { doc: string } | undefined)?.doc;
+    // Inside a transaction the document may not be committed yet: remember only what is.
+    if (!this.db.inTransaction) {
+      if (this.known.size >= 10_000) this.known.clear();
+      this.known.set(id, doc ?? null);
+    }
+    return doc;
   }
 
   put(bucket: string, kind: BucketConfigKind, doc: string): void {
+    this.known.delete(`${bucket}/${kind}`);
     this.q.put.run(bucket, kind, doc);
   }
 
   /** False when the bucket had no document of that kind. */
   delete(bucket: string, kind: BucketConfigKind): boolean {
+    this.known.delete(`${bucket}/${kind}`);
     return this.q.delete.run(bucket, kind).changes === 1;
+  }
+
+  /** Forgets every remembered document (the tables were rewritten underneath: a checkpoint restore). */
+  forgetAll(): void {
+    this.known.clear();
   }
 
   /** Every bucket's document of one kind (the lifecycle runner walks them all). */
@@ -43,10 +64,12 @@ export class BucketConfigs {
 
   /** A deleted bucket takes its configuration with it (a bucket created again under that name starts clean). */
   deleteBucket(bucket: string): void {
+    this.known.clear();
     this.q.deleteBucket.run(bucket);
   }
 
   reset(): void {
+    this.known.clear();
     this.q.all.run();
   }
 }

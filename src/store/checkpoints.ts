@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Db } from './database.js';
 import type { ObjectFiles } from './object-files.js';
 
@@ -54,7 +55,8 @@ export class Checkpoints {
     mkdirSync(staging, { recursive: true });
     try {
       this.db.prepare('VACUUM INTO ?').run(join(staging, 'db.sqlite'));
-      const files = this.files.linkAllInto(join(staging, 'files'));
+      // Small objects' bytes are rows (object_blobs) and came along with the database.
+      const files = this.files.linkAllInto(join(staging, 'files')) + inlineObjects(join(staging, 'db.sqlite'));
       rmSync(target, { recursive: true, force: true });
       renameSync(staging, target);
       return { name, createdMs: nowMs, files };
@@ -105,7 +107,7 @@ export class Checkpoints {
       .map((name) => ({
         name,
         createdMs: statSync(join(this.dir, name, 'db.sqlite')).mtimeMs,
-        files: countFiles(join(this.dir, name, 'files')),
+        files: countFiles(join(this.dir, name, 'files')) + inlineObjects(join(this.dir, name, 'db.sqlite')),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -115,6 +117,17 @@ export class Checkpoints {
     if (!existsSync(path)) return false;
     rmSync(path, { recursive: true, force: true });
     return true;
+  }
+}
+
+/** Objects whose bytes the checkpoint's database holds itself (object_blobs). */
+function inlineObjects(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'object_blobs'").get();
+    return table ? (db.prepare('SELECT count(*) FROM object_blobs').pluck().get() as number) : 0;
+  } finally {
+    db.close();
   }
 }
 

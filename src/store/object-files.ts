@@ -18,6 +18,7 @@ import { copyFile, link, mkdir, open, rename, rm, unlink } from 'node:fs/promise
 import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BytesCache } from './bytes-cache.js';
 import { Crc64 } from './crc64.js';
 
 export interface WrittenFile {
@@ -191,6 +192,7 @@ export class ObjectFiles {
       throw err;
     }
     await new Promise<void>((resolve, reject) => close(fd, (err) => (err ? reject(err) : resolve())));
+    this.keepWritten(file, chunks, size);
     return { file, size, md5 };
   }
 
@@ -295,6 +297,7 @@ export class ObjectFiles {
   /** Hard-links every stored file into dir (same layout): a checkpoint costs no byte copy. Files are never changed in place. */
   linkAllInto(dir: string): number {
     let n = 0;
+    mkdirSync(dir, { recursive: true }); // even with no file at all: restore reads it
     for (const shard of readdirSync(this.root)) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
       mkdirSync(join(dir, shard), { recursive: true });
@@ -340,55 +343,6 @@ export class ObjectFiles {
 
 /** Files up to this size are remembered as they are written (a live playlist is a few hundred bytes). */
 const KEEP_ON_WRITE_BYTES = 16 * 1024;
-
-/** Least recently used bytes by file id, bounded in total size. */
-class BytesCache {
-  private readonly entries = new Map<string, Buffer>();
-  private total = 0;
-
-  constructor(
-    private readonly maxEntryBytes: number,
-    private readonly maxTotalBytes: number,
-  ) {}
-
-  fits(size: number): boolean {
-    return size <= this.maxEntryBytes;
-  }
-
-  get(file: string): Buffer | undefined {
-    const bytes = this.entries.get(file);
-    if (bytes) {
-      // Most recently used last: eviction takes from the front.
-      this.entries.delete(file);
-      this.entries.set(file, bytes);
-    }
-    return bytes;
-  }
-
-  set(file: string, bytes: Buffer): void {
-    if (!this.fits(bytes.length)) return;
-    this.delete(file);
-    this.entries.set(file, bytes);
-    this.total += bytes.length;
-    for (const [oldest, old] of this.entries) {
-      if (this.total <= this.maxTotalBytes) break;
-      this.entries.delete(oldest);
-      this.total -= old.length;
-    }
-  }
-
-  delete(file: string): void {
-    const bytes = this.entries.get(file);
-    if (!bytes) return;
-    this.entries.delete(file);
-    this.total -= bytes.length;
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.total = 0;
-  }
-}
 
 /** The buffers left after the first `bytes` of them were written. */
 function remainder(chunks: Buffer[], bytes: number): Buffer[] {

@@ -101,4 +101,9 @@ export const migrations: readonly string[] = [
   // PutBucket's CreateBucketConfiguration DataRedundancyType (LRS|ZRS) and the bucket's Comment (GetBucketInfo).
   `ALTER TABLE buckets ADD COLUMN data_redundancy_type TEXT NOT NULL DEFAULT 'LRS';
    ALTER TABLE buckets ADD COLUMN comment TEXT NOT NULL DEFAULT '';`,
+  // Small objects' bytes kept in the database (objects.file = 'inline/<id>'): group-committed PutObject, no file per GET.
+  `CREATE TABLE object_blobs (
+     id TEXT PRIMARY KEY,
+     data BLOB NOT NULL
+   ) WITHOUT ROWID;`,
 ];

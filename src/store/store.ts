@@ -1,10 +1,13 @@
 import { CommitBatch } from './commit-batch.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { BytesCache } from './bytes-cache.js';
+import { Crc64 } from './crc64.js';
+import { WalSync } from './wal-sync.js';
 import { BucketConfigs, type BucketConfigKind } from './bucket-configs.js';
 import { openDatabase, type Db } from './database.js';
 import { lockDataDir, sweepDeadTempDirs, type DataDirLock } from './data-dir-lock.js';
@@ -192,12 +195,22 @@ export class Store {
    */
   private readonly bucketRows = new Map<string, BucketRow | null>();
   private readonly objectRows = new Map<string, ObjectRow | null>();
+  /** Bytes of inline objects (small PutObject bodies kept in SQLite), by blob id. */
+  private readonly blobBytes = new BytesCache(INLINE_MAX_BYTES, 32 * 1024 * 1024);
+  /** Small PutObject bodies waiting for the next group commit. */
+  private inlineQueue: PendingInline[] = [];
+  /**
+   * On disk: the WAL fsync every acknowledged PutObject waits for (group commit: one fsync for all the writes committed
+   * before it started). Undefined in memory, where nothing survives the process anyway.
+   */
+  readonly wal: WalSync | undefined;
 
   /** Named checkpoints of the whole store (POST /-/snapshot, /-/restore). */
   readonly checkpoints: Checkpoints;
 
-  private constructor(db: Db, files: ObjectFiles, ownedTempDir: string | undefined, checkpointsDir: string) {
+  private constructor(db: Db, files: ObjectFiles, ownedTempDir: string | undefined, checkpointsDir: string, wal?: WalSync) {
     this.db = db;
+    this.wal = wal;
     this.files = files;
     this.ownedTempDir = ownedTempDir;
     this.checkpoints = new Checkpoints(db, files, checkpointsDir);
@@ -270,6 +283,9 @@ export class Store {
       segmentsOfPublish: p('SELECT * FROM segments WHERE publish_id = ? ORDER BY sequence'),
       segmentAll: p('SELECT * FROM segments ORDER BY id'),
       segmentsEnd: p('SELECT max(start_ms + duration_ms) AS end_ms FROM segments WHERE bucket = ? AND channel = ?'),
+      blobInsert: p('INSERT INTO object_blobs (id, data) VALUES (?, ?)'),
+      blobGet: p('SELECT data FROM object_blobs WHERE id = ?').pluck(),
+      blobDelete: p('DELETE FROM object_blobs WHERE id = ?'),
     };
   }
 
@@ -294,6 +310,7 @@ export class Store {
         new ObjectFiles(dataDir, true),
         undefined,
         join(dataDir, 'checkpoints'),
+        new WalSync(join(dataDir, 'emulator.sqlite-wal')),
       );
       store.lock = lock;
       store.files.sweep((file) => store.isFileReferenced(file));
@@ -306,6 +323,7 @@ export class Store {
 
   /** Closes SQLite; in-memory mode also removes its temp directory (asynchronously: it may hold many segments). */
   async close(): Promise<void> {
+    await this.wal?.close();
     this.db.close();
     this.lock?.release();
     this.lock = undefined;
@@ -358,6 +376,8 @@ export class Store {
   private forgetAllRows(): void {
     this.bucketRows.clear();
     this.objectRows.clear();
+    this.blobBytes.clear();
+    this.bucketConfigs.forgetAll();
   }
 
   private forgetObject(bucket: string, key: string): void {
@@ -366,7 +386,7 @@ export class Store {
 
   reset(): void {
     this.db.exec(`DELETE FROM segments; DELETE FROM publishes; DELETE FROM channels; DELETE FROM object_extents; DELETE FROM objects;
-                  DELETE FROM upload_parts; DELETE FROM uploads; DELETE FROM buckets;`);
+                  DELETE FROM upload_parts; DELETE FROM uploads; DELETE FROM buckets; DELETE FROM object_blobs;`);
     this.forgetAllRows();
     this.bucketConfigs.reset();
     this.files.wipe();
@@ -463,7 +483,18 @@ export class Store {
    */
   openObject(row: ObjectRow, range?: ByteSpan): Readable {
     const span = range ?? { start: 0, end: row.size - 1 };
+    if (isInline(row.file)) return Readable.from([this.inlineBytes(row.file).subarray(span.start, span.end + 1)], { objectMode: false });
     return openExtents(this.files, this.extentsOf(row), span);
+  }
+
+  /** An inline object's bytes (immutable under their id): from memory, else one SQLite read. */
+  private inlineBytes(id: string): Buffer {
+    const known = this.blobBytes.get(id);
+    if (known) return known;
+    const data = this.q.blobGet.get(id) as Buffer | undefined;
+    if (!data) throw new Error(`inline object bytes ${id} are missing`);
+    this.blobBytes.set(id, data);
+    return data;
   }
 
   /**
@@ -472,6 +503,7 @@ export class Store {
    */
   objectBody(row: ObjectRow, range?: ByteSpan): Buffer | Readable {
     const span = range ?? { start: 0, end: row.size - 1 };
+    if (isInline(row.file)) return this.inlineBytes(row.file).subarray(span.start, span.end + 1);
     const bytes = row.extents === 0 && row.size > 0 ? this.files.bytes(row.file, row.size) : undefined;
     if (bytes && bytes.length === row.size) return bytes.subarray(span.start, span.end + 1);
     return this.openObject(row, span);
@@ -521,7 +553,15 @@ export class Store {
     extents?.forEach((e, seq) => this.q.extentInsert.run(bucket, key, seq, e.file, e.size));
     this.objectChanged({ kind: 'written', row });
     const kept = new Set(extents ? extents.map((e) => e.file) : [bytes.file]);
-    return { row, replaced: oldFiles.filter((f) => !kept.has(f)) };
+    const replaced = oldFiles.filter((f) => !kept.has(f));
+    // Inline bytes go with their row, in this transaction; files are removed once it committed.
+    for (const id of replaced.filter(isInline)) this.dropBlob(id);
+    return { row, replaced: replaced.filter((f) => !isInline(f)) };
+  }
+
+  private dropBlob(id: string): void {
+    this.q.blobDelete.run(id);
+    this.blobBytes.delete(id);
   }
 
   /**
@@ -534,7 +574,7 @@ export class Store {
       guard?.(this.getObject(bucket, key));
       return this.recordObject(bucket, key, written, meta);
     });
-    for (const file of replaced) this.files.remove(file);
+    this.removeFiles(replaced);
     return row;
   }
 
@@ -544,6 +584,7 @@ export class Store {
    * vanished while its files were being cloned.
    */
   async copyObject(source: ObjectRow, bucket: string, key: string, meta: NewObject, guard?: CommitGuard): Promise<ObjectRow | undefined> {
+    if (isInline(source.file)) return this.copyInline(source, bucket, key, meta, guard);
     const extents = this.extentsOf(source);
     const clones: Extent[] = [];
     try {
@@ -574,6 +615,21 @@ export class Store {
     return outcome.row;
   }
 
+  /** copyObject of an inline object: its bytes copied under a new id in the commit transaction. */
+  private copyInline(source: ObjectRow, bucket: string, key: string, meta: NewObject, guard?: CommitGuard): ObjectRow | undefined {
+    const outcome = this.transaction(() => {
+      const now = this.getObject(source.bucket, source.key);
+      if (!now || now.file !== source.file || now.etag !== source.etag) return undefined;
+      guard?.(this.getObject(bucket, key));
+      const id = newBlobId();
+      this.q.blobInsert.run(id, this.inlineBytes(source.file));
+      return this.recordObjectBytes(bucket, key, { file: id, size: source.size, etag: source.etag, crc64: source.crc64 }, meta);
+    });
+    if (!outcome) return undefined;
+    this.removeFiles(outcome.replaced);
+    return outcome.row;
+  }
+
   /** Rewrites an object's metadata in place (CopyObject onto itself with REPLACE); its bytes, ETag and CRC64 stay. */
   updateObjectMeta(bucket: string, key: string, meta: NewObject): ObjectRow | undefined {
     this.forgetObject(bucket, key);
@@ -593,7 +649,7 @@ export class Store {
 
   /** Removes files no committed row refers to any more (after the transaction that dropped them). */
   removeFiles(files: readonly string[]): void {
-    for (const file of files) this.files.remove(file);
+    for (const file of files) if (file !== '' && !isInline(file)) this.files.remove(file);
   }
 
   /**
@@ -724,15 +780,80 @@ export class Store {
     verify?: (md5: Buffer) => Error | undefined,
     guard?: CommitGuard,
   ): Promise<ObjectRow> {
-    const written = await this.files.writeStream(body, maxBytes, onTooLarge);
+    // A small body (the whole of it arrived within INLINE_MAX_BYTES) is kept in SQLite and group-committed.
+    const head = await readAtMost(body, INLINE_MAX_BYTES);
+    if (head.ended) {
+      const data = Buffer.concat(head.chunks);
+      if (data.length > maxBytes) throw onTooLarge();
+      const md5 = createHash('md5').update(data).digest();
+      const refused = verify?.(md5);
+      if (refused) throw refused;
+      const crc = new Crc64();
+      crc.update(data);
+      return this.commitInline({ bucket, key, data, etag: etagOf(md5), crc64: crc.digest(), meta, guard });
+    }
+    const written = await this.files.writeStream(Readable.from(continued(head.chunks, head.rest)), maxBytes, onTooLarge);
+    let row: ObjectRow;
     try {
       const refused = verify?.(written.md5);
       if (refused) throw refused;
-      return this.commitObject(bucket, key, written, meta, guard);
+      row = this.commitObject(bucket, key, written, meta, guard);
     } catch (err) {
       this.files.remove(written.file);
       throw err;
     }
+    // The file was fsync'd before its row committed; the row is on the disk once the WAL is.
+    await this.wal?.sync();
+    return row;
+  }
+
+  /**
+   * Group commit: every small PutObject that arrives while the event loop is busy joins one transaction, then (on
+   * disk) one WAL fsync; none of them is answered before that fsync is done. Each keeps its own guard: a refused one
+   * (x-oss-forbid-overwrite) rolls back alone (a savepoint) and the others still commit.
+   */
+  private commitInline(write: Omit<PendingInline, 'settle'>): Promise<ObjectRow> {
+    return new Promise<ObjectRow>((resolve, reject) => {
+      this.inlineQueue.push({ ...write, settle: (outcome) => ('row' in outcome ? resolve(outcome.row) : reject(outcome.error)) });
+      if (this.inlineQueue.length === 1) setImmediate(() => void this.flushInline());
+    });
+  }
+
+  private async flushInline(): Promise<void> {
+    const batch = this.inlineQueue;
+    this.inlineQueue = [];
+    const outcomes: Array<{ row: ObjectRow } | { error: unknown }> = [];
+    const replaced: string[] = [];
+    try {
+      this.transaction(() => {
+        for (const w of batch) {
+          try {
+            const recorded = this.db.transaction(() => {
+              w.guard?.(this.getObject(w.bucket, w.key));
+              const id = newBlobId();
+              this.q.blobInsert.run(id, w.data);
+              return this.recordObjectBytes(w.bucket, w.key, { file: id, size: w.data.length, etag: w.etag, crc64: w.crc64 }, w.meta);
+            })();
+            this.blobBytes.set(recorded.row.file, w.data);
+            replaced.push(...recorded.replaced);
+            outcomes.push({ row: recorded.row });
+          } catch (error) {
+            outcomes.push({ error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const w of batch) w.settle({ error });
+      return;
+    }
+    this.removeFiles(replaced);
+    try {
+      await this.wal?.sync();
+    } catch (error) {
+      for (const w of batch) w.settle({ error });
+      return;
+    }
+    batch.forEach((w, i) => w.settle(outcomes[i]!));
   }
 
   deleteObject(bucket: string, key: string): boolean {
@@ -740,6 +861,7 @@ export class Store {
       const row = this.getObject(bucket, key);
       if (!row) return undefined;
       const all = this.extentsOf(row).map((e) => e.file);
+      for (const id of all.filter(isInline)) this.dropBlob(id);
       this.forgetObject(bucket, key);
       if (row.extents > 0) this.q.extentsDelete.run(bucket, key);
       this.q.objectDelete.run(bucket, key);
@@ -880,4 +1002,47 @@ function frozenObject(row: ObjectRow): ObjectRow {
   Object.freeze(row.tags);
   if (row.restore) Object.freeze(row.restore);
   return Object.freeze(row);
+}
+
+/** PutObject bodies up to this size are kept in SQLite (object_blobs) instead of a file of their own. */
+export const INLINE_MAX_BYTES = 64 * 1024;
+
+/** Inline objects' `file` is `inline/<32 hex>`: never a file id (ObjectFiles.path refuses it), swept with its row. */
+const INLINE_PREFIX = 'inline/';
+const isInline = (file: string): boolean => file.startsWith(INLINE_PREFIX);
+const newBlobId = (): string => INLINE_PREFIX + randomBytes(16).toString('hex');
+
+interface PendingInline {
+  bucket: string;
+  key: string;
+  data: Buffer;
+  etag: string;
+  crc64: string;
+  meta: NewObject;
+  guard: CommitGuard | undefined;
+  settle(outcome: { row: ObjectRow } | { error: unknown }): void;
+}
+
+/** Reads a stream until it ends or more than `limit` bytes came; `rest` continues it. */
+async function readAtMost(body: Readable, limit: number): Promise<{ chunks: Buffer[]; ended: boolean; rest: AsyncIterator<Buffer> }> {
+  const rest = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const next = await rest.next();
+    if (next.done) return { chunks, ended: true, rest };
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { chunks, ended: false, rest };
+}
+
+async function* continued(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* head;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }
