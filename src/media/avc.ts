@@ -137,17 +137,45 @@ export function avccDecodesAlone(payload: Buffer, nalLengthSize: number): boolea
  * sequence header when the unit holds an IDR slice without in-band SPS, so every segment can start decoding alone.
  */
 export function avccToAnnexB(payload: Buffer, config: Pick<AvcDecoderConfig, 'nalLengthSize' | 'sps' | 'pps'>): Buffer {
-  const nals = splitAvccNalUnits(payload, config.nalLengthSize).filter((n) => (n[0]! & 0x1f) !== NAL_TYPE.AUD);
-  const hasIdr = nals.some((n) => (n[0]! & 0x1f) === NAL_TYPE.IDR);
-  const hasSps = nals.some((n) => (n[0]! & 0x1f) === NAL_TYPE.SPS);
-  const units = hasIdr && !hasSps ? [...config.sps, ...config.pps, ...nals] : nals;
+  // Two passes over the length prefixes (validate and size, then copy): no per-NAL views or arrays per frame.
+  const lengthSize = config.nalLengthSize;
   let size = AUD.length;
-  for (const n of units) size += START_CODE.length + n.length;
+  let hasIdr = false;
+  let hasSps = false;
+  for (let pos = 0; pos < payload.length;) {
+    if (pos + lengthSize > payload.length) throw new MediaFormatError(`AVC packet: truncated NAL length at ${pos}`);
+    const len = payload.readUIntBE(pos, lengthSize);
+    pos += lengthSize;
+    if (pos + len > payload.length) {
+      throw new MediaFormatError(`AVC packet: NAL unit of ${len} bytes at ${pos} runs past the ${payload.length}-byte packet`);
+    }
+    if (len > 0) {
+      const type = payload[pos]! & 0x1f;
+      if (type !== NAL_TYPE.AUD) size += START_CODE.length + len;
+      if (type === NAL_TYPE.IDR) hasIdr = true;
+      else if (type === NAL_TYPE.SPS) hasSps = true;
+    }
+    pos += len;
+  }
+  const parameterSets = hasIdr && !hasSps ? [...config.sps, ...config.pps] : [];
+  for (const n of parameterSets) size += START_CODE.length + n.length;
   const out = Buffer.allocUnsafe(size);
-  let pos = AUD.copy(out, 0);
-  for (const n of units) {
-    pos += START_CODE.copy(out, pos);
-    pos += n.copy(out, pos);
+  let at = AUD.copy(out, 0);
+  for (const n of parameterSets) {
+    at += START_CODE.copy(out, at);
+    at += n.copy(out, at);
+  }
+  for (let pos = 0; pos < payload.length;) {
+    const len = payload.readUIntBE(pos, lengthSize);
+    pos += lengthSize;
+    if (len > 0 && (payload[pos]! & 0x1f) !== NAL_TYPE.AUD) {
+      out[at] = 0;
+      out[at + 1] = 0;
+      out[at + 2] = 0;
+      out[at + 3] = 1;
+      at += 4 + payload.copy(out, at + 4, pos, pos + len);
+    }
+    pos += len;
   }
   return out;
 }

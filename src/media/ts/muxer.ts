@@ -14,7 +14,7 @@ import {
   TRANSPORT_STREAM_ID,
 } from './constants.js';
 import { TsPacketWriter } from './packet-writer.js';
-import { encodePesHeader } from './pes.js';
+import { encodePesHeader, PES_HEADER_MAX_SIZE } from './pes.js';
 import { encodePatSection, encodePmtSection } from './psi.js';
 
 const TICKS_PER_MS = CLOCK_HZ / 1000;
@@ -35,6 +35,9 @@ export class TsMuxer {
   private lastPcrMs = Number.NEGATIVE_INFINITY;
   private pmtVersion = 0;
   private pmtHasAudio: boolean | undefined;
+  /** Reused per frame: the packet writer copies the header and payload parts away before returning. */
+  private readonly pesHeader = Buffer.allocUnsafe(PES_HEADER_MAX_SIZE);
+  private readonly parts: Buffer[] = [];
 
   /** PAT + PMT; a segment starts with these so it can be played alone. */
   writeTables(withAudio: boolean): void {
@@ -55,8 +58,10 @@ export class TsMuxer {
   /** One video access unit per PES; every one carries a PCR, keyframes the random_access_indicator. */
   writeVideo(au: AccessUnit): void {
     this.advanceClock(au.dts);
-    const header = encodePesHeader({ streamId: STREAM_ID_VIDEO, pts: this.ticks(au.pts), dts: this.ticks(au.dts) });
-    this.packets.writePes(PID_VIDEO, [header, au.data], { pcr: this.pcr(), randomAccess: au.key });
+    const parts = this.parts;
+    parts.push(encodePesHeader({ streamId: STREAM_ID_VIDEO, pts: this.ticks(au.pts), dts: this.ticks(au.dts) }, this.pesHeader), au.data);
+    this.packets.writePes(PID_VIDEO, parts, { pcr: this.pcr(), randomAccess: au.key });
+    parts.length = 0;
     this.lastPcrMs = this.clockMs;
   }
 
@@ -72,8 +77,11 @@ export class TsMuxer {
     }
     let payloadLength = 0;
     for (const f of frames) payloadLength += f.data.length;
-    const header = encodePesHeader({ streamId: STREAM_ID_AUDIO, pts: this.ticks(first.pts), payloadLength });
-    this.packets.writePes(PID_AUDIO, [header, ...frames.map((f) => f.data)]);
+    const parts = this.parts;
+    parts.push(encodePesHeader({ streamId: STREAM_ID_AUDIO, pts: this.ticks(first.pts), payloadLength }, this.pesHeader));
+    for (const f of frames) parts.push(f.data);
+    this.packets.writePes(PID_AUDIO, parts);
+    parts.length = 0;
   }
 
   /** TS bytes produced since the last call. */

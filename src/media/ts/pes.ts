@@ -9,15 +9,18 @@ const FLAG_PTS_DTS = 0xc0;
 const PREFIX_PTS_ONLY = 0b0010;
 const PREFIX_PTS_WITH_DTS = 0b0011;
 const PREFIX_DTS = 0b0001;
+/** The largest header encodePesHeader writes (PTS and DTS). */
+export const PES_HEADER_MAX_SIZE = PES_HEADER_FIXED + 2 * TIMESTAMP_SIZE;
 
 /**
  * PES packet header (§2.4.3.6) with PTS and, only when it differs, DTS; timestamps in 90 kHz ticks.
  * Without payloadLength, PES_packet_length is 0 ("unbounded"), which §2.4.3.7 allows for video only.
  */
-export function encodePesHeader(opts: { streamId: number; pts: number; dts?: number; payloadLength?: number }): Buffer {
+export function encodePesHeader(opts: { streamId: number; pts: number; dts?: number; payloadLength?: number }, scratch?: Buffer): Buffer {
   const withDts = opts.dts !== undefined && opts.dts !== opts.pts;
   const headerDataLength = withDts ? 2 * TIMESTAMP_SIZE : TIMESTAMP_SIZE;
-  const out = Buffer.allocUnsafe(PES_HEADER_FIXED + headerDataLength);
+  // `scratch` (at least PES_HEADER_MAX_SIZE bytes) is reused by a caller that copies the header away at once.
+  const out = scratch ? scratch.subarray(0, PES_HEADER_FIXED + headerDataLength) : Buffer.allocUnsafe(PES_HEADER_FIXED + headerDataLength);
   out[0] = 0;
   out[1] = 0;
   out[2] = 1;
