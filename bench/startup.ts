@@ -1,6 +1,6 @@
 // startup: spawn -> first 200 from the health URL, repeated; CPU of the process tree until then; idle RSS one second later.
 // Variants: `npm start` as the README says it (warm: dist/ already fresh), node dist/cli.js (--in-memory and with a data
-// directory: the idle-RSS goal), and the source run through tsx (what npm start was before it ran dist/).
+// directory: the idle-RSS goal), and the sources run by npx tsx (the process tree npm start was before it ran dist/).
 // Baseline: a bare node:http server doing the same (spawn -> 200).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, statSync } from 'node:fs';
@@ -206,8 +206,10 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
   }
   variants.push(
     {
-      label: 'before: node --import tsx src/cli.ts (the old npm start)',
-      args: (rtmpPort) => ['--import', 'tsx', 'src/cli.ts', 'serve', ...serveArgs(rtmpPort)],
+      // npm, then tsx's CLI, then the node it spawns with its loader: the process tree `npm start` was before it ran dist/.
+      label: 'before: npx tsx src/cli.ts (what npm start ran)',
+      command: process.platform === 'win32' ? 'npx.cmd' : 'npx',
+      args: (rtmpPort) => ['--no-install', 'tsx', 'src/cli.ts', 'serve', ...serveArgs(rtmpPort)],
       port: endpointLine,
       healthPath: '/-/health',
     },
