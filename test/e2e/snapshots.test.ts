@@ -55,8 +55,8 @@ async function createSnapshotChannel(emu: Emulator, bucket: string, channel: str
 async function push(emu: Emulator, bucket: string, channel: string): Promise<void> {
   const result = await publishFlv({ url: publishUrl(emu, bucket, channel, { expiresIn: 600 }), flv: FIXTURE_360P, speed: 0 });
   expect(result.tagsSent).toBeGreaterThan(500);
-  // The session releases the channel only after its segments AND its snapshots are stored.
-  await emu.waitForIdle(bucket, channel, { timeoutMs: 20_000 });
+  // The session releases the channel only after its segments AND its snapshots are stored (7 ffmpeg runs: slow on a loaded machine).
+  await emu.waitForIdle(bucket, channel, { timeoutMs: 60_000 });
 }
 
 async function listKeys(emu: Emulator, bucket: string, prefix: string): Promise<string[]> {
@@ -100,7 +100,7 @@ describe('LiveChannel snapshots with ffmpeg', () => {
     // Nothing went to the source bucket but the HLS output.
     expect((await listKeys(emu, src, '')).filter((k) => k.endsWith('.jpg'))).toEqual([]);
     expect(lines.filter((l) => l.level >= 40)).toEqual([]);
-  });
+  }, 90_000);
 
   it('a DestBucket that does not exist: one warning, no snapshot, the push and its segments are fine', async () => {
     const { emu, lines } = await start();
