@@ -19,8 +19,8 @@ const unixSeconds = (raw: string | undefined): number | undefined =>
   raw !== undefined && /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 
 /**
- * `startTime`/`endTime` of Post/GetVodPlaylist: integers, 0 < start < end, end - start <= one day (the C++ SDK allows 86400
- * and refuses 86401). Only a bad startTime has a known EC (0044-00000304); the endTime errors carry none.
+ * `startTime`/`endTime` of Post/GetVodPlaylist as integers (a bad startTime has EC 0044-00000304; the endTime errors carry
+ * none). Whether the span itself is acceptable is {@link segmentsInVodSpan}'s call, after its own check.
  */
 export function parseVodSpan(query: QueryPairs): VodSpan {
   const rawStart = queryValue(query, 'startTime');
@@ -35,26 +35,36 @@ export function parseVodSpan(query: QueryPairs): VodSpan {
   }
   const rawEnd = queryValue(query, 'endTime');
   const endSec = unixSeconds(rawEnd);
-  const endFailure = (message: string) =>
-    ossErrors.invalidArgument(message, [
-      ['ArgumentName', 'endTime'],
-      ['ArgumentValue', rawEnd ?? ''],
-    ]);
-  if (endSec === undefined) throw endFailure(`The endTime must be an integer (Unix seconds), got ${JSON.stringify(rawEnd ?? '')}.`);
-  if (endSec <= startSec) throw endFailure(`The endTime (${endSec}) must be greater than the startTime (${startSec}).`);
-  if (endSec - startSec > MAX_SPAN_SEC) {
-    throw endFailure(`The span from startTime to endTime must not exceed ${MAX_SPAN_SEC} seconds, got ${endSec - startSec}.`);
-  }
+  if (endSec === undefined)
+    throw endTimeError(`The endTime must be an integer (Unix seconds), got ${JSON.stringify(rawEnd ?? '')}.`, rawEnd);
   return { startSec, endSec };
 }
+
+const endTimeError = (message: string, rawEnd: string | undefined) =>
+  ossErrors.invalidArgument(message, [
+    ['ArgumentName', 'endTime'],
+    ['ArgumentValue', rawEnd ?? ''],
+  ]);
 
 /**
  * The channel's segments, across publishes, whose start lies in the span. The span has one-second resolution, so a
  * segment that starts anywhere inside the endTime second is in (`[start*1000, end*1000 + 999]` ms).
+ *
+ * OSS answers "no ts file in the span" (400, EC 0044-00000308) before judging the span: ali-oss's own test posts
+ * `startTime == endTime` (both `now` in seconds) and expects exactly that error. Only a span that holds segments is
+ * then held to 0 < start < end and end - start <= one day (the C++ SDK allows 86400 and refuses 86401).
  */
 export function segmentsInVodSpan(store: Store, bucket: string, channel: string, span: VodSpan): SegmentRow[] {
-  const segments = store.segmentsInSpan(bucket, channel, span.startSec * 1000, span.endSec * 1000 + 999);
+  const segments = span.endSec < span.startSec ? [] : store.segmentsInSpan(bucket, channel, span.startSec * 1000, span.endSec * 1000 + 999);
   if (segments.length === 0) throw ossErrors.liveArgument('No ts file found in specified time span.', EC_NO_TS);
+  const { startSec, endSec } = span;
+  if (endSec <= startSec) throw endTimeError(`The endTime (${endSec}) must be greater than the startTime (${startSec}).`, String(endSec));
+  if (endSec - startSec > MAX_SPAN_SEC) {
+    throw endTimeError(
+      `The span from startTime to endTime must not exceed ${MAX_SPAN_SEC} seconds, got ${endSec - startSec}.`,
+      String(endSec),
+    );
+  }
   return segments;
 }
 

@@ -202,14 +202,28 @@ describe('GetVodPlaylist', () => {
       ],
       /endTime must be an integer/,
     ],
-    ['an inverted span', span(baseSec + 100, baseSec), /must be greater than the startTime/],
-    ['an empty span', span(baseSec, baseSec), /must be greater than the startTime/],
+    ['an empty span holding a segment start', span(baseSec, baseSec), /must be greater than the startTime/],
     ['a span over one day', span(baseSec, baseSec + 86_401), /must not exceed 86400 seconds/],
   ];
   it.each(badEnds)('refuses %s with InvalidArgument', async (_label, query, message) => {
     const err = errorOf(await getVod('vod-ch', query));
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
     expect(err.message).toMatch(message);
+  });
+
+  it('answers "no ts file" (EC 0044-00000308) before judging the span: startTime == endTime as ali-oss posts it, or inverted', async () => {
+    for (const [start, end] of [
+      [baseSec + 40, baseSec + 40],
+      [baseSec + 100, baseSec],
+    ]) {
+      const err = await aliError(f.client.createVod('vod-ch', 'now.m3u8', { startTime: start, endTime: end }));
+      expect(err).toMatchObject({ status: 400, code: 'InvalidArgument', ecCode: '0044-00000308' });
+      expect(errorOf(await getVod('vod-ch', span(start!, end!)))).toMatchObject({
+        status: 400,
+        code: 'InvalidArgument',
+        ec: '0044-00000308',
+      });
+    }
   });
 
   it('refuses bad spans on PostVodPlaylist too, writing nothing', async () => {
