@@ -68,14 +68,16 @@ const matchesEtag = (list: string, etag: string) =>
 
 /**
  * x-oss-copy-source-if-match / -if-unmodified-since (412 PreconditionFailed when they fail) and -if-none-match /
- * -if-modified-since (304 when the source is unchanged), as CopyObject and UploadPartCopy check them.
+ * -if-modified-since (304 when the source is unchanged), as CopyObject and UploadPartCopy check them. The error's
+ * `Condition` names the plain HTTP condition (`If-Match`, `If-Unmodified-Since`), as ali-oss's own copy tests expect
+ * of OSS.
  */
 export function checkCopyConditions(headers: IncomingHttpHeaders, row: ObjectRow): OssReply | undefined {
   const modifiedSec = Math.floor(row.lastModifiedMs / 1000) * 1000;
   const ifMatch = headers['x-oss-copy-source-if-match'];
-  if (typeof ifMatch === 'string' && !matchesEtag(ifMatch, row.etag)) throw ossErrors.preconditionFailed('x-oss-copy-source-if-match');
+  if (typeof ifMatch === 'string' && !matchesEtag(ifMatch, row.etag)) throw ossErrors.preconditionFailed('If-Match');
   const unmodified = dateOf(headers['x-oss-copy-source-if-unmodified-since']);
-  if (unmodified !== undefined && modifiedSec > unmodified) throw ossErrors.preconditionFailed('x-oss-copy-source-if-unmodified-since');
+  if (unmodified !== undefined && modifiedSec > unmodified) throw ossErrors.preconditionFailed('If-Unmodified-Since');
   const ifNoneMatch = headers['x-oss-copy-source-if-none-match'];
   const modifiedSince = dateOf(headers['x-oss-copy-source-if-modified-since']);
   const notModified =

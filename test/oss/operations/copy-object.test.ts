@@ -77,9 +77,11 @@ describe('CopyObject through ali-oss', () => {
   it('checks the copy-source conditions: if-match 412, if-none-match 304', async () => {
     const put = await client.put('cond.txt', Buffer.from('c'));
     const etag = headersOf(put.res).etag!;
+    // The Condition is named as the plain HTTP header (ali-oss's copy tests assert `(condition: If-Match)`).
     await expect(client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-Match': '"0000"' } } as never)).rejects.toMatchObject({
       status: 412,
       code: 'PreconditionFailed',
+      message: expect.stringMatching(/\(condition: If-Match\)$/),
     });
     const unchanged = await client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-None-Match': etag } } as never);
     expect(unchanged.res.status).toBe(304);
@@ -88,6 +90,7 @@ describe('CopyObject through ali-oss', () => {
     const old = new Date(Date.now() - 3600_000).toUTCString();
     await expect(client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-Unmodified-Since': old } } as never)).rejects.toMatchObject({
       status: 412,
+      message: expect.stringMatching(/\(condition: If-Unmodified-Since\)$/),
     });
     expect((await client.copy('cond-copy.txt', 'cond.txt', { headers: { 'If-Modified-Since': old } } as never)).res.status).toBe(200);
   });
