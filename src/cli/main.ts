@@ -9,28 +9,66 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-const commands: Record<string, () => Promise<CliCommand>> = {
-  serve: async () => (await import('./serve.js')).serveCommand,
-  'sign-url': async () => (await import('./sign-url.js')).signUrlCommand,
-  push: async () => (await import('./push.js')).pushCommand,
+interface CommandEntry {
+  /** What follows `oss-live-emulator` in the top-level help. */
+  synopsis: string;
+  summary: string;
+  load(): Promise<CliCommand>;
+}
+
+/** Every command: the top-level help is generated from this table; a command's module loads only when it runs. */
+const commands: Record<string, CommandEntry> = {
+  serve: {
+    synopsis: '[serve] [flags]',
+    summary: 'start the emulator (default command)',
+    load: async () => (await import('./serve.js')).serveCommand,
+  },
+  'sign-url': {
+    synopsis: 'sign-url --bucket B --channel C [--playlist P] [--expires SECONDS] [flags]',
+    summary: 'print a signed RTMP URL, and the OBS Server + Stream Key',
+    load: async () => (await import('./sign-url.js')).signUrlCommand,
+  },
+  push: {
+    synopsis: 'push <rtmp-url> [--file F.flv] [--speed N] [--loop] [--duration S]',
+    summary: 'replay an FLV file to an RTMP URL (for tests and users without OBS)',
+    load: async () => (await import('./push.js')).pushCommand,
+  },
 };
+
+const SUMMARY_COLUMN = 40;
+
+/** `oss-live-emulator --help`: the commands from the table, then serve's flags (serve is the default command). */
+async function topLevelHelp(): Promise<string> {
+  const lines = Object.values(commands).map(({ synopsis, summary }) => {
+    const left = `  oss-live-emulator ${synopsis}`;
+    return left.length < SUMMARY_COLUMN ? `${left.padEnd(SUMMARY_COLUMN)}${summary}` : `${left}\n${''.padEnd(SUMMARY_COLUMN)}${summary}`;
+  });
+  const serve = await commands.serve!.load();
+  return [
+    'oss-live-emulator — local Alibaba Cloud OSS LiveChannel emulator (OSS REST API + RTMP ingest to HLS)',
+    '',
+    'Usage:',
+    ...lines,
+    '  oss-live-emulator <command> --help',
+    '',
+    serve.help(),
+  ].join('\n');
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   const name = first && !first.startsWith('-') ? first : 'serve';
   const args = name === first ? rest : argv;
-  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!load) {
-    const serve = await commands.serve!();
-    process.stderr.write(`unknown command "${name}"\n\n${serve.help()}`);
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    process.stderr.write(`unknown command "${name}"\n\n${await topLevelHelp()}`);
     return 2;
   }
-  const command = await load();
   if (wantsHelp(args)) {
-    process.stdout.write(command.help());
+    process.stdout.write(name === 'serve' ? await topLevelHelp() : (await entry.load()).help());
     return 0;
   }
-  return command.run(args);
+  return (await entry.load()).run(args);
 }
 
 /** The process around main(): exit status, and a crash printed as its stack. */

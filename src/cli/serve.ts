@@ -4,19 +4,8 @@ import { ConfigError, flagHelp, HELP_LINE } from './flags.js';
 import type { CliCommand } from './main.js';
 import { fromFlagsAndEnv, serveFlags } from './serve-flags.js';
 
-const USAGE = `oss-live-emulator — local Alibaba Cloud OSS LiveChannel emulator (OSS REST API + RTMP ingest to HLS)
-
-Usage:
-  oss-live-emulator [serve] [flags]     start the emulator (default command)
-  oss-live-emulator sign-url --bucket B --channel C [--playlist P] [--expires SECONDS] [flags]
-                                        print a signed RTMP URL, and the OBS Server + Stream Key
-  oss-live-emulator push <rtmp-url> [--file F.flv] [--speed N] [--loop] [--duration S]
-                                        replay an FLV file to an RTMP URL (for tests and users without OBS)
-  oss-live-emulator <command> --help
-
-Flags (each also read from its environment variable; flags win):`;
-
-const help = (): string => `${USAGE}\n${flagHelp(serveFlags)}\n${HELP_LINE}\n`;
+/** The serve part of the top-level help (main.ts puts the command list above it). */
+const help = (): string => `Flags (each also read from its environment variable; flags win):\n${flagHelp(serveFlags)}\n${HELP_LINE}\n`;
 
 async function runServe(args: string[]): Promise<number> {
   let parsed: { config: Config; positionals: string[] };
