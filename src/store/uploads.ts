@@ -54,7 +54,7 @@ export class Uploads {
       get: p('SELECT * FROM uploads WHERE upload_id = ?'),
       delete: p('DELETE FROM uploads WHERE upload_id = ?'),
       scan: p(`SELECT * FROM uploads WHERE bucket = @bucket AND key >= @prefix
-                 AND (key > @keyMarker OR (key = @keyMarker AND upload_id > @uploadIdMarker))
+                 AND (key > @keyMarker OR (key = @keyMarker AND @uploadIdMarker <> '' AND upload_id > @uploadIdMarker))
                ORDER BY key, upload_id`),
       inBucket: p('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1'),
       countInBucket: p('SELECT count(*) AS n FROM uploads WHERE bucket = ?'),
