@@ -4,15 +4,16 @@
 //   - the peer emulators a user would pick instead: Azurite (in memory / disk) and s3rver (disk), installed on demand
 //   - nginx serving the same playlist as a static file, when nginx is installed (the live-playlist row)
 // Every case runs once per round, servers interleaved; each row is the median of the rounds.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { remuxFlvToTs } from '../src/media/hls/hls-segmenter.js';
 import { FIXTURE_720P, type BenchContext } from './lib/bench-context.js';
 import { startEmulatorProcess, type EmulatorProcess } from './lib/emulator-process.js';
 import { createBucket, createChannel, ossOk, rawRequest, type OssEndpoint, type OssRequest } from './lib/oss-client.js';
-import { ensurePeers, startAzurite, startS3rver, sendRaw, type PeerServer } from './lib/peers.js';
+import { findOrInstallNginxRtmp, startNginxStatic, type NginxStaticInstance } from './lib/nginx-rtmp.js';
+import { ensurePeers, rawHttp, startAzurite, startS3rver, sendRaw, type PeerServer } from './lib/peers.js';
 import type { Summary } from './lib/percentiles.js';
-import { cpuSeconds, MachineNoiseMeter, type MachineNoise } from './lib/proc-stats.js';
+import { cpuSeconds, MachineNoiseMeter, processTree, treeCpuSeconds, type MachineNoise } from './lib/proc-stats.js';
 import { fmt, type BenchReport, type TargetCheck } from './lib/report.js';
 import { childScript, TsChild, type ChildMessage } from './lib/ts-child.js';
 
@@ -100,6 +101,8 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
   ctx.progress('rest: starting the emulators');
   const emulators: Array<{ label: string; storage: 'memory' | 'disk'; process: EmulatorProcess }> = [];
   const peers: PeerServer[] = [];
+  let nginx: NginxStaticInstance | undefined;
+  let nginxProblem: string | undefined;
   const load = new TsChild(childScript('http-load'), { logFile: join(ctx.workDir, 'rest-load.log') });
   let bare: TsChild | undefined;
   try {
@@ -205,6 +208,28 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
         contenders.push({ ...common, case: 'get-1m', request: () => peer.request('GET', OBJECT_KEY) });
       }
     }
+    // nginx serving the same playlist bytes as a static file: what players poll when nginx-rtmp writes the HLS.
+    const nginxBinary = findOrInstallNginxRtmp(ctx.progress);
+    if ('skip' in nginxBinary) nginxProblem = nginxBinary.skip;
+    else {
+      const root = join(ctx.workDir, 'nginx-root');
+      mkdirSync(join(root, CHANNEL), { recursive: true });
+      writeFileSync(join(root, PLAYLIST_KEY), PLAYLIST);
+      nginx = await startNginxStatic(nginxBinary, join(ctx.workDir, 'nginx-static'), root);
+      const port = nginx.port;
+      const check = await sendRaw(port, rawHttp({ method: 'GET', path: `/${PLAYLIST_KEY}`, headers: { host: `127.0.0.1:${port}` } }));
+      if (check.body.toString() !== PLAYLIST) throw new Error(`nginx answered ${check.status} with other bytes than the playlist`);
+      contenders.push({
+        case: 'playlist',
+        server: `nginx ${nginxBinary.version.split(',')[0]} (static file)`,
+        kind: 'peer',
+        storage: 'disk',
+        port,
+        pid: nginx.pid,
+        request: () =>
+          rawHttp({ method: 'GET', path: `/${PLAYLIST_KEY}`, headers: { host: `127.0.0.1:${port}`, date: new Date().toUTCString() } }),
+      });
+    }
     await load.next('ready', 30_000);
 
     const allPids = () => [load.pid, ...contenders.map((c) => c.pid)];
@@ -224,13 +249,15 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
         (opts.warmupSeconds + opts.seconds) * 1000 + 30_000,
       );
       await new Promise((r) => setTimeout(r, opts.warmupSeconds * 1000));
-      const server0 = cpuSeconds(c.pid);
+      // The server's whole process tree (nginx answers from its worker, a child of the master).
+      const tree = processTree(c.pid);
+      const server0 = treeCpuSeconds(tree);
       const load0 = cpuSeconds(load.pid);
       const wall0 = performance.now();
       noise.reset();
       const result = await resultPromise;
       const wall = (performance.now() - wall0) / 1000;
-      const serverCpuSeconds = cpuSeconds(c.pid) - server0;
+      const serverCpuSeconds = treeCpuSeconds(tree) - server0;
       return {
         ...result,
         serverCpu: (100 * serverCpuSeconds) / wall,
@@ -298,14 +325,25 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
         });
       }
     }
-    for (const ours of contenders.filter((c) => c.case === 'playlist')) {
+    const nginxRow = contenders.find((c) => c.case === 'playlist' && c.kind === 'peer');
+    for (const ours of contenders.filter((c) => c.case === 'playlist' && c.kind === 'ours')) {
       const ms = median(ours).cpuMsPerRequest;
-      // nginx is not a peer here yet: the issue's figure for it (0.10–0.15 ms CPU per request) sets the bound.
-      checks.push({
-        target: `live playlist GET, ${ours.server}: ≤ 0.45 ms CPU per request (3 × nginx's 0.15 ms, issue 15)`,
-        measured: `${fmt(ms, 3)} ms`,
-        met: ms <= 0.45,
-      });
+      if (nginxRow) {
+        const r = ms / median(nginxRow).cpuMsPerRequest;
+        ratioNotes.set(ours, `${fmt(r, 2)} × nginx's CPU per request`);
+        checks.push({
+          target: `live playlist GET, ${ours.server}: CPU per request ≤ 3 × nginx's`,
+          measured: `${fmt(ms, 3)} ms = ${fmt(r, 2)} ×`,
+          met: r <= 3,
+        });
+      } else {
+        // No nginx on this machine: the issue's figure for it (0.10–0.15 ms CPU per request) sets the bound.
+        checks.push({
+          target: `live playlist GET, ${ours.server}: ≤ 0.45 ms CPU per request (3 × nginx's 0.15 ms, issue 15)`,
+          measured: `${fmt(ms, 3)} ms`,
+          met: ms <= 0.45,
+        });
+      }
     }
     const failed = contenders.filter((c) => c.kind === 'ours').reduce((n, c) => n + bad(c), 0);
     checks.push({ target: 'no failed request (ours)', measured: String(failed), met: failed === 0 });
@@ -362,6 +400,9 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
         peerProblem === undefined
           ? 'Peers: Azurite (blob, SharedKey-signed requests; --inMemoryPersistence or a --location on disk) and s3rver (disk; AWS Signature V4 in the Authorization header), installed by the bench into node_modules/.cache/bench-peers.'
           : `Peers (Azurite, s3rver) not measured: ${peerProblem}.`,
+        nginx
+          ? 'Live playlist: the emulator answers an anonymous GET on a public-read bucket (ACL, referer, ETag, Last-Modified, Range all checked as for any GetObject); nginx serves the same bytes as a static file (one worker, sendfile, no access log). CPU per request is the figure compared.'
+          : `Live playlist: nginx not measured (${nginxProblem ?? 'unknown'}); the bound is 3 × the 0.15 ms nginx figure of issue 15.`,
         'Each PutObject run overwrites one key with 1 KiB; on disk the emulator makes the object durable (fsync) before it answers.',
         'The in-memory emulator is compared with in-memory peers and s3rver; the emulator on disk with Azurite on disk and s3rver.',
         'server CPU ms/request = the server process tree’s CPU time (user+system, /proc) over the measured window / requests answered in it.',
@@ -369,7 +410,13 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
       ],
     };
   } finally {
-    await Promise.all([load.stop(), bare?.stop(), ...emulators.map((e) => e.process.child.stop()), ...peers.map((p) => p.stop())]);
+    await Promise.all([
+      load.stop(),
+      bare?.stop(),
+      nginx?.stop(),
+      ...emulators.map((e) => e.process.child.stop()),
+      ...peers.map((p) => p.stop()),
+    ]);
   }
 }
 

@@ -164,3 +164,80 @@ function readLog(dir: string): string {
     return '(no error log)';
   }
 }
+
+export interface NginxStaticInstance {
+  /** The master process; its worker is its child (measure the tree). */
+  pid: number;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The same nginx serving `root` as static files over HTTP (master + 1 worker, keep-alive without a request limit,
+ * no access log): the REST bench's peer for a player polling a live playlist (nginx-rtmp's HLS is served this way).
+ */
+export async function startNginxStatic(bin: NginxRtmpBinary, dir: string, root: string): Promise<NginxStaticInstance> {
+  mkdirSync(join(dir, 'temp'), { recursive: true });
+  const port = await freePort();
+  const conf = join(dir, 'nginx-static.conf');
+  writeFileSync(
+    conf,
+    `daemon off;
+master_process on;${process.getuid?.() === 0 ? '\nuser root;' : ''}
+worker_processes 1;
+pid ${join(dir, 'nginx-static.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nodelay on;
+  keepalive_requests 100000000;
+  keepalive_timeout 65s;
+  client_body_temp_path ${join(dir, 'temp')};
+  types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+  }
+}
+`,
+  );
+  const child: ChildProcess = spawn(bin.nginx, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (const deadline = performance.now() + 10_000; ;) {
+    if (child.exitCode !== null) throw new Error(`nginx exited at start: ${stderr || readLog(dir)}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`nginx did not listen on ${port} within 10 s: ${stderr || readLog(dir)}`);
+    }
+    await sleep(50);
+  }
+  return {
+    pid: child.pid!,
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const tree = processTree(child.pid!);
+      child.kill('SIGQUIT');
+      if (await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])) return;
+      for (const pid of tree.reverse()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await exited;
+    },
+  };
+}

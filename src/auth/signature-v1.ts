@@ -133,5 +133,17 @@ export function canonicalizedResource(bucket: string | undefined, key: string | 
 
 /** base64(HMAC-SHA1(secret, s)) over UTF-8 bytes: the V1 header, V1 presigned and RTMP signature. */
 export function hmacSha1Base64(secret: string, s: string): string {
-  return crypto.createHmac('sha1', secret).update(s, 'utf8').digest('base64');
+  return crypto.createHmac('sha1', secretKey(secret)).update(s, 'utf8').digest('base64');
+}
+
+/** HMAC key objects by secret (a handful of credentials per process): not rebuilt from the string on every request. */
+const secretKeys = new Map<string, crypto.KeyObject>();
+function secretKey(secret: string): crypto.KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    if (secretKeys.size >= 64) secretKeys.clear();
+    key = crypto.createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
 }

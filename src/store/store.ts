@@ -195,6 +195,7 @@ export class Store {
    */
   private readonly bucketRows = new Map<string, BucketRow | null>();
   private readonly objectRows = new Map<string, ObjectRow | null>();
+  private readonly channelRows = new Map<string, ChannelRow | null>();
   /** Bytes of inline objects (small PutObject bodies kept in SQLite), by blob id. */
   private readonly blobBytes = new BytesCache(INLINE_MAX_BYTES, 32 * 1024 * 1024);
   /** Small PutObject bodies waiting for the next group commit. */
@@ -376,6 +377,7 @@ export class Store {
   private forgetAllRows(): void {
     this.bucketRows.clear();
     this.objectRows.clear();
+    this.channelRows.clear();
     this.blobBytes.clear();
     this.bucketConfigs.forgetAll();
   }
@@ -912,19 +914,29 @@ export class Store {
   // ---- live channels
 
   getChannel(bucket: string, name: string): ChannelRow | undefined {
+    const id = objectRowKey(bucket, name);
+    const cached = this.channelRows.get(id);
+    if (cached !== undefined) return cached ?? undefined;
     const r = this.q.channelGet.get(bucket, name) as SqlRow | undefined;
-    return r && toChannel(r);
+    const row = r && toChannel(r);
+    if (row?.snapshot) Object.freeze(row.snapshot);
+    if (row) Object.freeze(row);
+    if (!this.db.inTransaction) remember(this.channelRows, id, row ?? null);
+    return row;
   }
 
   putChannel(row: ChannelRow): void {
+    this.channelRows.delete(objectRowKey(row.bucket, row.name));
     this.q.channelUpsert.run({ ...row, snapshot: row.snapshot ? JSON.stringify(row.snapshot) : null });
   }
 
   setChannelStatus(bucket: string, name: string, status: ChannelRow['status'], nowMs: number): boolean {
+    this.channelRows.delete(objectRowKey(bucket, name));
     return this.q.channelStatus.run(status, nowMs, bucket, name).changes === 1;
   }
 
   deleteChannel(bucket: string, name: string): boolean {
+    this.channelRows.delete(objectRowKey(bucket, name));
     return this.q.channelDelete.run(bucket, name).changes === 1;
   }
 
