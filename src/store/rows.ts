@@ -72,6 +72,8 @@ export interface UploadMeta {
   acl: ObjectAcl;
   headers: Record<string, string>;
   storageClass: string;
+  /** x-oss-tagging given at InitiateMultipartUpload, the object's tags at CompleteMultipartUpload. */
+  tags?: ObjectTags;
 }
 
 export interface UploadRow {

@@ -4,6 +4,7 @@ import { ossErrors } from '../wire/errors.js';
 import { queryValue } from '../wire/request-target.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { storageClassOf } from '../objects/storage-class.js';
+import { parseTaggingHeader } from '../tagging/tagging.js';
 import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './object-metadata.js';
 import { MAX_OBJECT_BYTES } from './put-object.js';
 
@@ -32,6 +33,10 @@ export const appendObject: Operation = async (ctx) => {
     headers: storedHeaders(ctx.headers),
     storageClass: storageClassOf(ctx.headers, bucket.storageClass),
     lastModifiedMs: clock.now(),
+    // x-oss-tagging counts on the append that creates the object only; on later appends OSS ignores it, even a tag
+    // set it would refuse (oss2 tests/test_object.py test_append_object_with_tagging_wrong_num). The store keeps the
+    // existing object's tags when it appends.
+    tags: existing ? undefined : parseTaggingHeader(ctx.headers),
   };
   const md5 = expectedMd5(ctx.headers);
   const limit = MAX_OBJECT_BYTES - position;

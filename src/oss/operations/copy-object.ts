@@ -1,8 +1,11 @@
 import { ossErrors } from '../wire/errors.js';
 import { isoSeconds } from '../wire/formats.js';
-import { requireBucket, type Operation } from '../operation.js';
+import { requireBucket, type Operation, type OperationContext } from '../operation.js';
+import type { NewObject } from '../../store/store.js';
+import type { ObjectRow, ObjectTags } from '../../store/rows.js';
 import { checkCopyConditions, parseCopySource, readableSource } from '../objects/copy-source.js';
 import { storageClassOf } from '../objects/storage-class.js';
+import { parseTaggingHeader } from '../tagging/tagging.js';
 import { contentTypeFor, forbidsOverwrite, parseObjectAcl, storedHeaders } from './object-metadata.js';
 
 /**
@@ -21,6 +24,15 @@ export const copyObject: Operation = async (ctx) => {
       ['ArgumentValue', directive],
     ]);
   }
+  const taggingDirective = String(ctx.headers['x-oss-tagging-directive'] ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
+    throw ossErrors.invalidArgument('Invalid tagging directive.', [
+      ['ArgumentName', 'x-oss-tagging-directive'],
+      ['ArgumentValue', taggingDirective],
+    ]);
+  }
+  // REPLACE: the request's x-oss-tagging (none: no tags); checked before the source is read.
+  const replacedTags = taggingDirective === 'REPLACE' ? (parseTaggingHeader(ctx.headers) ?? []) : undefined;
   const source = readableSource(ctx, parseCopySource(String(ctx.headers['x-oss-copy-source'])));
   const notModified = checkCopyConditions(ctx.headers, source);
   if (notModified) return notModified;
@@ -31,14 +43,14 @@ export const copyObject: Operation = async (ctx) => {
     storageClass: storageClassOf(ctx.headers, bucket.storageClass),
     lastModifiedMs: clock.now(),
     objectType: source.objectType === 'Appendable' ? ('Normal' as const) : source.objectType,
-    // x-oss-tagging-directive COPY (the default) keeps the source's tags.
-    tags: source.tags,
+    // x-oss-tagging-directive COPY (the default) keeps the source's tags, REPLACE takes the request's x-oss-tagging.
+    tags: replacedTags ?? source.tags,
   };
   const forbid = forbidsOverwrite(ctx.headers);
   const sameObject = source.bucket === bucket.name && source.key === ctx.key;
   if (sameObject && forbid) throw ossErrors.fileAlreadyExists();
   const row = sameObject
-    ? store.updateObjectMeta(bucket.name, ctx.key, { ...meta, objectType: source.objectType })
+    ? updateInPlace(ctx, bucket.name, { ...meta, objectType: source.objectType }, replacedTags)
     : await store.copyObject(source, bucket.name, ctx.key, meta, (current) => {
         if (forbid && current) throw ossErrors.fileAlreadyExists();
       });
@@ -55,3 +67,10 @@ export const copyObject: Operation = async (ctx) => {
     },
   };
 };
+
+/** A copy onto itself: metadata (and, with x-oss-tagging-directive REPLACE, the tags) rewritten in place. */
+function updateInPlace(ctx: OperationContext, bucket: string, meta: NewObject, tags: ObjectTags | undefined): ObjectRow | undefined {
+  const { store } = ctx.services;
+  if (tags !== undefined && !store.setObjectTags(bucket, ctx.key, tags)) return undefined;
+  return store.updateObjectMeta(bucket, ctx.key, meta);
+}

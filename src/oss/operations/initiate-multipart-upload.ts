@@ -2,6 +2,7 @@ import { ossErrors } from '../wire/errors.js';
 import { queryValue } from '../wire/request-target.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { storageClassOf } from '../objects/storage-class.js';
+import { parseTaggingHeader } from '../tagging/tagging.js';
 import { contentTypeFor, forbidsOverwrite, parseObjectAcl, storedHeaders } from './object-metadata.js';
 
 /** POST /key?uploads: starts an upload; the object's metadata (type, ACL, x-oss-meta-*, storage class) is given here. */
@@ -10,11 +11,18 @@ export const initiateMultipartUpload: Operation = (ctx) => {
   const { store, clock } = ctx.services;
   const acl = parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined);
   const storageClass = storageClassOf(ctx.headers, bucket.storageClass);
+  const tags = parseTaggingHeader(ctx.headers);
   if (forbidsOverwrite(ctx.headers) && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
   const upload = store.uploads.initiate(
     bucket.name,
     ctx.key,
-    { contentType: contentTypeFor(ctx.key, ctx.headers['content-type']), acl, headers: storedHeaders(ctx.headers), storageClass },
+    {
+      contentType: contentTypeFor(ctx.key, ctx.headers['content-type']),
+      acl,
+      headers: storedHeaders(ctx.headers),
+      storageClass,
+      ...(tags && { tags }),
+    },
     clock.now(),
   );
   const urlEncoded = queryValue(ctx.query, 'encoding-type') === 'url';

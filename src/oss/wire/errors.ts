@@ -37,6 +37,7 @@ export const EC = {
   invalidAccessKeyId: '0002-00000902',
   signatureDoesNotMatchV1: '0002-00000040',
   invalidSigningRegion: '0002-00000226',
+  contentMd5Mismatch: '0017-00000503',
 } as const;
 
 export const ossErrors = {
@@ -63,7 +64,11 @@ export const ossErrors = {
   invalidObjectName: (key: string) => new OssError(400, 'InvalidObjectName', 'The specified object is not valid.', [['ObjectName', key]]),
   invalidChannelName: (message: string) => new OssError(400, 'InvalidChannelName', message),
   invalidDigest: () => new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
-  badDigest: () => new OssError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  /**
+   * Content-MD5 that does not match the body. OSS answers InvalidDigest here (not S3's BadDigest), EC 0017-00000503
+   * (OSS troubleshooting page 0017-00000503; oss2's tests/test_multipart.py expects oss2.exceptions.InvalidDigest).
+   */
+  badDigest: () => new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.', [], EC.contentMd5Mismatch),
   entityTooLarge: (limit: number) =>
     new OssError(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${limit} bytes.`),
   invalidRequest: (message: string) => new OssError(400, 'InvalidRequest', message),

@@ -7,6 +7,7 @@ import type { Emulator } from '../../../src/emulator.js';
 import { crc64Of } from '../../../src/store/crc64.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 import { errorOf, signedRequest } from '../../helpers/signed-request.js';
+import { untyped } from '../../helpers/ali-oss-untyped.js';
 
 let emu: Emulator;
 let bucket: string;
@@ -142,5 +143,34 @@ describe('AppendObject', () => {
       await disk.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('AppendObject with x-oss-tagging (as oss2 sends it)', () => {
+  const tagsOf = async (key: string) => (await untyped(client).getObjectTagging!(key)).tag as Record<string, string>;
+
+  it('takes the tags on the append that creates the object and keeps them on later appends', async () => {
+    const tagging = `key1=value1&${'a'.repeat(128)}=${'b'.repeat(256)}&${encodeURIComponent('+-/')}=${encodeURIComponent(':+:')}`;
+    await client.append('tagged.bin', randomBytes(512), { headers: { 'x-oss-tagging': tagging } } as never);
+    await client.append('tagged.bin', randomBytes(128), { position: '512' } as never);
+    expect(await tagsOf('tagged.bin')).toEqual({ key1: 'value1', ['a'.repeat(128)]: 'b'.repeat(256), '+-/': ':+:' });
+  });
+
+  it('ignores x-oss-tagging on a later append, even a tag set it would refuse', async () => {
+    const fifteen = Array.from({ length: 15 }, (_, i) => `key${i}=value${i}`).join('&');
+    await client.append('later.bin', randomBytes(512));
+    const r = await client.append('later.bin', randomBytes(128), { position: '512', headers: { 'x-oss-tagging': fifteen } } as never);
+    expect(r.res.status).toBe(200);
+    await client.append('later.bin', randomBytes(1), { position: '640', headers: { 'x-oss-tagging': 'k=v' } } as never);
+    expect(await tagsOf('later.bin')).toEqual({});
+  });
+
+  it('refuses a tag set OSS refuses on the first append, creating nothing', async () => {
+    const fifteen = Array.from({ length: 15 }, (_, i) => `key${i}=value${i}`).join('&');
+    const err = await client
+      .append('refused.bin', randomBytes(10), { headers: { 'x-oss-tagging': fifteen } } as never)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400, code: 'BadRequest' });
+    await expect(client.head('refused.bin')).rejects.toMatchObject({ status: 404 });
   });
 });

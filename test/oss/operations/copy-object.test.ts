@@ -4,6 +4,7 @@ import type { Emulator } from '../../../src/emulator.js';
 import { crc64Of } from '../../../src/store/crc64.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 import { errorOf, signedRequest } from '../../helpers/signed-request.js';
+import { untyped } from '../../helpers/ali-oss-untyped.js';
 
 let emu: Emulator;
 let bucket: string;
@@ -155,5 +156,40 @@ describe('CopyObject error paths (raw signed requests)', () => {
       headers: { 'x-oss-copy-source': `/${readable}/shared` },
     });
     expect(allowed.status).toBe(200);
+  });
+});
+
+describe('CopyObject with x-oss-tagging-directive', () => {
+  const tagsOf = async (key: string) => (await untyped(client).getObjectTagging!(key)).tag as Record<string, string>;
+
+  it('COPY keeps the source tags; REPLACE takes the request x-oss-tagging (oss2 test_copy_object_with_tagging)', async () => {
+    await client.put('tag-src', Buffer.from('test'), { headers: { 'x-oss-tagging': 'k1=v1&k2=v2&k3=v3' } } as never);
+    await client.copy('tag-dst', 'tag-src', { headers: { 'x-oss-tagging-directive': 'COPY' } } as never);
+    expect(await tagsOf('tag-dst')).toEqual({ k1: 'v1', k2: 'v2', k3: 'v3' });
+    const tagging = `${encodeURIComponent(' +/ ')}=${encodeURIComponent('中文')}&${encodeURIComponent('中文')}=${encodeURIComponent('test++/')}`;
+    await client.copy('tag-dst', 'tag-src', { headers: { 'x-oss-tagging-directive': 'REPLACE', 'x-oss-tagging': tagging } } as never);
+    expect(await tagsOf('tag-dst')).toEqual({ ' +/ ': '中文', 中文: 'test++/' });
+    await client.copy('tag-none', 'tag-src', { headers: { 'x-oss-tagging-directive': 'REPLACE' } } as never);
+    expect(await tagsOf('tag-none')).toEqual({});
+  });
+
+  it('REPLACE on a copy onto itself rewrites the tags in place', async () => {
+    await client.put('tag-self', Buffer.from('x'), { headers: { 'x-oss-tagging': 'a=1' } } as never);
+    await client.copy('tag-self', 'tag-self', { headers: { 'x-oss-tagging-directive': 'REPLACE', 'x-oss-tagging': 'b=2' } } as never);
+    expect(await tagsOf('tag-self')).toEqual({ b: '2' });
+  });
+
+  it('refuses an unknown directive and an invalid tag set, leaving the target alone', async () => {
+    await client.put('tag-src2', Buffer.from('y'));
+    const bad = await client
+      .copy('tag-bad', 'tag-src2', { headers: { 'x-oss-tagging-directive': 'MOVE' } } as never)
+      .catch((e: unknown) => e);
+    expect(bad).toMatchObject({ status: 400, code: 'InvalidArgument' });
+    const tooMany = Array.from({ length: 11 }, (_, i) => `k${i}=v`).join('&');
+    const refused = await client
+      .copy('tag-bad', 'tag-src2', { headers: { 'x-oss-tagging-directive': 'REPLACE', 'x-oss-tagging': tooMany } } as never)
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, code: 'BadRequest' });
+    await expect(client.head('tag-bad')).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -7,6 +7,7 @@ import type { Emulator } from '../../../src/emulator.js';
 import { crc64Of } from '../../../src/store/crc64.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 import { errorOf, signedRequest } from '../../helpers/signed-request.js';
+import { untyped } from '../../helpers/ali-oss-untyped.js';
 
 let emu: Emulator;
 let bucket: string;
@@ -401,5 +402,59 @@ describe('files on disk', () => {
       await disk.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Multipart upload: x-oss-tagging at initiate, Content-MD5 on UploadPart', () => {
+  it('gives the completed object the tags sent with InitiateMultipartUpload (oss2 test_multipart_with_object_tagging)', async () => {
+    const tagging = `${encodeURIComponent('+:/')}=${encodeURIComponent('.-')}&${encodeURIComponent(' + ')}=${encodeURIComponent('中文')}`;
+    const init = await client.initMultipartUpload('tagged-mp.bin', { headers: { 'x-oss-tagging': tagging } } as never);
+    const part = randomBytes(1000);
+    const p1 = await client.uploadPart('tagged-mp.bin', init.uploadId, 1, part, 0, part.length);
+    await client.completeMultipartUpload('tagged-mp.bin', init.uploadId, [{ number: 1, etag: p1.etag }]);
+    expect((await untyped(client).getObjectTagging!('tagged-mp.bin')).tag).toEqual({ '+:/': '.-', ' + ': '中文' });
+  });
+
+  it('refuses at initiate the tag sets OSS refuses; an empty value is fine', async () => {
+    for (const tagging of [
+      '=a&b=a',
+      `${'a'.repeat(129)}=b&b=a`,
+      `a=${'a'.repeat(257)}&b=a`,
+      'a=b&a=b&a=b',
+      'a1=b&a2=b&a3=b&a4=b&a5=b&a6=b&a7=b&a8=b&a9=b&a10=b&a11=b',
+    ]) {
+      const err = await client
+        .initMultipartUpload('bad-tags.bin', { headers: { 'x-oss-tagging': tagging } } as never)
+        .catch((e: unknown) => e);
+      expect(err, tagging).toMatchObject({ status: 400 });
+    }
+    const ok = await client.initMultipartUpload('bad-tags.bin', { headers: { 'x-oss-tagging': 'a=&b=c' } } as never);
+    expect(ok.uploadId).toBeTruthy();
+  });
+
+  it('answers a part whose Content-MD5 does not match with 400 InvalidDigest (EC 0017-00000503)', async () => {
+    const init = await client.initMultipartUpload('md5-part.bin');
+    const content = randomBytes(128 * 1024);
+    const wrong = createHash('md5')
+      .update(Buffer.concat([content, content]))
+      .digest('base64');
+    const res = await signedRequest(emu, {
+      method: 'PUT',
+      bucket,
+      key: 'md5-part.bin',
+      query: [
+        ['partNumber', '1'],
+        ['uploadId', init.uploadId],
+      ],
+      body: content,
+      contentMd5: wrong,
+    });
+    expect(errorOf(res)).toMatchObject({
+      status: 400,
+      code: 'InvalidDigest',
+      message: 'The Content-MD5 you specified was invalid.',
+      ec: '0017-00000503',
+    });
+    expect((await client.listParts('md5-part.bin', init.uploadId)).parts).toHaveLength(0);
   });
 });

@@ -99,7 +99,7 @@ describe('object operations through ali-oss', () => {
     const err = await client
       .put('md5.txt', Buffer.from('actual'), { headers: { 'Content-MD5': createHash('md5').update('other').digest('base64') } } as never)
       .catch((e: unknown) => e);
-    expect(err).toMatchObject({ status: 400, code: 'BadDigest' });
+    expect(err).toMatchObject({ status: 400, code: 'InvalidDigest' });
     await expect(client.get('md5.txt')).rejects.toMatchObject({ status: 404 });
   });
 

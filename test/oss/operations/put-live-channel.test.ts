@@ -192,7 +192,7 @@ describe('PutLiveChannel bodies and replies, raw', () => {
     const md5 = (body: string) => createHash('md5').update(body).digest('base64');
     const send = (contentMd5: string) =>
       signedRequest(f.emu, { method: 'PUT', bucket: f.bucket, key: 'digest', query: [['live', '']], body: MINIMAL_CONFIG, contentMd5 });
-    expect(errorOf(await send(md5('something else')))).toMatchObject({ status: 400, code: 'BadDigest' });
+    expect(errorOf(await send(md5('something else')))).toMatchObject({ status: 400, code: 'InvalidDigest', ec: '0017-00000503' });
     expect((await info('digest')).status).toBe(404);
     expect((await send(md5(MINIMAL_CONFIG))).status).toBe(200);
   });
