@@ -28,7 +28,7 @@ export const appendObject: Operation = async (ctx) => {
   if (existing && existing.objectType !== 'Appendable') throw ossErrors.objectNotAppendable();
   if ((existing?.size ?? 0) !== position) throw positionError(existing?.size ?? 0);
   const meta = {
-    contentType: contentTypeFor(ctx.key, ctx.headers['content-type']),
+    contentType: contentTypeFor(ctx.headers['content-type']),
     acl: parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined),
     headers: storedHeaders(ctx.headers),
     storageClass: storageClassOf(ctx.headers, bucket.storageClass),

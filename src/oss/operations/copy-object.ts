@@ -37,7 +37,7 @@ export const copyObject: Operation = async (ctx) => {
   const notModified = checkCopyConditions(ctx.headers, source);
   if (notModified) return notModified;
   const meta = {
-    contentType: directive === 'REPLACE' ? contentTypeFor(ctx.key, ctx.headers['content-type']) : source.contentType,
+    contentType: directive === 'REPLACE' ? contentTypeFor(ctx.headers['content-type']) : source.contentType,
     headers: directive === 'REPLACE' ? storedHeaders(ctx.headers) : source.headers,
     acl: parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined),
     storageClass: storageClassOf(ctx.headers, bucket.storageClass),

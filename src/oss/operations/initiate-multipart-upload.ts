@@ -17,7 +17,7 @@ export const initiateMultipartUpload: Operation = (ctx) => {
     bucket.name,
     ctx.key,
     {
-      contentType: contentTypeFor(ctx.key, ctx.headers['content-type']),
+      contentType: contentTypeFor(ctx.headers['content-type']),
       acl,
       headers: storedHeaders(ctx.headers),
       storageClass,

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ObjectAcl, ObjectRow } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
-import { contentTypeByExtension } from '../wire/content-types.js';
 import { httpDate } from '../wire/formats.js';
 
 /** Headers a PutObject stores and GetObject/HeadObject give back. */
@@ -40,9 +39,14 @@ export function checkBodyMd5(headers: IncomingHttpHeaders, body: Buffer): void {
   if (expected && !expected.equals(createHash('md5').update(body).digest())) throw ossErrors.badDigest();
 }
 
-/** OSS picks a Content-Type from the key's extension when the request has none; any value given is stored as is. */
-export function contentTypeFor(key: string, header: string | undefined): string {
-  return header || contentTypeByExtension(key);
+/**
+ * Any Content-Type given is stored as is; without one OSS stores `application/octet-stream`. Picking a type from the
+ * key's extension is the SDKs' job, not the server's (OSS "Configure the Content-Type header": "If you do not set it,
+ * OSS SDKs infer the value from the object name extension"; oss2's test_put_object_with_sign_url PUTs `.jpg` through a
+ * presigned URL without one and reads back `application/octet-stream`).
+ */
+export function contentTypeFor(header: string | undefined): string {
+  return header || 'application/octet-stream';
 }
 
 /** `x-oss-forbid-overwrite: true` on Put, Copy, Initiate and Complete. */

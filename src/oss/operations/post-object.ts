@@ -85,7 +85,7 @@ export const postObject: Operation = async (ctx) => {
     max,
     () => ossErrors.entityTooLarge(max),
     {
-      contentType: contentTypeFor(key, contentType),
+      contentType: contentTypeFor(contentType),
       acl: parseObjectAcl(headers['x-oss-object-acl'] as string | undefined),
       headers: storedHeaders(headers),
       lastModifiedMs: clock.now(),

@@ -32,7 +32,7 @@ export const putObject: Operation = async (ctx) => {
     MAX_OBJECT_BYTES,
     () => ossErrors.entityTooLarge(MAX_OBJECT_BYTES),
     {
-      contentType: contentTypeFor(ctx.key, ctx.headers['content-type']),
+      contentType: contentTypeFor(ctx.headers['content-type']),
       acl,
       headers: storedHeaders(ctx.headers),
       lastModifiedMs: clock.now(),

@@ -31,7 +31,7 @@ export const putSymlink: Operation = (ctx) => {
   const forbidOverwrite = String(ctx.headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
   if (forbidOverwrite && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
   const row = store.putObjectBytes(bucket.name, ctx.key, [], {
-    contentType: contentTypeFor(ctx.key, ctx.headers['content-type']),
+    contentType: contentTypeFor(ctx.headers['content-type']),
     acl: parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined),
     headers: storedHeaders(ctx.headers),
     lastModifiedMs: clock.now(),
