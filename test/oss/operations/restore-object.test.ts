@@ -103,3 +103,40 @@ describe('RestoreObject', () => {
     await expect(client.copy('archived-dst', 'archived-src')).rejects.toMatchObject({ status: 403, code: 'InvalidObjectState' });
   });
 });
+
+describe('RestoreObject request body (oss2 test_restore_object_with_config / _wrong_request / _archive_…_job_parameters)', () => {
+  const restore = (key: string, body: string) =>
+    signedRequest(emu, { method: 'POST', bucket, key, query: [['restore', '']], body, contentType: 'application/xml' });
+  const request = (tier: string) => `<RestoreRequest><Days>5</Days><JobParameters><Tier>${tier}</Tier></JobParameters></RestoreRequest>`;
+
+  it('answers a Cold Archive restore with x-oss-object-restore-priority: the Tier asked for, Standard by default', async () => {
+    for (const tier of ['Expedited', 'Standard', 'Bulk']) {
+      await client.put(`tier-${tier}.txt`, Buffer.from('123'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
+      const res = await restore(`tier-${tier}.txt`, request(tier));
+      expect(res.status, tier).toBe(202);
+      expect(res.headers['x-oss-object-restore-priority'], tier).toBe(tier);
+    }
+    await client.put('tier-default.txt', Buffer.from('123'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
+    const plain = await restore('tier-default.txt', '<RestoreRequest><Days>5</Days></RestoreRequest>');
+    expect(plain.status).toBe(202);
+    expect(plain.headers['x-oss-object-restore-priority']).toBe('Standard');
+  });
+
+  it('refuses an unknown Tier with 400 InvalidArgument (EC 0016-00000703) and starts nothing', async () => {
+    await client.put('tier-wrong.txt', Buffer.from('123'), { headers: { 'x-oss-storage-class': 'ColdArchive' } });
+    expect(errorOf(await restore('tier-wrong.txt', request('wrong-tier')))).toMatchObject({
+      status: 400,
+      code: 'InvalidArgument',
+      ec: '0016-00000703',
+    });
+    expect((await restore('tier-wrong.txt', request('Bulk'))).status).toBe(202);
+  });
+
+  it('refuses JobParameters for an Archive object with 400 MalformedXML', async () => {
+    await client.put('archive-job.txt', Buffer.from('123'), { headers: { 'x-oss-storage-class': 'Archive' } });
+    expect(errorOf(await restore('archive-job.txt', request('Bulk')))).toMatchObject({ status: 400, code: 'MalformedXML' });
+    const plain = await restore('archive-job.txt', '<RestoreRequest><Days>5</Days></RestoreRequest>');
+    expect(plain.status).toBe(202);
+    expect(plain.headers['x-oss-object-restore-priority']).toBeUndefined();
+  });
+});
