@@ -163,7 +163,7 @@ const rules: readonly Rule[] = [
   { method: 'PUT', level: 'object', when: ['live', 'status'], operation: 'PutLiveChannelStatus' },
   { method: 'PUT', level: 'object', when: ['live'], operation: 'PutLiveChannel' },
   { method: 'PUT', level: 'object', when: ['acl'], operation: 'PutObjectAcl' },
-  { method: 'PUT', level: 'object', when: [], operation: 'PutObject' },
+  { method: 'PUT', level: 'object', when: [], accepts: ['callback', 'callback-var'], operation: 'PutObject' },
   { method: 'GET', level: 'object', when: ['live', 'comp=stat'], operation: 'GetLiveChannelStat' },
   { method: 'GET', level: 'object', when: ['live', 'comp=history'], operation: 'GetLiveChannelHistory' },
   { method: 'GET', level: 'object', when: ['live'], operation: 'GetLiveChannelInfo' },

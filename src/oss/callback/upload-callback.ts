@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { ObjectRow } from '../../store/rows.js';
 import type { OssReply } from '../operation.js';
 import { ossErrors } from '../wire/errors.js';
+import { queryValue, type QueryPairs } from '../wire/request-target.js';
 
 /** A decoded `x-oss-callback` (+ `x-oss-callback-var`). */
 export interface UploadCallback {
@@ -32,8 +33,10 @@ function decodeJson(raw: string, what: string): Record<string, unknown> {
  * (base64 JSON of `x:` variables), checked before the upload is read; undefined without a callback.
  * Shared by PutObject and (if wanted) CompleteMultipartUpload.
  */
-export function parseUploadCallback(headers: IncomingHttpHeaders): UploadCallback | undefined {
-  const raw = headers['x-oss-callback'];
+export function parseUploadCallback(headers: IncomingHttpHeaders, query: QueryPairs = []): UploadCallback | undefined {
+  // A presigned URL carries them as the query parameters `callback` and `callback-var` (OSS callback documentation).
+  const fromQuery = headers['x-oss-callback'] === undefined;
+  const raw = fromQuery ? queryValue(query, 'callback') : headers['x-oss-callback'];
   if (typeof raw !== 'string' || raw === '') return undefined;
   const doc = decodeJson(raw, 'x-oss-callback');
   const url = doc.callbackUrl;
@@ -50,7 +53,7 @@ export function parseUploadCallback(headers: IncomingHttpHeaders): UploadCallbac
   const type = doc.callbackBodyType ?? 'application/x-www-form-urlencoded';
   if (type !== 'application/x-www-form-urlencoded' && type !== 'application/json')
     throw invalidCallback(`callbackBodyType ${String(type)} is not supported`);
-  const rawVars = headers['x-oss-callback-var'];
+  const rawVars = fromQuery ? queryValue(query, 'callback-var') : headers['x-oss-callback-var'];
   const vars: Record<string, string> = {};
   if (typeof rawVars === 'string' && rawVars !== '') {
     for (const [name, value] of Object.entries(decodeJson(rawVars, 'x-oss-callback-var'))) {

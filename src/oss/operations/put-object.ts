@@ -16,7 +16,7 @@ export const putObject: Operation = async (ctx) => {
   const storageClass = storageClassOf(ctx.headers, bucket.storageClass);
   const md5 = expectedMd5(ctx.headers);
   const tags = parseTaggingHeader(ctx.headers);
-  const callback = parseUploadCallback(ctx.headers);
+  const callback = parseUploadCallback(ctx.headers, ctx.query);
   const forbidOverwrite = String(ctx.headers['x-oss-forbid-overwrite'] ?? '').toLowerCase() === 'true';
   // Checked before the body is read (cheap refusal), and again inside the commit transaction (the race).
   if (forbidOverwrite && store.getObject(bucket.name, ctx.key)) throw ossErrors.fileAlreadyExists();
