@@ -5,7 +5,7 @@ import type { OperationName } from '../../oss/detect-operation.js';
 import { plainObjectUrl, signedPlaylistUrl } from '../../oss/live-channel/signed-play-url.js';
 import type { Operation, OperationServices, OssReply } from '../../oss/operation.js';
 import { invokeAsOwner } from '../../oss/owner-call.js';
-import { OssError } from '../../oss/wire/errors.js';
+import { OssError, ossErrors } from '../../oss/wire/errors.js';
 import { renderXml, type XmlChild } from '../../oss/wire/xml.js';
 import type { BucketAcl } from '../../store/rows.js';
 import type { RequestLog } from './request-log.js';
@@ -99,6 +99,11 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
       const name = stringField(fields, 'name');
       const acl = (fields.acl ?? 'private') as BucketAcl;
       if (!ACLS.includes(acl)) throw invalidArgument(`acl must be one of ${ACLS.join(', ')}`);
+      // "Create" in the console means a new bucket (OSS's PutBucket answers an existing one of the owner's with 200).
+      if (store.getBucket(name)) {
+        const e = ossErrors.bucketAlreadyExists(name);
+        throw new AdminError(e.status, e.code, e.message);
+      }
       await invoke(request, 'PutBucket', { method: 'PUT', bucket: name, headers: { 'x-oss-acl': acl } });
       return { bucket: name, acl };
     });

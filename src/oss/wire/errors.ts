@@ -118,13 +118,10 @@ export const ossErrors = {
   // 405 / 409 / 411 / 412 / 416 / 501 / 500
   methodNotAllowed: (method: string) =>
     new OssError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', [['Method', method]]),
-  bucketAlreadyExists: (bucket: string) =>
-    new OssError(
-      409,
-      'BucketAlreadyExists',
-      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
-      [['BucketName', bucket]],
-    ),
+  bucketAlreadyExists: (
+    bucket: string,
+    message = 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+  ) => new OssError(409, 'BucketAlreadyExists', message, [['BucketName', bucket]]),
   bucketNotEmpty: (bucket: string) =>
     new OssError(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty.', [['BucketName', bucket]]),
   channelStillLive: () => new OssError(409, 'ChannelStillLive', "Live channel couldn't be updated or deleted when channel is live."),

@@ -34,11 +34,28 @@ describe('bucket operations through ali-oss', () => {
     expect((await client.getBucketACL(name)).acl).toBe('public-read-write');
   });
 
-  it('refuses a bucket that exists, an invalid name and an unknown ACL with OSS codes', async () => {
+  it("answers the owner's repeated PutBucket with 200 and refuses one that would change the storage class or redundancy", async () => {
+    const name = uniqueBucket();
+    const client = ossClient(emu);
+    await client.putBucket(name, { StorageClass: 'Archive' } as never);
+    expect((await client.putBucket(name, { StorageClass: 'Archive' } as never)).res.status).toBe(200);
+    expect((await client.putBucket(name)).res.status).toBe(200);
+    await expect(client.putBucket(name, { StorageClass: 'IA' } as never)).rejects.toMatchObject({
+      status: 409,
+      code: 'BucketAlreadyExists',
+      message: "Cannot modify existing bucket's storage class.",
+    });
+    await expect(client.putBucket(name, { StorageClass: 'Archive', DataRedundancyType: 'ZRS' } as never)).rejects.toMatchObject({
+      status: 409,
+      code: 'BucketAlreadyExists',
+    });
+    expect((await client.getBucketInfo(name)).bucket.StorageClass).toBe('Archive');
+  });
+
+  it('refuses an invalid name and an unknown ACL with OSS codes', async () => {
     const name = uniqueBucket();
     const client = ossClient(emu);
     await client.putBucket(name);
-    await expect(client.putBucket(name)).rejects.toMatchObject({ status: 409, code: 'BucketAlreadyExists' });
     const raw = await fetch(`${emu.endpoint}/Bad_Name`, { method: 'PUT' });
     expect(raw.status).toBe(403); // anonymous bucket creation is AccessDenied before the name is looked at
     expect(await raw.text()).toContain('<Code>AccessDenied</Code>');
