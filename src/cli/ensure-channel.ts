@@ -51,16 +51,19 @@ export async function ensureChannel(
   acl: CreatedAcl = 'public-read',
 ): Promise<EnsuredChannel> {
   const done: string[] = [];
-  const bucketRes = await signedFetch(endpoint, credential, 'PUT', bucket, '', [], undefined, { 'x-oss-acl': acl });
+  // OSS answers PutBucket of an existing bucket of the account with 200: ask first, so an existing one is left alone.
+  const existingAcl = await signedFetch(endpoint, credential, 'GET', bucket, '', [['acl', '']]);
+  const exists = existingAcl.status === 200;
+  const bucketRes = exists ? existingAcl : await signedFetch(endpoint, credential, 'PUT', bucket, '', [], undefined, { 'x-oss-acl': acl });
   let current = acl as string;
-  if (bucketRes.status === 200) {
+  if (!exists && bucketRes.status === 200) {
     done.push(`created bucket ${bucket} (${acl}${acl === 'public-read' ? ': players need no signature; --acl private to opt out' : ''})`);
     // Browser players load playlists and segments cross-origin; OSS refuses that without a CORS rule.
     const cors = await signedFetch(endpoint, credential, 'PUT', bucket, '', [['cors', '']], BROWSER_PLAYBACK_CORS);
     if (cors.status !== 200) throw new Error(`PutBucketCors ${bucket}: ${cors.status} ${codeOf(cors.text)}`);
     done.push(`allowed GET/HEAD from any origin on ${bucket} (a CORS rule, so browser players on other origins can load it)`);
-  } else if (codeOf(bucketRes.text) === 'BucketAlreadyExists') {
-    const aclRes = await signedFetch(endpoint, credential, 'GET', bucket, '', [['acl', '']]);
+  } else if (exists || codeOf(bucketRes.text) === 'BucketAlreadyExists') {
+    const aclRes = exists ? existingAcl : await signedFetch(endpoint, credential, 'GET', bucket, '', [['acl', '']]);
     current = /<Grant>([^<]*)<\/Grant>/.exec(aclRes.text)?.[1] ?? 'private';
     done.push(`bucket ${bucket} exists (${current}): left as it is`);
   } else {

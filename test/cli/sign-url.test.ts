@@ -81,6 +81,11 @@ describe('sign-url, the OBS helper', () => {
     internalsOf(emu).services.store.setChannelStatus('obs-bucket2', 'c', 'disabled', Date.now());
     await signUrl('--create', '--bucket', 'obs-bucket2', '--channel', 'c', '--endpoint', emu.endpoint, '--json');
     expect(emu.state.channel('obs-bucket2', 'c')?.status).toBe('disabled');
+    // An existing bucket is left as it is too (OSS answers PutBucket of an existing bucket with 200, unchanged).
+    await signUrl('--create', '--acl', 'private', '--bucket', 'obs-kept', '--channel', 'c', '--endpoint', emu.endpoint, '--json');
+    const again = await signUrl('--create', '--bucket', 'obs-kept', '--channel', 'c', '--endpoint', emu.endpoint);
+    expect(again.stdout).toContain('bucket obs-kept exists (private): left as it is');
+    expect(emu.state.bucket('obs-kept')?.acl).toBe('private');
     const err = (await signUrl('--bucket', 'b').catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(2);
     expect(err.stderr).toContain('needs --bucket and --channel');
