@@ -16,8 +16,12 @@ export interface TagLimits {
 export const OBJECT_TAG_LIMITS: TagLimits = { maxTags: 10, maxKeyBytes: 128, maxValueBytes: 256, what: 'object' };
 export const BUCKET_TAG_LIMITS: TagLimits = { maxTags: 20, maxKeyBytes: 64, maxValueBytes: 128, what: 'bucket' };
 
-/** Letters and digits of any script, space and + - = . _ : / (what OSS and the SDKs' own checks allow). */
-const TAG_CHARS = /^[\p{L}\p{N} +\-=._:/]*$/u;
+/**
+ * Object tags: letters and digits of any script, space and + - = . _ : / (what OSS and the SDKs' own checks allow).
+ * Bucket tags take any character (oss2's test_bucket_tagging puts `%@abc` and `++123%` on real OSS).
+ */
+const OBJECT_TAG_CHARS = /^[\p{L}\p{N} +\-=._:/]*$/u;
+const ANY_CHARS = /^/;
 
 /** Refuses a tag set OSS would refuse: too many tags, an empty/long/invalid key, a long/invalid value, a repeated key. */
 export function validateTags(tags: ObjectTags, limits: TagLimits): ObjectTags {
@@ -25,6 +29,7 @@ export function validateTags(tags: ObjectTags, limits: TagLimits): ObjectTags {
     throw ossErrors.badRequest(`${limits.what === 'object' ? 'Object' : 'Bucket'} tags cannot be greater than ${limits.maxTags}`);
   }
   const seen = new Set<string>();
+  const TAG_CHARS = limits.what === 'object' ? OBJECT_TAG_CHARS : ANY_CHARS;
   for (const [key, value] of tags) {
     if (key === '' || Buffer.byteLength(key) > limits.maxKeyBytes || !TAG_CHARS.test(key)) {
       throw ossErrors.invalidTag(`The TagKey you have provided is invalid: ${key}`);
