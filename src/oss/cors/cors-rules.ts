@@ -50,7 +50,13 @@ export function parseCorsConfiguration(body: Buffer): CorsConfiguration {
     }
     let maxAgeSeconds: number | undefined;
     if (maxAge !== undefined && maxAge !== '') {
-      if (!/^\d{1,9}$/.test(maxAge)) throw invalid(`MaxAgeSeconds "${maxAge}" is not a valid integer.`);
+      if (!/^\d{1,9}$/.test(maxAge)) {
+        // The argument is named as OSS names it (oss2's test_invalid_argument reads ArgumentName/ArgumentValue).
+        throw ossErrors.invalidArgument(`MaxAgeSeconds "${maxAge}" is not a valid integer.`, [
+          ['ArgumentName', 'MaxAgeSeconds'],
+          ['ArgumentValue', maxAge],
+        ]);
+      }
       maxAgeSeconds = Number(maxAge);
     }
     return { allowedOrigins, allowedMethods, allowedHeaders, exposeHeaders, maxAgeSeconds };

@@ -85,6 +85,10 @@ describe('PutBucketCors / GetBucketCors / DeleteBucketCors', () => {
       const e = errorOf(await putCors(body));
       expect({ body, status: e.status, code: e.code }).toEqual({ body, status, code });
     }
+    const negative = await putCors(
+      rule('<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>-1</MaxAgeSeconds>'),
+    );
+    expect(negative.text).toContain('<ArgumentName>MaxAgeSeconds</ArgumentName><ArgumentValue>-1</ArgumentValue>');
     expect((await client.getBucketCORS(bucket)).rules).toEqual([{ allowedOrigin: '*', allowedMethod: 'GET' }]);
   });
 
