@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ObjectTags } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
+import { isObjectTagText } from '../tagging/tagging.js';
 import { childNode, childNodes, childText, parseXmlBody, type XmlChild, type XmlNode } from '../wire/xml.js';
 
 /** A time condition: after N days since last modification, or for objects last modified before a date (UTC midnight). */
@@ -60,11 +61,22 @@ function whenOf(node: XmlNode, what: string, allowDate: boolean): LifecycleWhen 
   return before !== undefined ? { createdBeforeDate: value } : { date: value };
 }
 
+/**
+ * A rule's tag filter: the characters of object tags are checked (InvalidTag), their lengths are not (oss2's
+ * test_lifecycle_object_tagging_exceptions_* put a 129-byte key and a 257-byte value without error, `%&` and `)%`
+ * with one; OSS documents neither).
+ */
 function tagOf(node: XmlNode): readonly [string, string] {
   const key = childText(node, 'Key');
   if (key === undefined || key === '') throw ossErrors.malformedXml();
-  return [key, childText(node, 'Value') ?? ''];
+  const value = childText(node, 'Value') ?? '';
+  if (!isObjectTagText(key)) throw ossErrors.invalidTag(`The TagKey you have provided is invalid: ${key}`);
+  if (!isObjectTagText(value)) throw ossErrors.invalidTag(`The TagValue you have provided is invalid: ${value}`);
+  return [key, value];
 }
+
+/** Transition targets from warm to cold: a colder class must come later (more Days) than a warmer one in a rule. */
+const COLDNESS = ['IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
 
 function parseRule(node: XmlNode): LifecycleRule {
   if (typeof node === 'string') throw ossErrors.malformedXml();
@@ -126,6 +138,16 @@ function parseRule(node: XmlNode): LifecycleRule {
   if (rule.tags.length > 0 && rule.abortMultipartUpload) throw invalid('Tag cannot be used with AbortMultipartUpload.', 'Tag');
   const expireDays = rule.expiration?.days;
   for (const t of rule.transitions) {
+    for (const other of rule.transitions) {
+      const colder = COLDNESS.indexOf(t.storageClass) > COLDNESS.indexOf(other.storageClass);
+      if (colder && t.days !== undefined && other.days !== undefined && t.days <= other.days) {
+        throw invalid(
+          `Days of the Transition to ${t.storageClass} must be greater than Days of the Transition to ${other.storageClass}.`,
+          'Transition.Days',
+          String(t.days),
+        );
+      }
+    }
     if (expireDays !== undefined && t.days !== undefined && t.days >= expireDays) {
       throw invalid('Days in the Expiration action must be greater than Days in the Transition action.', 'Transition.Days', String(t.days));
     }

@@ -23,6 +23,9 @@ export const BUCKET_TAG_LIMITS: TagLimits = { maxTags: 20, maxKeyBytes: 64, maxV
 const OBJECT_TAG_CHARS = /^[\p{L}\p{N} +\-=._:/]*$/u;
 const ANY_CHARS = /^/;
 
+/** True when `text` uses only the characters an object tag key or value may hold. */
+export const isObjectTagText = (text: string): boolean => OBJECT_TAG_CHARS.test(text);
+
 /** Refuses a tag set OSS would refuse: too many tags, an empty/long/invalid key, a long/invalid value, a repeated key. */
 export function validateTags(tags: ObjectTags, limits: TagLimits): ObjectTags {
   if (tags.length > limits.maxTags) {

@@ -95,6 +95,20 @@ describe('Put/Get/DeleteBucketLifecycle', () => {
         'InvalidArgument',
       ],
       [`${ok}${ok}`, 'InvalidArgument'],
+      // oss2 test_put_lifecycle_invalid_transitions: Archive after fewer Days than IA.
+      [
+        '<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Expiration><Days>6</Days></Expiration><Transition><Days>5</Days><StorageClass>IA</StorageClass></Transition><Transition><Days>2</Days><StorageClass>Archive</StorageClass></Transition></Rule>',
+        'InvalidArgument',
+      ],
+      // oss2 test_lifecycle_object_tagging_exceptions_*: tag characters are checked, lengths are not.
+      [
+        '<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Tag><Key>%&amp;</Key><Value>test</Value></Tag><Expiration><Days>6</Days></Expiration></Rule>',
+        'InvalidTag',
+      ],
+      [
+        '<Rule><ID>a</ID><Prefix>x</Prefix><Status>Enabled</Status><Tag><Key>test</Key><Value>)%</Value></Tag><Expiration><Days>6</Days></Expiration></Rule>',
+        'InvalidTag',
+      ],
     ];
     for (const [rules, code] of cases) {
       const res = await putLifecycle(bucket, rules);
@@ -103,6 +117,13 @@ describe('Put/Get/DeleteBucketLifecycle', () => {
     expect((await ossClient(emu, bucket).getBucketLifecycle(bucket)).rules).toEqual([
       { id: 'a', prefix: 'x/', status: 'Enabled', expiration: { days: '3' } },
     ]);
+  });
+
+  it('takes tag filters longer than object tags allow, and ordered transitions', async () => {
+    const bucket = uniqueBucket('lctag');
+    await ossClient(emu, bucket).putBucket(bucket);
+    const long = `<Rule><ID>t</ID><Prefix>x</Prefix><Status>Enabled</Status><Tag><Key>${'a'.repeat(129)}</Key><Value>${'b'.repeat(257)}</Value></Tag><Expiration><Days>9</Days></Expiration><Transition><Days>2</Days><StorageClass>IA</StorageClass></Transition><Transition><Days>5</Days><StorageClass>Archive</StorageClass></Transition></Rule>`;
+    expect((await putLifecycle(bucket, long)).status).toBe(200);
   });
 });
 
