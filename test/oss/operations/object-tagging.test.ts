@@ -120,6 +120,11 @@ describe('bucket tagging (stored and returned)', () => {
       ossHeaders: { 'x-oss-tagging': `${encodeURIComponent('%@abc')}=abc` },
     });
     expect(errorOf(objectTag).code).toBe('InvalidTag');
+    // ?tagging=k1,k2 deletes only those keys (oss2 test_bucket_tagging_with_specify_label).
+    await client.putBucketTags(bucket, { '%@abc': 'abc', '123++': '++123%', test: 'abc' });
+    const some = await signedRequest(emu, { method: 'DELETE', bucket, query: [['tagging', '%@abc,test']] });
+    expect(some.status).toBe(204);
+    expect((await client.getBucketTags(bucket)).tag).toEqual({ '123++': '++123%' });
     const del = await client.deleteBucketTags(bucket);
     expect(del.status).toBe(204);
     expect((await client.getBucketTags(bucket)).tag).toEqual({});
