@@ -1,3 +1,4 @@
+import { contentTypeByExtension } from '../wire/content-types.js';
 import { createHash } from 'node:crypto';
 import type { OperationName } from '../detect-operation.js';
 import { parseChannelConfig } from '../live-channel/channel-config.js';
@@ -103,7 +104,12 @@ export async function applySeed(target: SeedTarget, seed: Seed): Promise<SeedRep
     const etag = `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
     if (current && current.etag.toUpperCase() === etag && (o.contentType === undefined || current.contentType === o.contentType))
       return 'unchanged';
-    await put(entry, 'PutObject', { bucket, key: o.key, headers: o.contentType ? { 'content-type': o.contentType } : {}, body: bytes });
+    await put(entry, 'PutObject', {
+      bucket,
+      key: o.key,
+      headers: { 'content-type': o.contentType || contentTypeByExtension(o.key) },
+      body: bytes,
+    });
     return 'written';
   }
 

@@ -104,7 +104,10 @@ describe('--init FILE', () => {
             name: 'json-bucket',
             acl: 'public-read-write',
             channels: [{ name: 'c1', fragDuration: 5, fragCount: 3 }],
-            objects: [{ key: 'k', contentBase64: Buffer.from('b64').toString('base64') }],
+            objects: [
+              { key: 'k', contentBase64: Buffer.from('b64').toString('base64') },
+              { key: 'site/index.html', contentBase64: Buffer.from('<p>').toString('base64') },
+            ],
           },
         ],
       }),
@@ -115,6 +118,9 @@ describe('--init FILE', () => {
       expect((await client.getBucketACL('json-bucket')).acl).toBe('public-read-write');
       expect(((await client.getChannel('c1')).data as unknown as { Target: { FragDuration: string } }).Target.FragDuration).toBe('5');
       expect(String((await client.get('k')).content)).toBe('b64');
+      // Without a contentType the seed picks one from the extension, as an SDK upload would (OSS itself does not).
+      expect(emu.state.object('json-bucket', 'site/index.html')?.contentType).toBe('text/html');
+      expect(emu.state.object('json-bucket', 'k')?.contentType).toBe('application/octet-stream');
     } finally {
       await emu.close();
     }
