@@ -104,6 +104,8 @@ const RESPONSE_OVERRIDES = [
   'response-content-encoding',
 ];
 const VOD_SPAN = ['startTime', 'endTime'];
+/** Single-connection bandwidth limit (bit/s) OSS takes on uploads and downloads, also in a presigned URL: accepted, not enforced. */
+const TRAFFIC_LIMIT = 'x-oss-traffic-limit';
 
 /** Most specific first: the first rule whose method, level and sub-resources match wins. */
 const rules: readonly Rule[] = [
@@ -154,16 +156,16 @@ const rules: readonly Rule[] = [
 
   // Multipart (UploadPart with x-oss-copy-source is UploadPartCopy, dispatched by upload-part.ts), append, restore.
   { method: 'POST', level: 'object', when: ['uploads'], accepts: ['sequential'], operation: 'InitiateMultipartUpload' },
-  { method: 'PUT', level: 'object', when: ['partNumber', 'uploadId'], operation: 'UploadPart' },
+  { method: 'PUT', level: 'object', when: ['partNumber', 'uploadId'], accepts: [TRAFFIC_LIMIT], operation: 'UploadPart' },
   { method: 'POST', level: 'object', when: ['uploadId'], operation: 'CompleteMultipartUpload' },
   { method: 'DELETE', level: 'object', when: ['uploadId'], operation: 'AbortMultipartUpload' },
   { method: 'GET', level: 'object', when: ['uploadId'], operation: 'ListParts' },
-  { method: 'POST', level: 'object', when: ['append'], accepts: ['position'], operation: 'AppendObject' },
+  { method: 'POST', level: 'object', when: ['append'], accepts: ['position', TRAFFIC_LIMIT], operation: 'AppendObject' },
   { method: 'POST', level: 'object', when: ['restore'], operation: 'RestoreObject' },
   { method: 'PUT', level: 'object', when: ['live', 'status'], operation: 'PutLiveChannelStatus' },
   { method: 'PUT', level: 'object', when: ['live'], operation: 'PutLiveChannel' },
   { method: 'PUT', level: 'object', when: ['acl'], operation: 'PutObjectAcl' },
-  { method: 'PUT', level: 'object', when: [], accepts: ['callback', 'callback-var'], operation: 'PutObject' },
+  { method: 'PUT', level: 'object', when: [], accepts: ['callback', 'callback-var', TRAFFIC_LIMIT], operation: 'PutObject' },
   { method: 'GET', level: 'object', when: ['live', 'comp=stat'], operation: 'GetLiveChannelStat' },
   { method: 'GET', level: 'object', when: ['live', 'comp=history'], operation: 'GetLiveChannelHistory' },
   { method: 'GET', level: 'object', when: ['live'], operation: 'GetLiveChannelInfo' },
@@ -171,7 +173,7 @@ const rules: readonly Rule[] = [
   { method: 'GET', level: 'object', when: ['acl'], operation: 'GetObjectAcl' },
   { method: 'GET', level: 'object', when: ['objectMeta'], operation: 'GetObjectMeta' },
   { method: 'GET', level: 'object', when: ['x-oss-process=hls/sign'], operation: 'GetSignedPlaylist' },
-  { method: 'GET', level: 'object', when: [], accepts: RESPONSE_OVERRIDES, operation: 'GetObject' },
+  { method: 'GET', level: 'object', when: [], accepts: [...RESPONSE_OVERRIDES, TRAFFIC_LIMIT], operation: 'GetObject' },
   { method: 'HEAD', level: 'object', when: ['objectMeta'], operation: 'GetObjectMeta' },
   { method: 'HEAD', level: 'object', when: [], accepts: RESPONSE_OVERRIDES, operation: 'HeadObject' },
   { method: 'DELETE', level: 'object', when: ['live'], operation: 'DeleteLiveChannel' },
