@@ -1,3 +1,4 @@
+import { encryptionOf } from '../objects/server-side-encryption.js';
 import { createHash } from 'node:crypto';
 import { crc64Combine } from '../../store/crc64.js';
 import { ossErrors } from '../wire/errors.js';
@@ -71,6 +72,7 @@ export const appendObject: Operation = async (ctx) => {
       etag: result.row.etag,
       'x-oss-next-append-position': result.row.size,
       ...(result.row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': result.row.crc64 }),
+      ...encryptionOf(result.row.headers),
     },
   };
 };

@@ -1,4 +1,5 @@
 import { CONFIG_BODY_MAX_BYTES, readBucketConfig, writeBucketConfig } from '../bucket-config-docs.js';
+import { SSE_ALGORITHMS } from '../objects/server-side-encryption.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { ossErrors, type OssError } from '../wire/errors.js';
 import { childNode, childText, parseXmlBody, xmlNodeChildren, type XmlNode, type XmlValue } from '../wire/xml.js';
@@ -43,8 +44,6 @@ function storedDocumentOperations(doc: StoredDocument): { put: Operation; get: O
   };
 }
 
-const SSE_ALGORITHMS = new Set(['AES256', 'KMS', 'SM4']);
-
 /** PutBucketEncryption / GetBucketEncryption / DeleteBucketEncryption: stored only (objects are not encrypted). */
 export const bucketEncryption = storedDocumentOperations({
   kind: 'encryption',
@@ -53,7 +52,7 @@ export const bucketEncryption = storedDocumentOperations({
     const apply = childNode(node, 'ApplyServerSideEncryptionByDefault');
     if (apply === undefined || Array.isArray(apply) || typeof apply === 'string') throw ossErrors.malformedXml();
     const algorithm = childText(apply, 'SSEAlgorithm') ?? '';
-    if (!SSE_ALGORITHMS.has(algorithm)) {
+    if (!SSE_ALGORITHMS.includes(algorithm)) {
       throw ossErrors.invalidArgument('SSEAlgorithm must be AES256, KMS or SM4.', [
         ['ArgumentName', 'SSEAlgorithm'],
         ['ArgumentValue', algorithm],

@@ -1,3 +1,4 @@
+import { encryptionOf } from '../objects/server-side-encryption.js';
 import type { PartRow } from '../../store/rows.js';
 import { crc64Combine } from '../../store/crc64.js';
 import { ossErrors } from '../wire/errors.js';
@@ -69,7 +70,7 @@ export const completeMultipartUpload: Operation = async (ctx) => {
     ? `http://${ctx.publicHost}/${bucket.name}/${encodeURIComponent(upload.key)}`
     : `http://${bucket.name}.${ctx.publicHost}/${encodeURIComponent(upload.key)}`;
   return {
-    headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) },
+    headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }), ...encryptionOf(row.headers) },
     xml: {
       root: 'CompleteMultipartUploadResult',
       children: [

@@ -1,3 +1,4 @@
+import { encryptionHeaders, encryptionOf, withoutEncryption } from '../objects/server-side-encryption.js';
 import { ossErrors } from '../wire/errors.js';
 import { isoSeconds } from '../wire/formats.js';
 import { requireBucket, type Operation, type OperationContext } from '../operation.js';
@@ -38,7 +39,9 @@ export const copyObject: Operation = async (ctx) => {
   if (notModified) return notModified;
   const meta = {
     contentType: directive === 'REPLACE' ? contentTypeFor(ctx.headers['content-type']) : source.contentType,
-    headers: directive === 'REPLACE' ? storedHeaders(ctx.headers) : source.headers,
+    // COPY keeps the source's headers but not its encryption: the target's is the one this request asks for.
+    headers:
+      directive === 'REPLACE' ? storedHeaders(ctx.headers) : { ...withoutEncryption(source.headers), ...encryptionHeaders(ctx.headers) },
     acl: parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined),
     storageClass: storageClassOf(ctx.headers, bucket.storageClass),
     lastModifiedMs: clock.now(),
@@ -57,7 +60,7 @@ export const copyObject: Operation = async (ctx) => {
   // The source was overwritten or deleted while being copied: as if it had never been there.
   if (!row) throw ossErrors.noSuchKey(source.key);
   return {
-    headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) },
+    headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }), ...encryptionOf(row.headers) },
     xml: {
       root: 'CopyObjectResult',
       children: [

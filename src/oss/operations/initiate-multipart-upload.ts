@@ -1,3 +1,4 @@
+import { encryptionOf } from '../objects/server-side-encryption.js';
 import { ossErrors } from '../wire/errors.js';
 import { queryValue } from '../wire/request-target.js';
 import { requireBucket, type Operation } from '../operation.js';
@@ -27,6 +28,7 @@ export const initiateMultipartUpload: Operation = (ctx) => {
   );
   const urlEncoded = queryValue(ctx.query, 'encoding-type') === 'url';
   return {
+    headers: encryptionOf(upload.meta.headers),
     xml: {
       root: 'InitiateMultipartUploadResult',
       children: [

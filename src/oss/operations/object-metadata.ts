@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ObjectAcl, ObjectRow } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
+import { encryptionHeaders } from '../objects/server-side-encryption.js';
 import { httpDate } from '../wire/formats.js';
 
 /** Headers a PutObject stores and GetObject/HeadObject give back. */
 const STORED = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'];
 
 export function storedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
+  // The server-side encryption asked for (validated: 400 InvalidArgument for an unknown algorithm) is kept as sent.
+  const out: Record<string, string> = encryptionHeaders(headers);
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') continue;
     if (name.startsWith('x-oss-meta-') || STORED.includes(name)) out[name] = value;

@@ -3,10 +3,10 @@ import type { NewBucket } from '../../store/rows.js';
 import { ossErrors } from '../wire/errors.js';
 import { parseBucketAcl, validateBucketName } from '../wire/formats.js';
 import { type Operation, type OperationContext } from '../operation.js';
+import { requestedEncryption } from '../objects/server-side-encryption.js';
 
 const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
 const DATA_REDUNDANCY_TYPES = ['LRS', 'ZRS'];
-const SSE_ALGORITHMS = ['AES256', 'KMS', 'SM4'];
 
 const header = (ctx: OperationContext, name: string): string | undefined => {
   const value = ctx.headers[name];
@@ -18,36 +18,9 @@ const header = (ctx: OperationContext, name: string): string | undefined => {
  * stored as the same document PutBucketEncryption writes (GetBucketEncryption and GetBucketInfo read it back).
  */
 function encryptionDocument(ctx: OperationContext): string | undefined {
-  const algorithm = header(ctx, 'x-oss-server-side-encryption');
-  const keyId = header(ctx, 'x-oss-server-side-encryption-key-id');
-  const dataEncryption = header(ctx, 'x-oss-server-side-data-encryption');
-  if (algorithm === undefined) {
-    if (keyId !== undefined || dataEncryption !== undefined) {
-      throw ossErrors.invalidArgument('x-oss-server-side-encryption is required with its key id or data encryption.', [
-        ['ArgumentName', 'x-oss-server-side-encryption'],
-        ['ArgumentValue', ''],
-      ]);
-    }
-    return undefined;
-  }
-  if (!SSE_ALGORITHMS.includes(algorithm)) {
-    throw ossErrors.invalidArgument('Invalid Encryption Algorithms', [
-      ['ArgumentName', 'x-oss-server-side-encryption'],
-      ['ArgumentValue', algorithm],
-    ]);
-  }
-  if (keyId !== undefined && keyId !== '' && algorithm !== 'KMS') {
-    throw ossErrors.invalidArgument('x-oss-server-side-encryption-key-id is allowed only with KMS.', [
-      ['ArgumentName', 'x-oss-server-side-encryption-key-id'],
-      ['ArgumentValue', keyId],
-    ]);
-  }
-  if (dataEncryption !== undefined && (algorithm !== 'KMS' || dataEncryption !== 'SM4')) {
-    throw ossErrors.invalidArgument('x-oss-server-side-data-encryption is SM4, allowed only with KMS.', [
-      ['ArgumentName', 'x-oss-server-side-data-encryption'],
-      ['ArgumentValue', dataEncryption],
-    ]);
-  }
+  const requested = requestedEncryption(ctx.headers);
+  if (!requested) return undefined;
+  const { algorithm, keyId, dataEncryption } = requested;
   return JSON.stringify({
     ApplyServerSideEncryptionByDefault: {
       SSEAlgorithm: algorithm,

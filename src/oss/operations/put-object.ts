@@ -1,3 +1,4 @@
+import { encryptionOf } from '../objects/server-side-encryption.js';
 import { ossErrors } from '../wire/errors.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { contentTypeFor, expectedMd5, parseObjectAcl, storedHeaders } from './object-metadata.js';
@@ -43,5 +44,7 @@ export const putObject: Operation = async (ctx) => {
     guard,
   );
   if (callback) return runUploadCallback(callback, bucket.name, row, ctx.services.config.callbackAllowHosts);
-  return { headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }) } };
+  return {
+    headers: { etag: row.etag, ...(row.crc64 !== undefined && { 'x-oss-hash-crc64ecma': row.crc64 }), ...encryptionOf(row.headers) },
+  };
 };
