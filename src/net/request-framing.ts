@@ -1,7 +1,8 @@
 /**
  * Follows the framing of the HTTP/1.1 requests on one connection (heads, Content-Length bodies, chunked bodies) so
  * that one case Node's parser rejects can be accepted the way OSS accepts it: a request carrying both
- * `Transfer-Encoding: chunked` and `Content-Length` (ali-oss stream uploads send both). RFC 9112 §6.1 lets a server
+ * `Transfer-Encoding: chunked` and `Content-Length` (ali-oss `putStream` given both a `contentLength` and a chunked
+ * `Transfer-Encoding` sends both). RFC 9112 §6.1 lets a server
  * process such a request by its Transfer-Encoding alone, provided it closes the connection after responding; so its
  * head is rewritten (Content-Length dropped, `Connection: close` set) and whatever follows its last chunk is dropped.
  *
