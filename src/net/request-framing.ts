@@ -2,9 +2,9 @@
  * Follows the framing of the HTTP/1.1 requests on one connection (heads, Content-Length bodies, chunked bodies) so
  * that one case Node's parser rejects can be accepted the way OSS accepts it: a request carrying both
  * `Transfer-Encoding: chunked` and `Content-Length` (ali-oss `putStream` given both a `contentLength` and a chunked
- * `Transfer-Encoding` sends both). RFC 9112 §6.1 lets a server
- * process such a request by its Transfer-Encoding alone, provided it closes the connection after responding; so its
- * head is rewritten (Content-Length dropped, `Connection: close` set) and whatever follows its last chunk is dropped.
+ * `Transfer-Encoding` sends both). RFC 9112 §6.1 lets a server process such a request by its Transfer-Encoding alone,
+ * provided it closes the connection after responding; so its head is rewritten (Content-Length dropped,
+ * `Connection: close` set) and whatever follows its last chunk is dropped.
  *
  * Node's parser (llhttp, strict) stays the judge of everything else. This scanner only needs to agree with it on where
  * each message ends; the moment it sees anything it does not model exactly (obs-fold, bare LF, duplicate or odd
