@@ -8,11 +8,6 @@ import { requestedEncryption } from '../objects/server-side-encryption.js';
 const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
 const DATA_REDUNDANCY_TYPES = ['LRS', 'ZRS'];
 
-const header = (ctx: OperationContext, name: string): string | undefined => {
-  const value = ctx.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
 /**
  * The bucket's default encryption given with `x-oss-server-side-encryption` (+ `-key-id`, `x-oss-server-side-data-encryption`),
  * stored as the same document PutBucketEncryption writes (GetBucketEncryption and GetBucketInfo read it back).
