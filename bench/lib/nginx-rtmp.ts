@@ -115,6 +115,12 @@ rtmp {
 }
 `,
   );
+  const nginx = await runNginx(bin, dir, conf, port);
+  return { ...nginx, port, hlsDir, publishUrl: (stream) => `rtmp://127.0.0.1:${port}/live/${stream}` };
+}
+
+/** Runs nginx on `conf` in the foreground until `port` accepts connections; stop() is graceful, then a kill of the tree. */
+async function runNginx(bin: NginxRtmpBinary, dir: string, conf: string, port: number): Promise<{ pid: number; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(bin.nginx, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -137,9 +143,6 @@ rtmp {
   }
   return {
     pid: child.pid!,
-    port,
-    hlsDir,
-    publishUrl: (stream) => `rtmp://127.0.0.1:${port}/live/${stream}`,
     async stop() {
       if (child.exitCode !== null) return;
       const tree = processTree(child.pid!);
@@ -203,41 +206,5 @@ http {
 }
 `,
   );
-  const child: ChildProcess = spawn(bin.nginx, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (const deadline = performance.now() + 10_000; ;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited at start: ${stderr || readLog(dir)}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (performance.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`nginx did not listen on ${port} within 10 s: ${stderr || readLog(dir)}`);
-    }
-    await sleep(50);
-  }
-  return {
-    pid: child.pid!,
-    port,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const tree = processTree(child.pid!);
-      child.kill('SIGQUIT');
-      if (await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])) return;
-      for (const pid of tree.reverse()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      await exited;
-    },
-  };
+  return { ...(await runNginx(bin, dir, conf, port)), port };
 }
