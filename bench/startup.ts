@@ -5,9 +5,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT, type BenchContext } from './lib/bench-context.js';
+import { freePort } from './lib/free-port.js';
 import { median } from './lib/percentiles.js';
 import { MachineNoiseMeter, memoryOf, processTree, treeCpuSeconds, treeRssBytes } from './lib/proc-stats.js';
 import { fmt, mib, type BenchReport } from './lib/report.js';
@@ -29,17 +29,6 @@ interface Variant {
 
 const BASELINE_SCRIPT =
   "const s=require('http').createServer((q,r)=>r.end('ok')).listen(0,'127.0.0.1',()=>console.log('port '+s.address().port))";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function getStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 import { processTree } from './proc-stats.js';
 import { sleep } from './ts-child.js';
 
@@ -69,14 +70,6 @@ export interface NginxRtmpInstance {
   /** rtmp://127.0.0.1:<port>/live/<stream> */
   publishUrl(stream: string): string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

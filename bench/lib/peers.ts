@@ -6,6 +6,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 import { REPO_ROOT } from './bench-context.js';
 import { sleep } from './ts-child.js';
 
@@ -32,18 +33,6 @@ export async function ensurePeers(progress: (line: string) => void): Promise<str
       },
     ),
   );
-}
-
-/** A free TCP port on 127.0.0.1 (Azurite cannot listen on port 0 and report it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
