@@ -47,6 +47,16 @@ interface RunResult extends LoadResult {
 const BUCKET = 'bench-rest';
 const LIVE_BUCKET = 'bench-live';
 const CHANNEL = 'cam';
+/** GetLiveChannelStat of the bench channel: the emulator's signed row and, path aside, the bare-Fastify baseline's request. */
+const STAT_REQUEST: OssRequest = {
+  method: 'GET',
+  bucket: BUCKET,
+  key: CHANNEL,
+  query: [
+    ['live', ''],
+    ['comp', 'stat'],
+  ],
+};
 const OBJECT_KEY = `${CHANNEL}/1700000000000.ts`;
 const SMALL_KEY = 'small.bin';
 const PUT_KEY = 'put-small.bin';
@@ -119,16 +129,7 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
       const endpoint = emulator.process.endpoint;
       await setUpEmulator(endpoint, segment);
       const signed = (req: OssRequest) => () => rawRequest(endpoint, { ...req, date: new Date().toUTCString() });
-      const statRequest: OssRequest = {
-        method: 'GET',
-        bucket: BUCKET,
-        key: CHANNEL,
-        query: [
-          ['live', ''],
-          ['comp', 'stat'],
-        ],
-      };
-      statBody = (await ossOk(endpoint, statRequest)).body;
+      statBody = (await ossOk(endpoint, STAT_REQUEST)).body;
       const common = {
         kind: 'ours' as const,
         server: emulator.label,
@@ -136,7 +137,7 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
         port: endpoint.httpPort,
         pid: emulator.process.child.pid,
       };
-      if (emulator.storage === 'memory') contenders.push({ ...common, case: 'stat', request: signed(statRequest) });
+      if (emulator.storage === 'memory') contenders.push({ ...common, case: 'stat', request: signed(STAT_REQUEST) });
       contenders.push({ ...common, case: 'get-1k', request: signed({ method: 'GET', bucket: BUCKET, key: SMALL_KEY }) });
       contenders.push({
         ...common,
@@ -163,19 +164,7 @@ export async function runRest(ctx: BenchContext, opts: RestOptions): Promise<Ben
     contenders.push({
       ...bareCommon,
       case: 'stat',
-      request: () =>
-        withPath(
-          rawRequest(memoryEmulator, {
-            method: 'GET',
-            bucket: BUCKET,
-            key: CHANNEL,
-            query: [
-              ['live', ''],
-              ['comp', 'stat'],
-            ],
-          }),
-          '/constant-xml',
-        ),
+      request: () => withPath(rawRequest(memoryEmulator, STAT_REQUEST), '/constant-xml'),
     });
     contenders.push({
       ...bareCommon,
