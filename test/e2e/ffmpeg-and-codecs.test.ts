@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import type { Emulator } from '../../src/emulator.js';
 import { publishFlv } from '../../src/push/index.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../helpers/emulator.js';
 import { createChannel, publishUrl, waitFor } from '../helpers/live.js';
-import { ffprobe } from '../helpers/media-tools.js';
+import { ffmpegPush, ffprobe } from '../helpers/media-tools.js';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, '../../fixtures/640x360-25fps-h264-aac.flv');
@@ -22,35 +22,11 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Runs ffmpeg as a pusher; resolves with its exit code and stderr. */
-function ffmpegPush(url: string, input = FIXTURE, seconds = 3): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-i',
-      input,
-      '-t',
-      String(seconds),
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      url,
-    ]);
-    let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    proc.on('close', (code) => resolve({ code, stderr }));
-  });
-}
-
 describe('ffmpeg as the pusher, and codecs OSS does not keep', () => {
   it('records an ffmpeg push on the HTTP port (signed URL with %2B/%2F/%3D in the query)', async () => {
     const b = uniqueBucket('ffmpeg');
     await createChannel(emu, b, 'cam', { fragDuration: 1 });
-    const { code, stderr } = await ffmpegPush(publishUrl(emu, b, 'cam', { expiresIn: 600, port: 'http' }));
+    const { code, stderr } = await ffmpegPush(publishUrl(emu, b, 'cam', { expiresIn: 600, port: 'http' }), FIXTURE, 3);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     await waitFor(() => (emu.state.history(b, 'cam', 10).length === 1 ? true : undefined), 5000, 'history record');

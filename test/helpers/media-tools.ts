@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -25,4 +25,37 @@ export async function ffmpegCheck(input: string, copy = false): Promise<string> 
   const args = ['-v', 'error', '-i', input, ...(copy ? ['-c', 'copy'] : []), '-f', 'null', '-'];
   const { stderr } = await run('ffmpeg', args, { maxBuffer: 16 << 20 });
   return stderr.trim();
+}
+
+/**
+ * Runs ffmpeg as an RTMP pusher (`-re`, stream copy to FLV) for `seconds` of `input`; resolves with its exit code and
+ * stderr (errors only). Killed if it is still running 20 s after its stream should have ended.
+ */
+export function ffmpegPush(url: string, input: string, seconds: number): Promise<{ code: number | null; stderr: string }> {
+  const ffmpeg = process.env.FFMPEG_PATH ?? 'ffmpeg';
+  const child = spawn(ffmpeg, [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-re',
+    '-i',
+    input,
+    '-t',
+    String(seconds),
+    '-c',
+    'copy',
+    '-f',
+    'flv',
+    url,
+  ]);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 20) * 1000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stderr });
+    }),
+  );
 }

@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RtmpServer } from '../../../src/live/rtmp/index.js';
+import { ffmpegPush } from '../../helpers/media-tools.js';
 import { FIXTURE_360P, FIXTURE_360P_PATH, fileMedia, recordingHooks, startServer } from '../../helpers/rtmp-server.js';
 
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
@@ -11,39 +12,13 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((s) => s.close()));
 });
 
-function pushWithFfmpeg(url: string, seconds: number): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(FFMPEG, [
-    '-hide_banner',
-    '-nostdin',
-    '-re',
-    '-i',
-    FIXTURE_360P_PATH,
-    '-t',
-    String(seconds),
-    '-c',
-    'copy',
-    '-f',
-    'flv',
-    url,
-  ]);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stderr });
-    }),
-  );
-}
-
 const QUERY = 'OSSAccessKeyId=a&Expires=1&Signature=ab%2Bc%3D';
 
 describe.skipIf(!hasFfmpeg)('ffmpeg -> our RTMP server', () => {
   it('splits mybucket/live/chan like ffmpeg sends it, keeps the query raw, and receives the stream', async () => {
     const { hooks, requests, publishes } = recordingHooks();
     const { port } = await startServer(hooks, opened);
-    const { code, stderr } = await pushWithFfmpeg(`rtmp://127.0.0.1:${port}/mybucket/live/chan?${QUERY}`, 3);
+    const { code, stderr } = await ffmpegPush(`rtmp://127.0.0.1:${port}/mybucket/live/chan?${QUERY}`, FIXTURE_360P_PATH, 3);
     expect(code, stderr).toBe(0);
     expect(requests[0]).toMatchObject({ app: 'mybucket/live', streamName: 'chan', rawQuery: QUERY, remoteAddress: '127.0.0.1' });
     expect(requests[0]!.tcUrl).toBe(`rtmp://127.0.0.1:${port}/mybucket/live`);
@@ -62,7 +37,7 @@ describe.skipIf(!hasFfmpeg)('ffmpeg -> our RTMP server', () => {
     const description = 'The request signature we calculated does not match the signature you provided.';
     const { hooks, publishes } = recordingHooks(() => ({ code: 'NetStream.Publish.Unauthorized', description }));
     const { port } = await startServer(hooks, opened);
-    const { code, stderr } = await pushWithFfmpeg(`rtmp://127.0.0.1:${port}/mybucket/live/chan?${QUERY}`, 3);
+    const { code, stderr } = await ffmpegPush(`rtmp://127.0.0.1:${port}/mybucket/live/chan?${QUERY}`, FIXTURE_360P_PATH, 3);
     expect(code).not.toBe(0);
     expect(stderr).toContain(`Server error: ${description}`);
     expect(publishes).toHaveLength(0);
