@@ -24,8 +24,10 @@ COPY package.json package-lock.json ./
 # here; the runtime stage installs Debian's ffmpeg instead.
 RUN npm ci --omit=optional --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-cli.mjs ./scripts/bundle-cli.mjs
 COPY src ./src
-# tsc, then the web console's browser bundle (esbuild, a devDependency) into dist/console/.
+# tsc, then the web console's browser bundle into dist/console/ and the CLI's bundle into dist/cli.js (both esbuild,
+# a devDependency).
 RUN npm run build
 RUN npm prune --omit=dev --omit=optional --no-audit --no-fund \
  # better-sqlite3 needs only its compiled addon at run time: drop its C sources, object files and build scripts (~25 MB).

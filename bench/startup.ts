@@ -3,7 +3,7 @@
 // directory: the idle-RSS goal), and the sources run by npx tsx (the process tree npm start was before it ran dist/).
 // Baseline: a bare node:http server doing the same (spawn -> 200).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { REPO_ROOT, type BenchContext } from './lib/bench-context.js';
@@ -25,10 +25,14 @@ interface Variant {
   /** Finds the listening HTTP port in the process's stdout. */
   port: RegExp;
   healthPath: string;
+  /** Where it runs (the repository unless set). */
+  cwd?: string;
 }
 
 const BASELINE_SCRIPT =
   "const s=require('http').createServer((q,r)=>r.end('ok')).listen(0,'127.0.0.1',()=>console.log('port '+s.address().port))";
+/** The floor of the emulator's stack: the same server after loading better-sqlite3 and opening a database in memory. */
+const SQLITE_BASELINE_SCRIPT = `new (require('better-sqlite3'))(':memory:').exec('create table t(x)');${BASELINE_SCRIPT}`;
 
 function getStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,7 +87,7 @@ async function startOnce(variant: Variant): Promise<StartRun> {
   const t0 = performance.now();
   // Its own process group, so npm and what it started stop together.
   const child = spawn(variant.command ?? process.execPath, variant.args(rtmpPort), {
-    cwd: REPO_ROOT,
+    cwd: variant.cwd ?? REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -147,6 +151,17 @@ function freshenDist(notes: string[]): boolean {
   return true;
 }
 
+/** A folder with a package.json whose `npm start` runs the bare node:http server. */
+function npmBaselineProject(workDir: string): string {
+  const dir = mkdtempSync(join(workDir, 'startup-npm-'));
+  const start = `node -e "${BASELINE_SCRIPT.replaceAll('"', '\\"')}"`;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'npm-start-baseline', private: true, scripts: { start } }));
+  return dir;
+}
+
+const BARE_NODE = 'baseline: node -e http.createServer(...)';
+const SQLITE_BASELINE = 'baseline: the same after loading better-sqlite3 (idle RSS floor of the stack)';
+const NPM_BASELINE = 'baseline: npm start running the bare server (npm’s own cost)';
 const IDLE_RSS_GOAL_MIB = 50;
 const HEALTHY_GOAL_MS = 500;
 
@@ -203,8 +218,23 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
       healthPath: '/-/health',
     },
     {
-      label: 'baseline: node -e http.createServer(...)',
+      label: BARE_NODE,
       args: () => ['-e', BASELINE_SCRIPT],
+      port: /port (\d+)/,
+      healthPath: '/',
+    },
+    {
+      label: SQLITE_BASELINE,
+      args: () => ['-e', SQLITE_BASELINE_SCRIPT],
+      port: /port (\d+)/,
+      healthPath: '/',
+    },
+    {
+      // npm's own cost in front of any `npm start`: a package whose start script is the bare server above.
+      label: NPM_BASELINE,
+      command: process.platform === 'win32' ? 'npm.cmd' : 'npm',
+      args: () => ['start', '--silent'],
+      cwd: npmBaselineProject(ctx.workDir),
       port: /port (\d+)/,
       healthPath: '/',
     },
@@ -227,7 +257,7 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
   for (const variant of variants) {
     const times = runs[variant.label]!.map((r) => r.msToHealthy);
     const ms = median(times);
-    if (variant.label.startsWith('baseline')) baselineMs = ms;
+    if (variant.label === BARE_NODE) baselineMs = ms;
     rows.push([
       variant.label,
       fmt(ms, 0),
@@ -246,6 +276,11 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
     const ms = medianOf(label, (r) => r.msToHealthy);
     checks.push({ target: `${label} healthy < ${HEALTHY_GOAL_MS} ms`, measured: `${fmt(ms, 0)} ms`, met: ms < HEALTHY_GOAL_MS });
   }
+  const npmOwnMs = medianOf(NPM_BASELINE, (r) => r.msToHealthy) - baselineMs;
+  notes.push(
+    `npm's own cost in front of a server (npm start running the bare server, minus the bare server): ${fmt(npmOwnMs, 0)} ms; ` +
+      `the floor of the stack's idle RSS (bare server + better-sqlite3): ${mib(medianOf(SQLITE_BASELINE, (r) => r.idleRssBytes))} MiB.`,
+  );
   for (const label of [distDataDir, distInMemory]) {
     if (!runs[label]) continue;
     const rss = medianOf(label, (r) => r.idleRssBytes);

@@ -1,13 +1,13 @@
 // `push`: replay an FLV file to an RTMP URL, for users without OBS and for scripted tests (the publisher is push/).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RtmpPublishError, startPublisher } from '../push/index.js';
+import { packagePath } from '../shared/package-root.js';
 import { ConfigError, flagHelp, HELP_LINE, parseFlags, wantsHelp, type FlagSpec } from './flags.js';
 import type { CliCommand } from './main.js';
 
-/** The bundled fixture; resolves from src/cli and from dist/cli alike. */
-const DEFAULT_FILE = fileURLToPath(new URL('../../fixtures/640x360-25fps-h264-aac.flv', import.meta.url));
+/** The fixture shipped with the package (from src/, dist/ and the bundled dist/cli.js alike). */
+const DEFAULT_FILE = packagePath('fixtures', '640x360-25fps-h264-aac.flv');
 const FIXTURES_DIR = dirname(DEFAULT_FILE);
 
 /** --file: a path relative to where the user runs the command, else a bundled clip by name (`640x360-25fps-h264-aac.flv`). */

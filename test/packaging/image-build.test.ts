@@ -214,6 +214,11 @@ describe('the Docker build, replayed without Docker', () => {
       });
       expect(check.code, check.stderr).toBe(0);
 
+      // The web console's script comes from the built dist/console/app.js (found from the package root by the bundle).
+      const consoleJs = await fetch(`${endpoint}/-/console/app.js`);
+      expect(consoleJs.status).toBe(200);
+      expect(await consoleJs.text()).toBe(readFileSync(join(cwd, 'dist/console/app.js'), 'utf8'));
+
       // A bucket and a channel (ali-oss is the SDK users bring), then the image's push subcommand with its bundled clip.
       const { default: OSS } = await import('ali-oss');
       const client = new OSS({

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../shared/package-root.js';
 
-/** The bundle `npm run build` writes next to dist/ (dist/console/app.js). */
-const BUILT_BUNDLE = fileURLToPath(new URL('../../console/app.js', import.meta.url));
+/** The bundle `npm run build` writes (dist/console/app.js). */
+const BUILT_BUNDLE = packagePath('dist', 'console', 'app.js');
+/** Running the sources (tsx, vitest): a dist/ left by an earlier build may be stale, so bundle what src/ says. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /** From a source checkout (tsx), the bundler module is there; an install has the built bundle instead. */
 async function bundleFromSource(): Promise<string> {
@@ -25,7 +27,7 @@ let script: Promise<string> | undefined;
  * (`npm start` via tsx), bundled in memory with esbuild on first request.
  */
 export function consoleScript(): Promise<string> {
-  script ??= (existsSync(BUILT_BUNDLE) ? readFile(BUILT_BUNDLE, 'utf8') : bundleFromSource()).catch((err: unknown) => {
+  script ??= (!FROM_SOURCE && existsSync(BUILT_BUNDLE) ? readFile(BUILT_BUNDLE, 'utf8') : bundleFromSource()).catch((err: unknown) => {
     script = undefined;
     throw err;
   });
