@@ -24,11 +24,18 @@ function decodedPath(url: string): string {
   }
 }
 
+/** A path under the admin API (`/-/…`, also percent-encoded as `/%2D/…`), or `/-` itself. */
+export function isAdminPath(url: string): boolean {
+  // Only `/-…` and `/%2…` can decode to `/-`: every other request skips the decoding.
+  if (url.charCodeAt(1) !== 0x2d && !url.startsWith('/%2')) return false;
+  const path = decodedPath(url);
+  return path.startsWith(ADMIN_PREFIX) || path === '/-';
+}
+
 export function isAdminRequest(request: FastifyRequest): boolean {
   const route = request.routeOptions.url;
   if (route !== undefined && route.startsWith(ADMIN_PREFIX)) return true;
-  const path = decodedPath(request.url);
-  return path.startsWith(ADMIN_PREFIX) || path === '/-';
+  return isAdminPath(request.url);
 }
 
 const hostName = (hostHeader: string): string => {

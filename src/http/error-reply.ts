@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OssError, ossErrors } from '../oss/wire/errors.js';
 import { renderXml, type XmlChild } from '../oss/wire/xml.js';
-import { noteRequest } from './admin/request-log.js';
+import type { Logger } from '../shared/logger.js';
+import type { HeaderValue, OssExchange } from './oss-exchange.js';
 
 /** Maps anything thrown to an OssError; internals never leak into a response. */
 export function toOssError(err: unknown): OssError {
@@ -27,20 +28,51 @@ export function errorXml(err: OssError, requestId: string, hostId: string): stri
   return renderXml('Error', children);
 }
 
-/** The one error handler: OSS error XML (no body for HEAD, as OSS; the XML goes base64 in x-oss-err instead). */
-export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const ossError = toOssError(err);
-  noteRequest(request, { code: ossError.code, message: ossError.message, ec: ossError.ec });
-  if (ossError.status >= 500) request.log.error({ requestId: request.id, err }, 'internal error');
-  else request.log.debug({ requestId: request.id, code: ossError.code }, ossError.message);
-  const xml = errorXml(ossError, request.id, request.headers.host ?? '');
-  reply.code(ossError.status);
-  if (ossError.ec !== undefined) reply.header('x-oss-ec', ossError.ec);
-  reply.headers(ossError.headers);
+/** An error answer: status, headers and body (none for HEAD, as OSS: the XML goes base64 in x-oss-err instead). */
+export interface ErrorAnswer {
+  error: OssError;
+  status: number;
+  headers: Record<string, HeaderValue>;
+  body: string | undefined;
+}
+
+/** The one error answer of the HTTP side (OSS requests and the admin API alike); logs internal errors. */
+export function errorAnswer(
+  err: unknown,
+  method: string,
+  requestId: string,
+  host: string,
+  log: Pick<Logger, 'debug' | 'error'>,
+): ErrorAnswer {
+  const error = toOssError(err);
+  if (error.status >= 500) log.error({ requestId, err }, 'internal error');
+  else log.debug({ requestId, code: error.code }, error.message);
+  const xml = errorXml(error, requestId, host);
+  const headers: Record<string, HeaderValue> = {};
+  if (error.ec !== undefined) headers['x-oss-ec'] = error.ec;
+  for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]!;
   // An unread oversized body must not be drained or reused: close the connection after the reply.
-  if (ossError.code === 'EntityTooLarge') reply.header('connection', 'close');
-  if (request.method === 'HEAD') {
-    return reply.header('x-oss-err', Buffer.from(xml).toString('base64')).send();
+  if (error.code === 'EntityTooLarge') headers.connection = 'close';
+  if (method === 'HEAD') {
+    headers['x-oss-err'] = Buffer.from(xml).toString('base64');
+    return { error, status: error.status, headers, body: undefined };
   }
-  return reply.type('application/xml').send(xml);
+  headers['content-type'] = 'application/xml';
+  return { error, status: error.status, headers, body: xml };
+}
+
+/** Answers an OSS request with its error; the request log shows the Code, Message and EC. */
+export function sendError(exchange: OssExchange, err: unknown, log: Pick<Logger, 'debug' | 'error'>): void {
+  const answer = errorAnswer(err, exchange.method, exchange.id, exchange.req.headers.host ?? '', log);
+  exchange.code = answer.error.code;
+  exchange.message = answer.error.message;
+  exchange.ec = answer.error.ec;
+  exchange.setHeaders(answer.headers);
+  exchange.end(answer.status, answer.body);
+}
+
+/** The same answer through Fastify (the admin API's error handler). */
+export function sendFastifyError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const answer = errorAnswer(err, request.method, request.id, request.headers.host ?? '', request.log);
+  return reply.code(answer.status).headers(answer.headers).send(answer.body);
 }

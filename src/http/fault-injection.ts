@@ -1,11 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { defaultFaultMessage, type FaultRule } from '../faults/fault-rules.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { OssReply } from '../oss/operation.js';
 import { OssError } from '../oss/wire/errors.js';
 import { renderXml } from '../oss/wire/xml.js';
-import { noteRequest } from './admin/request-log.js';
+import type { Logger } from '../shared/logger.js';
+import type { OssExchange } from './oss-exchange.js';
 
 export interface FaultFacts {
   operation: string;
@@ -22,34 +22,33 @@ export type FaultOutcome = { kind: 'continue' } | { kind: 'reset' } | { kind: 't
  */
 export async function injectHttpFault(
   rule: FaultRule,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  exchange: OssExchange,
   events: EventBus,
+  log: Pick<Logger, 'info'>,
   facts: FaultFacts,
 ): Promise<FaultOutcome> {
   const { action } = rule;
   events.emit('fault-injected', {
     faultId: rule.id,
     action: action.type,
-    requestId: request.id,
+    requestId: exchange.id,
     operation: facts.operation,
     ...(facts.bucket ? { bucket: facts.bucket } : {}),
     ...(facts.key ? { key: facts.key } : {}),
     ...(action.type === 'error' ? { status: action.status, code: action.code } : {}),
   });
-  noteRequest(request, { injected: true });
-  request.log.info({ requestId: request.id, faultId: rule.id, action: action.type }, 'injected fault');
+  exchange.injected = true;
+  log.info({ requestId: exchange.id, faultId: rule.id, action: action.type }, 'injected fault');
   if (rule.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
   switch (action.type) {
     case 'error': {
       const err = new OssError(action.status, action.code, action.message ?? defaultFaultMessage(action.code));
       // The request body is not read: close after answering rather than leave the client's upload on the connection.
-      if (hasBody(request)) err.headers.connection = 'close';
+      if (hasBody(exchange)) err.headers.connection = 'close';
       throw err;
     }
     case 'reset':
-      reply.hijack();
-      request.raw.socket.resetAndDestroy();
+      exchange.req.socket.resetAndDestroy();
       return { kind: 'reset' };
     case 'truncate':
       return { kind: 'truncate', bytes: action.bytes };
@@ -58,8 +57,8 @@ export async function injectHttpFault(
   }
 }
 
-const hasBody = (request: FastifyRequest): boolean =>
-  request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+const hasBody = ({ req }: OssExchange): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
 async function bodyBytes(result: OssReply): Promise<Buffer | undefined> {
   if (result.xml) return Buffer.from(renderXml(result.xml.root, result.xml.children));
@@ -73,18 +72,18 @@ async function bodyBytes(result: OssReply): Promise<Buffer | undefined> {
 }
 
 /** Sends the operation's headers with the full Content-Length, then only part of the body, then closes the socket. */
-export async function sendTruncated(reply: FastifyReply, result: OssReply, bytes: number | undefined): Promise<FastifyReply | undefined> {
+/** False when there is nothing to cut (no body, HEAD): the answer is then sent whole. */
+export async function sendTruncated(exchange: OssExchange, result: OssReply, bytes: number | undefined): Promise<boolean> {
   const body = await bodyBytes(result);
-  if (body === undefined || body.length === 0 || reply.request.method === 'HEAD') return undefined;
+  if (body === undefined || body.length === 0 || exchange.method === 'HEAD') return false;
   const cut = Math.min(bytes ?? Math.floor(body.length / 2), Math.max(0, body.length - 1));
-  reply.hijack();
-  const res = reply.raw;
-  const headers = { ...reply.getHeaders(), ...result.headers, 'content-length': body.length, connection: 'close' } as Record<
-    string,
-    string | number
-  >;
+  const res = exchange.res;
+  exchange.setHeaders(result.headers);
+  const headers = exchange.headers;
+  headers['content-length'] = body.length;
+  headers.connection = 'close';
   if (result.xml) headers['content-type'] = 'application/xml';
   res.writeHead(result.status ?? 200, headers);
   res.write(body.subarray(0, cut), () => res.socket?.destroy());
-  return reply;
+  return true;
 }

@@ -1,20 +1,19 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { authenticate, type Principal } from '../auth/authenticate.js';
 import type { Credentials } from '../auth/credentials.js';
 import { authorize } from '../oss/access.js';
 import { detectOperation, type OperationName } from '../oss/detect-operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
-import type { Operation, OperationContext, OperationServices, OssReply } from '../oss/operation.js';
+import type { Operation, OperationContext, OperationServices } from '../oss/operation.js';
 import { applyBucketCors } from './cors.js';
 import { enforceReferer } from '../oss/referer/referer-rules.js';
 import { readBody } from './read-body.js';
 import { injectHttpFault, sendTruncated } from './fault-injection.js';
 import type { FaultRules } from '../faults/fault-rules.js';
-import { noteRequest } from './admin/request-log.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
-import { renderXml } from '../oss/wire/xml.js';
 import { hostPort } from '../net/host.js';
+import type { Logger } from '../shared/logger.js';
+import type { OssExchange } from './oss-exchange.js';
 
 /** The settings the pipeline reads besides the operations' own (a slice of the emulator's Config). */
 export interface PipelineConfig {
@@ -38,17 +37,19 @@ export function createPipeline(
   credentials: Credentials,
   operations: Record<OperationName, Operation>,
   faults: Pick<FaultRules, 'takeHttp'>,
+  log: Pick<Logger, 'debug' | 'info'>,
 ) {
   const { store, clock } = services;
   const cors = { store, config };
   const resolveOptions = { baseDomains: config.baseDomains, bucketExists: (name: string) => store.getBucket(name) !== undefined };
 
-  return async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return async function handle(exchange: OssExchange): Promise<void> {
+    const request = exchange.req;
     const host = request.headers.host ?? '';
-    const target = resolveTarget(host, request.raw.url ?? '/', resolveOptions);
-    const method = request.method;
+    const target = resolveTarget(host, exchange.url, resolveOptions);
+    const method = exchange.method;
     // Before anything can fail: a refusal the page may read (403, 404) carries CORS too when a rule allows the origin.
-    applyBucketCors(cors, request, reply, target.bucket);
+    applyBucketCors(cors, exchange, target.bucket);
     if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw ossErrors.invalidObjectName(target.key.slice(0, 64));
     // OSS: an object name cannot start with a forward slash or a backslash.
     if (target.key.startsWith('/') || target.key.startsWith('\\')) throw ossErrors.invalidObjectName(target.key.slice(0, 64));
@@ -60,15 +61,17 @@ export function createPipeline(
         : ossErrors.methodNotAllowed(method);
     }
     const operation = detected.operation;
-    noteRequest(request, { operation, bucket: target.bucket, key: target.key || undefined });
-    request.log.debug({ requestId: request.id, operation, bucket: target.bucket, key: target.key }, 'operation');
+    exchange.operation = operation;
+    exchange.bucket = target.bucket;
+    exchange.key = target.key || undefined;
+    log.debug({ requestId: exchange.id, operation, bucket: target.bucket, key: target.key }, 'operation');
 
     // Injected faults (POST /-/faults) act here: the operation is known, nothing is authenticated or changed yet.
     const fault = faults.takeHttp({ operation, method, bucket: target.bucket, key: target.key });
     const outcome = fault
-      ? await injectHttpFault(fault, request, reply, services.events, { operation, bucket: target.bucket, key: target.key })
+      ? await injectHttpFault(fault, exchange, services.events, log, { operation, bucket: target.bucket, key: target.key })
       : undefined;
-    if (outcome?.kind === 'reset') return reply;
+    if (outcome?.kind === 'reset') return;
 
     const principal = config.auth
       ? authenticate(
@@ -84,7 +87,7 @@ export function createPipeline(
       enforceReferer(store, target.bucket, request.headers);
     }
 
-    const bodyStream = (request.body as Readable | undefined) ?? request.raw;
+    const bodyStream = request;
     const ctx: OperationContext = {
       operation,
       method,
@@ -100,8 +103,8 @@ export function createPipeline(
       bodyStream,
     };
     const result = await operations[operation](ctx);
-    if (outcome?.kind === 'truncate') return (await sendTruncated(reply, result, outcome.bytes)) ?? send(reply, result);
-    return send(reply, result);
+    if (outcome?.kind === 'truncate' && (await sendTruncated(exchange, result, outcome.bytes))) return;
+    exchange.send(result);
   };
 }
 
@@ -111,24 +114,12 @@ export function createPipeline(
  * to the IP, so that Host leads nowhere; use the address the request actually reached. A client that really addressed
  * that name (a user mapping the domain to the emulator) sends the port with it, unless the emulator listens on 80.
  */
-function publicHostFor(request: FastifyRequest, configured: string | undefined): string {
+function publicHostFor(request: IncomingMessage, configured: string | undefined): string {
   if (configured) return configured;
   const host = request.headers.host ?? '';
-  const socket = request.raw.socket;
+  const socket = request.socket;
   const ipMode = /\.aliyuncs\.com$/i.test(host) && socket.localPort !== 80;
   if (host && !ipMode) return host;
   const address = socket.localAddress ?? '127.0.0.1';
   return hostPort(address, socket.localPort ?? 0);
-}
-
-function send(reply: FastifyReply, result: OssReply): FastifyReply {
-  reply.code(result.status ?? 200);
-  if (result.headers) reply.headers(result.headers);
-  if (result.xml) return reply.type('application/xml').send(renderXml(result.xml.root, result.xml.children));
-  if (result.body === undefined) {
-    // A 304 must not claim a zero length for the object it stands for (RFC 9110 §8.6); HEAD keeps the object's.
-    if (result.status !== 304 && !reply.hasHeader('content-length') && reply.request.method !== 'HEAD') reply.header('content-length', 0);
-    return reply.send();
-  }
-  return reply.send(result.body);
 }

@@ -1,5 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-
 /** One OSS API request as the console's request log shows it. */
 export interface RequestRecord {
   id: string;
@@ -20,21 +18,20 @@ export interface RequestRecord {
   injected: boolean;
 }
 
-interface Facts {
-  operation?: string;
-  bucket?: string;
-  key?: string;
-  code?: string;
-  message?: string;
-  ec?: string;
-  injected?: boolean;
-}
-
-const facts = new WeakMap<FastifyRequest, Facts>();
-
-/** The pipeline and the error reply note what they learnt about a request; the log reads it when the answer is sent. */
-export function noteRequest(request: FastifyRequest, learnt: Facts): void {
-  facts.set(request, { ...facts.get(request), ...learnt });
+/** What the OSS front noted about an answered request (its OssExchange). */
+export interface AnsweredRequest {
+  id: string;
+  method: string;
+  url: string;
+  operation: string | undefined;
+  bucket: string | undefined;
+  key: string | undefined;
+  code: string | undefined;
+  message: string | undefined;
+  ec: string | undefined;
+  injected: boolean;
+  /** performance.now() when the request arrived. */
+  startMs: number;
 }
 
 /** The last `capacity` OSS API requests (admin and console requests are not OSS requests), newest last. */
@@ -44,22 +41,23 @@ export class RequestLog {
 
   constructor(private readonly capacity = 200) {}
 
-  record(request: FastifyRequest, reply: FastifyReply, nowMs: number): RequestRecord {
-    const f = facts.get(request) ?? {};
+  /** Keeps an answered OSS request (what the pipeline and the error reply noted on its exchange). */
+  record(exchange: AnsweredRequest, status: number, nowMs: number): RequestRecord {
+    const url = exchange.url;
     const record: RequestRecord = {
-      id: request.id,
+      id: exchange.id,
       time: nowMs,
-      method: request.method,
-      url: request.url.length > 300 ? `${request.url.slice(0, 300)}…` : request.url,
-      operation: f.operation,
-      bucket: f.bucket,
-      key: f.key,
-      status: reply.statusCode,
-      code: f.code,
-      message: f.message,
-      ec: f.ec,
-      ms: Math.round(reply.elapsedTime),
-      injected: f.injected === true,
+      method: exchange.method,
+      url: url.length > 300 ? `${url.slice(0, 300)}…` : url,
+      operation: exchange.operation,
+      bucket: exchange.bucket,
+      key: exchange.key,
+      status,
+      code: exchange.code,
+      message: exchange.message,
+      ec: exchange.ec,
+      ms: Math.round(performance.now() - exchange.startMs),
+      injected: exchange.injected,
     };
     this.records.push(record);
     if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);

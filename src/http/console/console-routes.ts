@@ -1,21 +1,27 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { consoleHtml, consoleScript, hlsScript } from './console-assets.js';
 
 /**
  * A browser opening the emulator's root: a navigation (Accept text/html) with no OSS credentials, to `/` with no bucket
  * in the Host. SDK requests (signed, or not asking for HTML) keep getting the OSS API: ListBuckets is unchanged.
  */
-export function isConsoleNavigation(request: FastifyRequest, hostNamesBucket: boolean): boolean {
-  if (request.method !== 'GET' || hostNamesBucket) return false;
-  const url = request.raw.url ?? '/';
+export function isConsoleNavigation(method: string, url: string, headers: IncomingHttpHeaders, hostNamesBucket: () => boolean): boolean {
+  if (method !== 'GET') return false;
   if (url !== '/' && !url.startsWith('/?')) return false;
-  if (request.headers.authorization !== undefined) return false;
+  if (headers.authorization !== undefined) return false;
   if (/[?&](OSSAccessKeyId|Signature|x-oss-signature|x-oss-credential)=/i.test(url)) return false;
-  return /\btext\/html\b/.test(String(request.headers.accept ?? ''));
+  return /\btext\/html\b/.test(String(headers.accept ?? '')) && !hostNamesBucket();
 }
 
+const PAGE_HEADERS = { 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' };
+
+/** The console's page: its headers and HTML (at `/-/console`, and at `/` for a browser navigation). */
+export const consolePage = (): { headers: Record<string, string>; body: string } => ({ headers: PAGE_HEADERS, body: consoleHtml() });
+
 export function sendConsolePage(reply: FastifyReply): FastifyReply {
-  return reply.code(200).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(consoleHtml());
+  const page = consolePage();
+  return reply.code(200).headers(page.headers).send(page.body);
 }
 
 /** GET /-/console (the page), /-/console/app.js (the bundle), /-/console/hls.js (hls.js from node_modules). */
