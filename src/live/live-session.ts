@@ -72,7 +72,7 @@ export class LiveSession implements MediaSink, LivePublish {
   /** Resolves once everything this publish produced is committed and its record closed. */
   readonly done: Promise<void>;
   /** The one media stage (FLV tag -> access unit) the segmenter and the snapshotter both read. */
-  private readonly demuxer = new FlvDemuxer();
+  private readonly demuxer = new FlvDemuxer({ reuseFrameMemory: true });
   private readonly segmenter: HlsSegmenter;
   private readonly writer: SegmentWriter;
   private readonly video: BandwidthMeter;
@@ -253,6 +253,7 @@ export class LiveSession implements MediaSink, LivePublish {
     this.commits = this.commits.then(async () => {
       if (await this.injectedFault(pending)) {
         this.queuedBytes -= bytes;
+        this.writer.release(pending);
         return;
       }
       this.queuedBytes -= bytes;
@@ -261,7 +262,7 @@ export class LiveSession implements MediaSink, LivePublish {
         this.opts.resumeConnection?.();
       }
       try {
-        const segment = await this.writer.commit(pending);
+        const segment = await this.writer.commit(pending).finally(() => this.writer.release(pending));
         onSegmentVisible?.(Date.now() - arrivedMs);
         log.debug({ key: segment.key, durationMs: segment.durationMs }, 'segment committed');
         const { bucket, channel, publishId } = this;

@@ -1,5 +1,6 @@
 import { M3U8_CONTENT_TYPE, renderLivePlaylist, type PlaylistSegment } from '../media/hls/m3u8.js';
 import { createHash, type Hash } from 'node:crypto';
+import { releaseTsBytes } from '../media/ts/packet-writer.js';
 import type { Clock } from '../shared/clock.js';
 import type { SegmentRow } from '../store/rows.js';
 import type { Store } from '../store/store.js';
@@ -35,6 +36,8 @@ export class SegmentWriter {
    */
   private run: Buffer | undefined;
   private runEnd = 0;
+  /** Every view appended to the open segment, handed back to the muxer's slab pool once the segment is written. */
+  private views: Buffer[] = [];
   private hash: Hash = createHash('md5');
   private startWallMs = 0;
   private lastKeyMs = 0;
@@ -60,6 +63,7 @@ export class SegmentWriter {
   begin(startWallMs: number, discontinuity = false): void {
     this.discontinuity = discontinuity;
     this.chunks = [];
+    this.views = [];
     this.run = undefined;
     this.hash = createHash('md5');
     // Names are start times in ms; keep them unique even when a fast pusher packs segments into one millisecond.
@@ -69,6 +73,7 @@ export class SegmentWriter {
 
   /** `bytes` must not change afterwards (the muxer's views never do). */
   append(bytes: Buffer): void {
+    this.views.push(bytes);
     const run = this.run;
     if (run && bytes.buffer === run.buffer && bytes.byteOffset === run.byteOffset + this.runEnd) {
       this.runEnd += bytes.length;
@@ -91,12 +96,27 @@ export class SegmentWriter {
   /** Takes what was collected; the caller commits it (possibly later, in order). */
   take(durationSec: number): PendingSegment {
     this.closeRun();
-    const pending: PendingSegment = { chunks: this.chunks, md5: this.hash.digest(), startWallMs: this.startWallMs, durationSec };
+    const pending: PendingSegment = {
+      chunks: this.chunks,
+      views: this.views,
+      md5: this.hash.digest(),
+      startWallMs: this.startWallMs,
+      durationSec,
+    };
     if (this.discontinuity) pending.discontinuity = true;
     this.takenUntilMs = this.startWallMs + Math.round(durationSec * 1000);
     this.chunks = [];
+    this.views = [];
     this.hash = createHash('md5');
     return pending;
+  }
+
+  /** Gives a taken segment's memory back to the muxer once nothing reads it (after commit, or when it is dropped). */
+  release(pending: PendingSegment): void {
+    const views = pending.views;
+    pending.views = [];
+    pending.chunks = [];
+    for (const view of views) releaseTsBytes(view);
   }
 
   async commit(pending: PendingSegment): Promise<CommittedSegment> {
@@ -190,6 +210,8 @@ export function endedPlaylistOf(segments: readonly SegmentRow[], fragCount: numb
 
 export interface PendingSegment {
   chunks: Buffer[];
+  /** The muxer views the chunks were merged from (what release() hands back). */
+  views: Buffer[];
   md5: Buffer;
   startWallMs: number;
   durationSec: number;

@@ -132,11 +132,20 @@ export function avccDecodesAlone(payload: Buffer, nalLengthSize: number): boolea
   return false;
 }
 
+/** Memory avccToAnnexB may write into (grown when a unit does not fit): its result is then a view, valid until the next call. */
+export interface AnnexBScratch {
+  buffer: Buffer;
+}
+
 /**
  * One AVCC access unit -> Annex B: AUD first (any AUD of the source is dropped), then SPS+PPS from the
  * sequence header when the unit holds an IDR slice without in-band SPS, so every segment can start decoding alone.
  */
-export function avccToAnnexB(payload: Buffer, config: Pick<AvcDecoderConfig, 'nalLengthSize' | 'sps' | 'pps'>): Buffer {
+export function avccToAnnexB(
+  payload: Buffer,
+  config: Pick<AvcDecoderConfig, 'nalLengthSize' | 'sps' | 'pps'>,
+  scratch?: AnnexBScratch,
+): Buffer {
   // Two passes over the length prefixes (validate and size, then copy): no per-NAL views or arrays per frame.
   const lengthSize = config.nalLengthSize;
   let size = AUD.length;
@@ -159,7 +168,13 @@ export function avccToAnnexB(payload: Buffer, config: Pick<AvcDecoderConfig, 'na
   }
   const parameterSets = hasIdr && !hasSps ? [...config.sps, ...config.pps] : [];
   for (const n of parameterSets) size += START_CODE.length + n.length;
-  const out = Buffer.allocUnsafe(size);
+  let out: Buffer;
+  if (scratch) {
+    if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.buffer.length));
+    out = scratch.buffer.subarray(0, size);
+  } else {
+    out = Buffer.allocUnsafe(size);
+  }
   let at = AUD.copy(out, 0);
   for (const n of parameterSets) {
     at += START_CODE.copy(out, at);

@@ -1,7 +1,7 @@
 import { adtsParamsFor, parseAudioSpecificConfig, parseAudioTag, toAdtsFrame } from './aac.js';
 import type { AdtsParams, AudioSpecificConfig } from './aac.js';
 import { avccDecodesAlone, avccToAnnexB, parseAvcDecoderConfig, parseSps, parseVideoTag } from './avc.js';
-import type { AvcDecoderConfig, SpsInfo } from './avc.js';
+import type { AnnexBScratch, AvcDecoderConfig, SpsInfo } from './avc.js';
 import { UnsupportedCodecError } from './errors.js';
 
 /** One FLV audio/video tag body as RTMP delivers it: what the RTMP adapter hands the live session. */
@@ -9,7 +9,10 @@ export interface MediaPacket {
   type: 'audio' | 'video';
   /** DTS in ms, as RTMP/FLV carries it. */
   timestamp: number;
-  /** FLV tag body. The demuxer keeps no view into it: every frame it returns is written into bytes of its own. */
+  /**
+   * FLV tag body. The demuxer keeps no view into it (the RTMP adapter reuses it after the call): every frame it
+   * returns is written into bytes of its own, and a sequence header's parameter sets are copied.
+   */
   data: Buffer;
 }
 
@@ -23,7 +26,10 @@ export interface VideoFrame {
   compositionTimeMs: number;
   /** An FLV keyframe (IDR, or a recovery point on an open GOP). */
   key: boolean;
-  /** The Annex B access unit: AUD first, SPS+PPS before an IDR lacking them. Fresh bytes: consumers may keep them. */
+  /**
+   * The Annex B access unit: AUD first, SPS+PPS before an IDR lacking them. Fresh bytes that consumers may keep, unless
+   * the demuxer reuses frame memory (then valid until its next push(): copy to keep).
+   */
   data: Buffer;
   /** The sequence header the frame decodes with. */
   avc: AvcDecoderConfig;
@@ -58,6 +64,16 @@ export type DemuxedTag =
 export class FlvDemuxer {
   private avc: AvcDecoderConfig | undefined;
   private adts: AdtsParams | undefined;
+  /** Where video frames are written when `reuseFrameMemory` is on. */
+  private readonly scratch: AnnexBScratch | undefined;
+
+  /**
+   * `reuseFrameMemory`: each video frame's Annex B bytes are written into memory the next push() overwrites (no
+   * allocation per frame: a live session muxes every frame before the next one arrives). Audio frames stay fresh.
+   */
+  constructor(opts: { reuseFrameMemory?: boolean } = {}) {
+    if (opts.reuseFrameMemory) this.scratch = { buffer: Buffer.allocUnsafeSlow(64 * 1024) };
+  }
 
   push(p: MediaPacket): DemuxedTag {
     return p.type === 'video' ? this.video(p.timestamp, p.data) : this.audio(p.timestamp, p.data);
@@ -70,7 +86,7 @@ export class FlvDemuxer {
       throw new UnsupportedCodecError(message, tag.name);
     }
     if (tag.packetType === 'sequence-header') {
-      const avc = parseAvcDecoderConfig(tag.payload);
+      const avc = parseAvcDecoderConfig(Buffer.from(tag.payload)); // its SPS/PPS are views: of a copy, kept
       const sps = parseSps(avc.sps[0]!);
       this.avc = avc;
       return { kind: 'video-config', type: 'video', timestamp, avc, sps };
@@ -84,7 +100,7 @@ export class FlvDemuxer {
       timestamp,
       compositionTimeMs: tag.compositionTimeMs,
       key: tag.keyframe,
-      data: avccToAnnexB(tag.payload, avc),
+      data: avccToAnnexB(tag.payload, avc, this.scratch),
       avc,
       decodesAlone: tag.keyframe && avccDecodesAlone(tag.payload, avc.nalLengthSize),
     };

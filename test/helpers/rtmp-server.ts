@@ -45,7 +45,7 @@ export function recordingHooks(decide?: (req: PublishRequest) => Promise<Refusal
       return {
         accept: true,
         sink: {
-          packet: (p) => rec.packets.push(p),
+          packet: (p) => rec.packets.push({ ...p, data: Buffer.from(p.data) }), // the server reuses p.data after the call
           end: (reason) => {
             rec.ends.push(reason);
             onEnd(reason);

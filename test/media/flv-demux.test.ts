@@ -42,6 +42,35 @@ describe('FlvDemuxer: FLV tag -> access unit, the stage the segmenter and the sn
     expect(frame.data.buffer === body.buffer && frame.data.byteOffset < body.byteOffset + body.length).toBe(false);
   });
 
+  it('keeps no view into a sequence header body: its SPS/PPS still go before a later IDR after the body is reused', () => {
+    const demuxer = new FlvDemuxer();
+    const header = avcSequenceHeader(SPS, PPS);
+    demuxer.push({ type: 'video', timestamp: 0, data: header });
+    header.fill(0); // the RTMP parser reuses its buffer for the next message
+    const idr = fakeSlice(true, 8);
+    const frame = demuxer.push({ type: 'video', timestamp: 40, data: avcFrame({ key: true, nals: [idr] }) });
+    expect((frame as Extract<DemuxedTag, { kind: 'video' }>).data).toEqual(Buffer.concat([AUD, annexB(SPS, PPS, idr)]));
+  });
+
+  it('with reuseFrameMemory writes every video frame into the same memory: right bytes, valid until the next push', () => {
+    const demuxer = new FlvDemuxer({ reuseFrameMemory: true });
+    demuxer.push({ type: 'video', timestamp: 0, data: avcSequenceHeader(SPS, PPS) });
+    const idr = fakeSlice(true, 8);
+    const inter = fakeSlice(false, 100_000); // larger than the initial memory: it grows
+    const frames = [
+      { nals: [idr], key: true, expected: Buffer.concat([AUD, annexB(SPS, PPS, idr)]) },
+      { nals: [inter], key: false, expected: Buffer.concat([AUD, annexB(inter)]) },
+      { nals: [idr], key: true, expected: Buffer.concat([AUD, annexB(SPS, PPS, idr)]) },
+    ].map(({ nals, key, expected }, i) => {
+      const frame = demuxer.push({ type: 'video', timestamp: 40 * (i + 1), data: avcFrame({ key, nals }) });
+      const data = (frame as Extract<DemuxedTag, { kind: 'video' }>).data;
+      expect(data).toEqual(expected);
+      return data;
+    });
+    expect(frames[0]!.buffer).not.toBe(frames[1]!.buffer); // grew for the large frame
+    expect(frames[2]!.buffer).toBe(frames[1]!.buffer); // then reused, no allocation per frame
+  });
+
   it('skips what carries no picture, with the warning the segmenter logs once', () => {
     const demuxer = new FlvDemuxer();
     expect(demuxer.push({ type: 'video', timestamp: 0, data: avcFrame({ key: true, nals: [fakeSlice(true)] }) })).toEqual({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PID_AUDIO, PID_PAT, PID_PMT, PID_VIDEO, STREAM_ID_AUDIO, STREAM_ID_VIDEO } from '../../src/media/ts/constants.js';
 import { crc32Mpeg2 } from '../../src/media/ts/crc32.js';
 import { TsMuxer } from '../../src/media/ts/muxer.js';
-import { TsPacketWriter, writePcr } from '../../src/media/ts/packet-writer.js';
+import { freeSlabCount, releaseTsBytes, TsPacketWriter, writePcr } from '../../src/media/ts/packet-writer.js';
 import { encodePesHeader } from '../../src/media/ts/pes.js';
 import { encodePatSection, encodePmtSection } from '../../src/media/ts/psi.js';
 import { readPes, readSections, readTsPackets } from '../helpers/ts-inspector.js';
@@ -185,5 +185,33 @@ describe('TsPacketWriter.take', () => {
     const packets = readTsPackets(all);
     expect(all.length % 188).toBe(0);
     expect(packets.every((p, i) => p.pid === PID_VIDEO && p.continuityCounter === i % 16)).toBe(true);
+  });
+
+  it('reuses a slab only once the writer left it and every view taken from it was released', () => {
+    const writeSome = (writer: TsPacketWriter, fill: number, count: number): Array<{ view: Buffer; copy: Buffer }> => {
+      const taken: Array<{ view: Buffer; copy: Buffer }> = [];
+      for (let i = 0; i < count; i++) {
+        writer.writePes(PID_VIDEO, [encodePesHeader({ streamId: STREAM_ID_VIDEO, pts: i * 3600 }), Buffer.alloc(1500, fill)]);
+        const view = writer.take()!;
+        taken.push({ view, copy: Buffer.from(view) });
+      }
+      return taken;
+    };
+    // ~1.7 KB per take: 200 takes fill five 64 KiB slabs.
+    const first = writeSome(new TsPacketWriter(), 1, 200);
+    const held = first.filter((t) => t.view.buffer === first[0]!.view.buffer);
+    const before = freeSlabCount();
+    for (const t of first) if (t.view.buffer !== first[0]!.view.buffer) releaseTsBytes(t.view);
+    const freed = freeSlabCount() - before;
+    expect(freed).toBeGreaterThanOrEqual(3); // the full slabs whose views were all released; not the one still held
+    // A second writer takes the freed slabs: the views still held keep their bytes.
+    const second = writeSome(new TsPacketWriter(), 2, 200);
+    expect(second.some((t) => first.some((f) => f.view.buffer === t.view.buffer))).toBe(true);
+    expect(held.filter((t) => !t.view.equals(t.copy))).toEqual([]);
+    expect(second.filter((t) => !t.view.equals(t.copy))).toEqual([]);
+    // Releasing the held views frees their slab too (the first writer has moved on from it).
+    const beforeHeld = freeSlabCount();
+    for (const t of held) releaseTsBytes(t.view);
+    expect(freeSlabCount()).toBe(beforeHeld + 1);
   });
 });

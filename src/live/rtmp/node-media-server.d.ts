@@ -17,8 +17,6 @@ declare module 'node-media-server/src/protocol/rtmp.js' {
     /** Reused between messages of the chunk stream; capacity is length + 1024, so slice to header.length. */
     payload: Buffer;
     capacity: number;
-    /** Ours (not the library's): this message's payload was allocated for it alone and may be handed off whole. */
-    ownPayload?: boolean;
     bytes: number;
   }
   /** What AMF.decodeAmf0Cmd returns: the command name plus fields named after rtmpCmdCode. */

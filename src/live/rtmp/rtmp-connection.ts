@@ -285,7 +285,7 @@ class RtmpSocketSession implements RtmpConnection {
     } else if (this.phase === 'deciding') {
       if (this.heldBytes + packet.data.length > MAX_PENDING_BYTES) return;
       this.heldBytes += packet.data.length;
-      this.held.push(packet);
+      this.held.push({ type: packet.type, timestamp: packet.timestamp, data: Buffer.from(packet.data) }); // the parser reuses it
     }
   }
 

@@ -47,7 +47,7 @@ export interface RtmpProtocolEvents {
   publish(cmd: { publishName: string; streamId: number }): void;
   play(cmd: { streamId: number }): void;
   deleteStream(): void;
-  /** body is exactly the message payload (the FLV tag body), in memory of its own that the parser never touches again. */
+  /** body is exactly the message payload (the FLV tag body), a view of the parser's memory: valid during the call only. */
   media(type: 'audio' | 'video', timestamp: number, body: Buffer): void;
 }
 
@@ -124,8 +124,7 @@ class GuardedRtmp extends NmsRtmp {
     if (this.inPackets.size > MAX_CHUNK_STREAMS) {
       throw new RtmpProtocolViolation(`more than ${MAX_CHUNK_STREAMS} chunk streams`);
     }
-    const media = this.authorised && (this.parserPacket.header.type === MSG_AUDIO || this.parserPacket.header.type === MSG_VIDEO);
-    if (!media && this.parserPacket.capacity >= length) return;
+    if (this.parserPacket.capacity >= length) return;
     // All chunk streams' buffers together stay within a budget: pre-auth small, then two full messages' worth.
     const budget = this.authorised ? 2 * this.maxMessageBytes : PRE_AUTH_BUFFER_BUDGET;
     let held = 0;
@@ -133,12 +132,14 @@ class GuardedRtmp extends NmsRtmp {
     if (held + length > budget) {
       throw new RtmpProtocolViolation(`chunk stream buffers would hold ${held + length} bytes (limit ${budget})`);
     }
-    // Exactly the announced size, not zero-filled: pages are only touched as bytes arrive (the library adds 1 KB and
-    // zero-fills, so an announced-but-unsent message cost its full size in RSS).
-    // A media message gets a buffer of its own, handed to the sink as is (no second copy): small ones from Node's pool.
-    this.parserPacket.payload = media ? Buffer.allocUnsafe(length) : Buffer.allocUnsafeSlow(length);
-    this.parserPacket.capacity = length;
-    this.parserPacket.ownPayload = media;
+    // Not zero-filled: pages are only touched as bytes arrive (the library adds 1 KB and zero-fills, so an
+    // announced-but-unsent message cost its full size in RSS). The buffer is reused by every later message of this
+    // chunk stream that fits (media is handed to the sink as a view, valid during the call only: no allocation per
+    // message, which kept V8 running a mark-compact every second on external-memory pressure). Room for a quarter
+    // more, within the limit, so a stream whose keyframes grow a little does not reallocate each time.
+    const capacity = Math.min(Math.ceil(length * 1.25), limit, budget - held); // >= length: both were checked above
+    this.parserPacket.payload = Buffer.allocUnsafeSlow(capacity);
+    this.parserPacket.capacity = capacity;
   }
 
   override packetHandler(): void {
@@ -187,15 +188,7 @@ class GuardedRtmp extends NmsRtmp {
 
   override dataHandler(): void {
     const { type, length } = this.parserPacket.header;
-    const packet = this.parserPacket;
-    if (packet.ownPayload && (type === MSG_AUDIO || type === MSG_VIDEO)) {
-      // The buffer now belongs to the sink: the next message on this chunk stream allocates a new one.
-      packet.ownPayload = false;
-      packet.capacity = 0;
-      this.events.media(type === MSG_AUDIO ? 'audio' : 'video', packet.clock, packet.payload.subarray(0, length));
-      return;
-    }
-    this.deliver(type, packet.clock, packet.payload.subarray(0, length));
+    this.deliver(type, this.parserPacket.clock, this.parserPacket.payload.subarray(0, length));
   }
 
   /** Aggregate = back-to-back FLV tags; their timestamps are relative to the first one's. */
@@ -215,11 +208,12 @@ class GuardedRtmp extends NmsRtmp {
     }
   }
 
-  /** Audio and video go on; data messages (onMetaData, @setDataFrame) are dropped: codec facts come from the bitstream. */
+  /**
+   * Audio and video go on, as views of the parser's buffer (valid during the call); data messages (onMetaData,
+   * @setDataFrame) are dropped: codec facts come from the bitstream.
+   */
   private deliver(type: number, timestamp: number, body: Buffer): void {
-    if (type === MSG_AUDIO || type === MSG_VIDEO) {
-      this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, Buffer.from(body));
-    }
+    if (type === MSG_AUDIO || type === MSG_VIDEO) this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, body);
   }
 }
 

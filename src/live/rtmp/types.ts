@@ -5,7 +5,8 @@ import type { PublishVerdict, RefusalStatus } from '../../shared/publish-verdict
 
 /**
  * What the adapter delivers is exactly what the media stage (media/flv-demux.ts) takes: the RTMP message timestamp (FLV
- * DTS, ms) and the FLV tag body as received (a copy: the parser reuses its buffers; for AVC the signed 24-bit CTS is inside, untouched).
+ * DTS, ms) and the FLV tag body as received (for AVC the signed 24-bit CTS is inside, untouched). The body is a view of the
+ * parser's buffer, valid only during MediaSink.packet(): a sink that keeps bytes copies them.
  */
 export type { MediaPacket };
 
@@ -34,7 +35,7 @@ export type { RefusalStatus };
 export type MediaEndReason = 'closed' | 'reset' | 'timeout' | 'kicked' | 'error';
 
 export interface MediaSink {
-  /** Audio/video only, in arrival order, after the publish was accepted. */
+  /** Audio/video only, in arrival order, after the publish was accepted. `p.data` is reused after the call returns. */
   packet(p: MediaPacket): void;
   /** Called exactly once per accepted publish, however it ends. */
   end(reason: MediaEndReason): void;

@@ -15,6 +15,7 @@ export interface SnapshotChannel {
 
 /** What a LiveSession needs: every demuxed video tag, and a stop that resolves once its snapshots are stored. */
 export interface SnapshotSink {
+  /** A video frame's bytes are valid during the call only (the live session's demuxer reuses them). */
   tag(t: DemuxedTag): void;
   stop(): Promise<void>;
 }
@@ -60,7 +61,11 @@ export class ChannelSnapshotter implements SnapshotSink {
   tag(t: DemuxedTag): void {
     if (this.stopped || t.type !== 'video' || !this.service.maybeUsable) return;
     this.firstDtsMs ??= t.timestamp;
-    const pick = t.kind === 'video' && t.key ? this.schedule.keyframe(t.timestamp, t) : this.schedule.advance(t.timestamp);
+    // A keyframe may be kept until a later one is seen: its bytes are copied (the demuxer reuses frame memory).
+    const pick =
+      t.kind === 'video' && t.key
+        ? this.schedule.keyframe(t.timestamp, { ...t, data: Buffer.from(t.data) })
+        : this.schedule.advance(t.timestamp);
     if (pick) this.take(pick);
   }
 

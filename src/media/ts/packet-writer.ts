@@ -19,17 +19,62 @@ export interface PesPacketOptions {
 
 /** Packets are written into slabs of at least this size; a slab is never written again once full. */
 const SLAB_SIZE = 64 * 1024;
+/** Slabs kept for reuse across every writer of the process (4 MiB): enough for the segments committing at any time. */
+const MAX_FREE_SLABS = 64;
+
+/**
+ * Slab reuse. Every live segment's bytes used to be fresh 64 KiB slabs, and that external-memory churn (~6 MB/s at 50
+ * publishers) made V8 run a mark-compact every second or two. A slab goes back to the pool once the writer moved on
+ * and every view taken from it was handed to releaseTsBytes(); views never released (a remux kept in memory) just
+ * leave their slab to the garbage collector, as before.
+ */
+const freeSlabs: Buffer[] = [];
+/** Views taken and not yet released, plus 1 while a writer still writes into the slab. */
+const slabRefs = new WeakMap<ArrayBufferLike, number>();
+
+function acquireSlab(size: number): Buffer {
+  const slab = size === SLAB_SIZE ? (freeSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_SIZE)) : Buffer.allocUnsafeSlow(size);
+  slabRefs.set(slab.buffer, 1);
+  return slab;
+}
+
+function unref(arrayBuffer: ArrayBufferLike): void {
+  const refs = slabRefs.get(arrayBuffer);
+  if (refs === undefined) return; // not a pooled slab, or already back in the pool
+  if (refs > 1) {
+    slabRefs.set(arrayBuffer, refs - 1);
+    return;
+  }
+  slabRefs.delete(arrayBuffer);
+  if (arrayBuffer.byteLength === SLAB_SIZE && freeSlabs.length < MAX_FREE_SLABS) {
+    freeSlabs.push(Buffer.from(arrayBuffer as ArrayBuffer, 0, SLAB_SIZE));
+  }
+}
+
+/**
+ * Hands back a view TsPacketWriter.take() returned, once nothing reads it any more (its segment is written or
+ * dropped): its slab may then be written again. Call it once per take(), never for a view still in use.
+ */
+export function releaseTsBytes(view: Buffer): void {
+  unref(view.buffer);
+}
+
+/** Slabs waiting for reuse (tests). */
+export function freeSlabCount(): number {
+  return freeSlabs.length;
+}
 const PCR_FIELD_SIZE = 6;
 const AF_FIXED_SIZE = 2; // adaptation_field_length + flags byte
 
 /**
  * Cuts PSI sections and PES packets into 188-byte transport packets, written straight into a slab of memory (no
  * per-packet allocation); take() hands out views of the slab without copying. Bytes once taken are never written
- * again (a full slab is left to its views and a new one started), so a view stays valid for as long as it is held.
+ * again until released (a full slab is left to its views and a new one started), so a view stays valid until it is
+ * handed to releaseTsBytes() (or for as long as it is held, if never released).
  * Continuity counters live here, so they run on across segments.
  */
 export class TsPacketWriter {
-  private buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  private buf = acquireSlab(SLAB_SIZE);
   /** First byte not taken yet. */
   private start = 0;
   private len = 0;
@@ -41,6 +86,8 @@ export class TsPacketWriter {
     if (this.len === this.start) return undefined;
     const out = this.buf.subarray(this.start, this.len);
     this.start = this.len;
+    const refs = slabRefs.get(this.buf.buffer);
+    if (refs !== undefined) slabRefs.set(this.buf.buffer, refs + 1);
     return out;
   }
 
@@ -137,8 +184,9 @@ export class TsPacketWriter {
     if (this.len + TS_PACKET_SIZE > this.buf.length) {
       // A new slab; bytes not taken yet move along (they are from the current push only, so few).
       const pending = this.len - this.start;
-      const next = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, 2 * (pending + TS_PACKET_SIZE)));
+      const next = acquireSlab(Math.max(SLAB_SIZE, 2 * (pending + TS_PACKET_SIZE)));
       this.buf.copy(next, 0, this.start, this.len);
+      unref(this.buf.buffer); // the writer is done with it: back to the pool once its views are released
       this.buf = next;
       this.start = 0;
       this.len = pending;
