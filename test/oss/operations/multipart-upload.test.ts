@@ -25,10 +25,10 @@ const KB = 1024;
 /** ali-oss's typings leave response headers and raw XML parts untyped. */
 const headersOf = (res: { headers: object }) => res.headers as Record<string, string | undefined>;
 type RawPart = { PartNumber: string; ETag: string; Size: string };
+/** OSS's rule (not S3's): MD5 of the parts' upper-case hex MD5s as text. */
 const multipartEtag = (parts: Buffer[]) => {
-  const h = createHash('md5');
-  for (const p of parts) h.update(createHash('md5').update(p).digest());
-  return `"${h.digest('hex').toUpperCase()}-${parts.length}"`;
+  const hexes = parts.map((p) => createHash('md5').update(p).digest('hex').toUpperCase()).join('');
+  return `"${createHash('md5').update(hexes).digest('hex').toUpperCase()}-${parts.length}"`;
 };
 
 describe('ListMultipartUploads and AbortMultipartUpload (SDK set-up and tear-down)', () => {
