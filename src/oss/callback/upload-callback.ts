@@ -31,7 +31,7 @@ function decodeJson(raw: string, what: string): Record<string, unknown> {
 /**
  * `x-oss-callback` (base64 JSON: callbackUrl, callbackBody, callbackHost, callbackBodyType) and `x-oss-callback-var`
  * (base64 JSON of `x:` variables), checked before the upload is read; undefined without a callback.
- * Shared by PutObject and (if wanted) CompleteMultipartUpload.
+ * Shared by PutObject and CompleteMultipartUpload.
  */
 export function parseUploadCallback(headers: IncomingHttpHeaders, query: QueryPairs = []): UploadCallback | undefined {
   // A presigned URL carries them as the query parameters `callback` and `callback-var` (OSS callback documentation).

@@ -1,5 +1,7 @@
+import { parseUploadCallback, runUploadCallback } from '../callback/upload-callback.js';
 import { encryptionOf } from '../objects/server-side-encryption.js';
 import type { PartRow } from '../../store/rows.js';
+import { createHash } from 'node:crypto';
 import { crc64Combine } from '../../store/crc64.js';
 import { ossErrors } from '../wire/errors.js';
 import { queryValue } from '../wire/request-target.js';
@@ -37,14 +39,23 @@ function chosenParts(ctx: OperationContext, body: Buffer, uploaded: PartRow[]): 
   return chosen;
 }
 
+/** Base64 MD5 of a stream's bytes. */
+async function contentMd5(bytes: AsyncIterable<Buffer>): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of bytes) hash.update(chunk);
+  return hash.digest('base64');
+}
+
 /**
  * POST /key?uploadId=: makes the object from the listed parts (or every part with `x-oss-complete-all: yes`).
- * No byte is copied: the part files become the object's extents in one transaction.
+ * No byte is copied: the part files become the object's extents in one transaction. With `x-oss-callback` the answer
+ * is the callback server's, or 203 CallbackFailed with the object completed all the same, as for PutObject.
  */
 export const completeMultipartUpload: Operation = async (ctx) => {
   const bucket = requireBucket(ctx);
   const upload = requireUpload(ctx, bucket);
   const { store, clock } = ctx.services;
+  const callback = parseUploadCallback(ctx.headers, ctx.query);
   const body = await ctx.readBody(MAX_COMPLETE_BODY);
   const chosen = chosenParts(ctx, body, store.uploads.allParts(upload.uploadId));
   if (chosen.length === 0) throw ossErrors.invalidPart(0, '');
@@ -54,16 +65,20 @@ export const completeMultipartUpload: Operation = async (ctx) => {
   let crc64: string | undefined = chosen[0]!.crc64;
   for (const p of chosen.slice(1)) crc64 = crc64 === undefined || p.crc64 === undefined ? undefined : crc64Combine(crc64, p.crc64, p.size);
   const forbid = forbidsOverwrite(ctx.headers);
+  const { sequential, ...meta } = upload.meta;
+  // A sequential upload's object carries the whole content's MD5 (OSS computes it as the parts arrive in order).
+  if (sequential) meta.headers = { ...meta.headers, 'content-md5': await contentMd5(store.uploads.openParts(chosen)) };
   const row = store.uploads.complete(
     upload,
     chosen,
     { etag: multipartEtag(chosen), crc64 },
-    { ...upload.meta, lastModifiedMs: clock.now(), objectType: 'Multipart' },
+    { ...meta, lastModifiedMs: clock.now(), objectType: 'Multipart' },
     (current) => {
       if (forbid && current) throw ossErrors.fileAlreadyExists();
     },
   );
   if (!row) throw ossErrors.noSuchUpload(upload.uploadId);
+  if (callback) return runUploadCallback(callback, bucket.name, row, ctx.services.config.callbackAllowHosts);
   const urlEncoded = queryValue(ctx.query, 'encoding-type') === 'url';
   const encode = urlEncoded ? encodeURIComponent : (s: string) => s;
   const location = ctx.pathStyle

@@ -1,4 +1,4 @@
-// x-oss-callback on PutObject: the emulator POSTs the substituted body to a callback server on loopback and answers
+// x-oss-callback on PutObject and CompleteMultipartUpload: the emulator POSTs the substituted body to a callback server on loopback and answers
 // the upload with that server's JSON; 203 CallbackFailed when it fails or the host is not allowed.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,5 +95,50 @@ describe('upload callback (x-oss-callback)', () => {
     };
     expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
     expect(emu.state.object(bucket, 'bad.txt')).toBeUndefined();
+  });
+});
+
+describe('upload callback on CompleteMultipartUpload', () => {
+  const upload = async (key: string) => {
+    const { uploadId } = (await client.initMultipartUpload(key)) as { uploadId: string };
+    const part = (await client.uploadPart(key, uploadId, 1, Buffer.from('multipart body'))) as { etag: string };
+    return { uploadId, parts: [{ number: 1, etag: part.etag }] };
+  };
+
+  it("POSTs the substituted body once the object is complete and answers with the server's JSON", async () => {
+    const { uploadId, parts } = await upload('mp/1.bin');
+    const res = (await client.completeMultipartUpload('mp/1.bin', uploadId, parts, {
+      headers: callbackHeaders(`http://127.0.0.1:${port}/mp`, 'object=${object}&size=${size}&etag=${etag}'),
+    })) as { res: { status: number; data: Buffer } };
+    expect(res.res.status).toBe(200);
+    const hook = seen.at(-1)!;
+    expect(hook.url).toBe('/mp');
+    const etag = emu.state.object(bucket, 'mp/1.bin')!.etag.replace(/"/g, '');
+    expect(etag).toMatch(/-1$/);
+    expect(hook.body).toBe(`object=mp%2F1.bin&size=14&etag=${encodeURIComponent(etag)}`);
+    expect(JSON.parse(Buffer.from(res.res.data).toString())).toEqual({ ok: true, got: hook.body });
+  });
+
+  it('answers 203 CallbackFailed for a host the emulator may not reach (the Go SDK’s test: a bare www.aliyuncs.com); the object is complete', async () => {
+    const { uploadId, parts } = await upload('mp/2.bin');
+    const before = seen.length;
+    const err = (await client
+      .completeMultipartUpload('mp/2.bin', uploadId, parts, { headers: callbackHeaders('www.aliyuncs.com', 'filename=${object}') })
+      .catch((e: unknown) => e)) as { status: number; code: string };
+    expect(err).toMatchObject({ status: 203, code: 'CallbackFailed' });
+    expect(seen.length).toBe(before);
+    expect(emu.state.object(bucket, 'mp/2.bin')?.size).toBe(14);
+  });
+
+  it('refuses a malformed callback before completing: the upload stays open', async () => {
+    const { uploadId, parts } = await upload('mp/3.bin');
+    const err = (await client
+      .completeMultipartUpload('mp/3.bin', uploadId, parts, { headers: { 'x-oss-callback': 'not json' } })
+      .catch((e: unknown) => e)) as { status: number; code: string };
+    expect(err).toMatchObject({ status: 400, code: 'InvalidArgument' });
+    expect(emu.state.object(bucket, 'mp/3.bin')).toBeUndefined();
+    const listed = (await client.listParts('mp/3.bin', uploadId)) as { parts: { PartNumber: string } | unknown[] };
+    // ali-oss gives a single part as an object, several as an array.
+    expect(listed.parts).toMatchObject({ PartNumber: '1' });
   });
 });
