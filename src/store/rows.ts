@@ -74,6 +74,8 @@ export interface UploadMeta {
   storageClass: string;
   /** x-oss-tagging given at InitiateMultipartUpload, the object's tags at CompleteMultipartUpload. */
   tags?: ObjectTags;
+  /** Initiated with `?sequential`: the completed object gets the whole content's Content-MD5, as OSS gives it. */
+  sequential?: boolean;
 }
 
 export interface UploadRow {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from './database.js';
+import type { Readable } from 'node:stream';
 import type { ObjectFiles, WrittenFile } from './object-files.js';
+import { openExtents } from './object-reader.js';
 import type { Extent, ObjectRow, PartRow, UploadMeta, UploadRow } from './rows.js';
 import { rowReader, type SqlRow } from './row-reader.js';
 import type { CommitGuard, NewObject, ObjectBytes, Store } from './store.js';
@@ -193,6 +195,16 @@ export class Uploads {
    * part files), the upload and its part rows dropped. `guard` runs inside the transaction (e.g. forbid-overwrite)
    * and may throw to refuse. Undefined when the upload is gone by now. Unchosen parts and replaced files are removed.
    */
+  /** The bytes of these parts, one after the other (what completing the upload with them makes). */
+  openParts(parts: readonly PartRow[]): Readable {
+    const size = parts.reduce((n, p) => n + p.size, 0);
+    return openExtents(
+      this.files,
+      parts.map((p) => ({ file: p.file, size: p.size })),
+      { start: 0, end: size - 1 },
+    );
+  }
+
   complete(
     upload: UploadRow,
     chosen: readonly PartRow[],

@@ -113,16 +113,21 @@ export const getObject: Operation = (ctx) => {
   const end = range?.end ?? row.size - 1;
   headers['content-length'] = row.size === 0 ? 0 : end - start + 1;
   if (range) headers['content-range'] = `bytes ${start}-${end}/${row.size}`;
-  // The CRC64 describes the whole object: a range reply does not carry it (oss2 checks it only on whole reads).
-  if (range) delete headers['x-oss-hash-crc64ecma'];
+  // The CRC64 and the MD5 describe the whole object: a range reply carries neither (oss2 checks the CRC on whole reads).
+  if (range) {
+    delete headers['x-oss-hash-crc64ecma'];
+    delete headers['content-md5'];
+  }
   const status = range ? 206 : 200;
   if (ctx.method === 'HEAD' || row.size === 0) return { status, headers, body: ctx.method === 'HEAD' ? undefined : Buffer.alloc(0) };
   // Opened now: a concurrent overwrite unlinks the old file, and an open descriptor still reads it whole.
   // Small objects come back as bytes kept in memory (no file opened per GET); others as a stream.
   const body = ctx.services.store.objectBody(row, { start, end });
   if (!range && wantsGzip(ctx.headers['accept-encoding'], String(headers['content-type'] ?? ''), row.size, headers['content-encoding'])) {
-    // Compressed as it streams: the length is unknown (chunked), the ETag stays the stored object's.
+    // Compressed as it streams: the length is unknown (chunked), the ETag stays the stored object's; the MD5 would
+    // not describe the gzip bytes sent.
     delete headers['content-length'];
+    delete headers['content-md5'];
     headers['content-encoding'] = 'gzip';
     return { status, headers, body: (Buffer.isBuffer(body) ? Readable.from([body], { objectMode: false }) : body).pipe(createGzip()) };
   }

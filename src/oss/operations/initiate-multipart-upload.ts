@@ -1,6 +1,6 @@
 import { encryptionOf } from '../objects/server-side-encryption.js';
 import { ossErrors } from '../wire/errors.js';
-import { queryValue } from '../wire/request-target.js';
+import { hasQuery, queryValue } from '../wire/request-target.js';
 import { requireBucket, type Operation } from '../operation.js';
 import { storageClassOf } from '../objects/storage-class.js';
 import { parseTaggingHeader } from '../tagging/tagging.js';
@@ -23,6 +23,7 @@ export const initiateMultipartUpload: Operation = (ctx) => {
       headers: storedHeaders(ctx.headers),
       storageClass,
       ...(tags && { tags }),
+      ...(hasQuery(ctx.query, 'sequential') && { sequential: true }),
     },
     clock.now(),
   );

@@ -67,6 +67,11 @@ export function objectHeaders(row: ObjectRow): Record<string, string | number> {
     ...row.headers,
   };
   if (row.crc64 !== undefined) headers['x-oss-hash-crc64ecma'] = row.crc64;
+  // A Normal object's ETag is its MD5: OSS answers it as Content-MD5 too (oss2's async-fetch test reads it from a HEAD).
+  // Multipart objects have one only when uploaded with ?sequential (stored with them); appendable ones never.
+  if (row.objectType === 'Normal' && /^"[0-9A-F]{32}"$/i.test(row.etag)) {
+    headers['content-md5'] = Buffer.from(row.etag.slice(1, -1), 'hex').toString('base64');
+  }
   if (row.objectType === 'Appendable') headers['x-oss-next-append-position'] = row.size;
   return headers;
 }
