@@ -657,7 +657,8 @@ export class Store {
   /**
    * Appends a file already written durably to an object at `position` (one more extent, no byte copied), or creates
    * the object when there is none and position is 0. Refused, and the file removed, when the object is not
-   * appendable or its size is no longer `position` (a concurrent append won).
+   * appendable or its size is no longer `position` (a concurrent append won). An existing object keeps its metadata;
+   * `meta.acl`, when set, replaces its ACL.
    */
   appendObject(
     bucket: string,
@@ -687,6 +688,7 @@ export class Store {
           extents: seq + 1,
           lastModifiedMs: meta.lastModifiedMs,
         });
+        if (meta.acl !== undefined) this.q.objectAcl.run(meta.acl, bucket, key);
         const row = this.getObject(bucket, key)!;
         this.objectChanged({ kind: 'written', row });
         return { row, drop: [] as string[] };
@@ -695,7 +697,14 @@ export class Store {
       const extents = written.size > 0 || previous.length === 0 ? [...previous, { file: written.file, size: written.size }] : previous;
       const { etag, crc64 } = bytesOf(old);
       const objectMeta = old
-        ? { ...meta, contentType: old.contentType, acl: old.acl, headers: old.headers, storageClass: old.storageClass, tags: old.tags }
+        ? {
+            ...meta,
+            contentType: old.contentType,
+            acl: meta.acl ?? old.acl,
+            headers: old.headers,
+            storageClass: old.storageClass,
+            tags: old.tags,
+          }
         : meta;
       const recorded = this.recordObjectBytes(
         bucket,

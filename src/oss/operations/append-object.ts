@@ -28,9 +28,12 @@ export const appendObject: Operation = async (ctx) => {
   // Refuse before reading the body when it is already clear (the same checks run again atomically at commit).
   if (existing && existing.objectType !== 'Appendable') throw ossErrors.objectNotAppendable();
   if ((existing?.size ?? 0) !== position) throw positionError(existing?.size ?? 0);
+  const aclHeader = ctx.headers['x-oss-object-acl'] as string | undefined;
   const meta = {
     contentType: contentTypeFor(ctx.headers['content-type']),
-    acl: parseObjectAcl(ctx.headers['x-oss-object-acl'] as string | undefined),
+    // Later appends keep the object's metadata but take a new x-oss-object-acl when one is given (the Go SDK's
+    // TestAppendObject, run against OSS: public-read-write, then public-read on the second append).
+    acl: existing && !aclHeader ? undefined : parseObjectAcl(aclHeader),
     headers: storedHeaders(ctx.headers),
     storageClass: storageClassOf(ctx.headers, bucket.storageClass),
     lastModifiedMs: clock.now(),

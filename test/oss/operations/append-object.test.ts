@@ -23,6 +23,30 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 describe('AppendObject', () => {
+  it('keeps the first append’s metadata but takes a later append’s x-oss-object-acl (Go SDK TestAppendObject)', async () => {
+    const append = (position: number, headers: Record<string, string>) =>
+      signedRequest(emu, {
+        method: 'POST',
+        bucket,
+        key: 'acl.log',
+        query: [
+          ['append', ''],
+          ['position', String(position)],
+        ],
+        body: 'abc',
+        ossHeaders: headers,
+      });
+    expect((await append(0, { 'x-oss-object-acl': 'public-read-write', 'x-oss-meta-my': 'first' })).status).toBe(200);
+    expect((await client.getACL('acl.log')).acl).toBe('public-read-write');
+    expect((await append(3, { 'x-oss-object-acl': 'public-read', 'x-oss-meta-my': 'second', 'x-oss-meta-mine': 'x' })).status).toBe(200);
+    expect((await client.getACL('acl.log')).acl).toBe('public-read');
+    const head = headersOf((await client.head('acl.log')).res);
+    expect([head['x-oss-meta-my'], head['x-oss-meta-mine']]).toEqual(['first', undefined]);
+    // Without the header the ACL stays as it is.
+    expect((await append(6, {})).status).toBe(200);
+    expect((await client.getACL('acl.log')).acl).toBe('public-read');
+  });
+
   it('appends through ali-oss: next position, Appendable type, CRC64 carried across appends', async () => {
     const chunks = [randomBytes(1000), randomBytes(1), randomBytes(70_000)];
     let position = 0;
