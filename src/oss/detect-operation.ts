@@ -165,7 +165,14 @@ const rules: readonly Rule[] = [
   { method: 'PUT', level: 'object', when: ['live', 'status'], operation: 'PutLiveChannelStatus' },
   { method: 'PUT', level: 'object', when: ['live'], operation: 'PutLiveChannel' },
   { method: 'PUT', level: 'object', when: ['acl'], operation: 'PutObjectAcl' },
-  { method: 'PUT', level: 'object', when: [], accepts: ['callback', 'callback-var', TRAFFIC_LIMIT], operation: 'PutObject' },
+  // response-* on a PUT is ignored by OSS (the Go SDK's TestSignURL presigns a PUT with response-content-encoding).
+  {
+    method: 'PUT',
+    level: 'object',
+    when: [],
+    accepts: ['callback', 'callback-var', TRAFFIC_LIMIT, ...RESPONSE_OVERRIDES],
+    operation: 'PutObject',
+  },
   { method: 'GET', level: 'object', when: ['live', 'comp=stat'], operation: 'GetLiveChannelStat' },
   { method: 'GET', level: 'object', when: ['live', 'comp=history'], operation: 'GetLiveChannelHistory' },
   { method: 'GET', level: 'object', when: ['live'], operation: 'GetLiveChannelInfo' },

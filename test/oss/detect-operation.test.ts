@@ -37,6 +37,12 @@ describe('detectOperation', () => {
     expect(detectOperation('GET', 'b', 'k', q('response-content-type=text/plain', 'OSSAccessKeyId=a', 'Expires=1', 'Signature=s'))).toEqual(
       { operation: 'GetObject' },
     );
+    // OSS ignores response-* on a PUT (the Go SDK presigns PutObject URLs with response-content-encoding).
+    expect(
+      detectOperation('PUT', 'b', 'k', q('response-content-encoding=deflate', 'OSSAccessKeyId=a', 'Expires=1', 'Signature=s')),
+    ).toEqual({
+      operation: 'PutObject',
+    });
     expect(
       detectOperation(
         'GET',
