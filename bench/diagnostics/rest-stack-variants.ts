@@ -1,14 +1,18 @@
 // Where GetLiveChannelStat's CPU goes, layer by layer: the same signed request, 50 connections, against each
 // variant of rest-stack-server.ts; prints req/s and server CPU µs per request (the server is saturated in each).
-//   npx tsx bench/diagnostics/rest-stack-variants.ts [bare,sniffed,options,emulator-noauth,emulator]
+//   npx tsx bench/diagnostics/rest-stack-variants.ts [bare,sniffed,options,emulator-noauth,emulator] [stat|playlist]
+// SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers (summarise with profile-summary.cjs).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBenchContext } from '../lib/bench-context.js';
-import { createBucket, createChannel, rawRequest } from '../lib/oss-client.js';
+import { createBucket, createChannel, ossOk, rawRequest } from '../lib/oss-client.js';
 import { CpuMeter, MachineNoiseMeter } from '../lib/proc-stats.js';
 import { childScript, TsChild, type ChildMessage } from '../lib/ts-child.js';
 
 const variants = (process.argv[2] ?? 'bare,sniffed,options,emulator-noauth,emulator').split(',');
+/** stat: signed GetLiveChannelStat; playlist: an anonymous GET of a small playlist on a public-read bucket. */
+const which = process.argv[3] ?? 'stat';
+const PLAYLIST = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:41\n#EXT-X-TARGETDURATION:3\n#EXTINF:2.000,\n1700000082000.ts\n';
 const ctx = createBenchContext('rest-variants');
 const load = new TsChild(childScript('http-load'), { logFile: join(ctx.workDir, 'load.log') });
 await load.next('ready', 30_000);
@@ -16,6 +20,7 @@ for (const variant of variants) {
   const server = new TsChild(fileURLToPath(new URL('./rest-stack-server.ts', import.meta.url)), {
     logFile: join(ctx.workDir, `${variant}.log`),
     env: { ...process.env, VARIANT: variant },
+    nodeFlags: process.env.SERVER_NODE_FLAGS?.split(' ').filter(Boolean),
   });
   const { port } = await server.next<ChildMessage & { port: number }>('ready', 30_000);
   const endpoint = {
@@ -28,16 +33,27 @@ for (const variant of variants) {
   if (variant.startsWith('emulator')) {
     await createBucket(endpoint, 'bench-rest');
     await createChannel(endpoint, 'bench-rest', 'cam');
+    await ossOk(endpoint, { method: 'PUT', bucket: 'bench-live', ossHeaders: { 'x-oss-acl': 'public-read' } });
+    await ossOk(endpoint, {
+      method: 'PUT',
+      bucket: 'bench-live',
+      key: 'cam/playlist.m3u8',
+      contentType: 'application/x-mpegURL',
+      body: PLAYLIST,
+    });
   }
-  const request = rawRequest(endpoint, {
-    method: 'GET',
-    bucket: 'bench-rest',
-    key: 'cam',
-    query: [
-      ['live', ''],
-      ['comp', 'stat'],
-    ],
-  });
+  const request =
+    which === 'playlist'
+      ? rawRequest(endpoint, { method: 'GET', bucket: 'bench-live', key: 'cam/playlist.m3u8', anonymous: true })
+      : rawRequest(endpoint, {
+          method: 'GET',
+          bucket: 'bench-rest',
+          key: 'cam',
+          query: [
+            ['live', ''],
+            ['comp', 'stat'],
+          ],
+        });
   const cpu = new CpuMeter(server.pid);
   const noise = new MachineNoiseMeter(() => [server.pid, load.pid]);
   const result = await load.request<ChildMessage & { requestsPerSecond: number; statuses: Record<string, number> }>(

@@ -33,16 +33,23 @@ beforeEach(() => {
 });
 
 describe('constantTimeEqual', () => {
-  it('compares equal strings as equal through timingSafeEqual on fixed-size digests', () => {
+  it('compares equal strings as equal through timingSafeEqual on their bytes', () => {
     expect(constantTimeEqual('fDopgx6joupiQ9wefBTUPWZSipM=', 'fDopgx6joupiQ9wefBTUPWZSipM=')).toBe(true);
     expect(spy).toHaveBeenCalledTimes(1);
     const [a, b] = spy.mock.calls[0] ?? [];
-    expect([(a as Buffer).length, (b as Buffer).length]).toEqual([32, 32]);
+    expect([(a as Buffer).toString(), (b as Buffer).toString()]).toEqual(['fDopgx6joupiQ9wefBTUPWZSipM=', 'fDopgx6joupiQ9wefBTUPWZSipM=']);
   });
 
-  it('returns false for different lengths instead of throwing', () => {
+  it('tells signatures of the same length apart (a difference in the last byte too)', () => {
+    expect(constantTimeEqual('fDopgx6joupiQ9wefBTUPWZSipM=', 'fDopgx6joupiQ9wefBTUPWZSipN=')).toBe(false);
+    expect(constantTimeEqual('fDopgx6joupiQ9wefBTUPWZSipM=', 'gDopgx6joupiQ9wefBTUPWZSipM=')).toBe(false);
+  });
+
+  it('returns false for different lengths instead of throwing, still through timingSafeEqual', () => {
+    expect(constantTimeEqual('abcd', 'abc')).toBe(false);
     expect(constantTimeEqual('abc', 'abcd')).toBe(false);
-    expect(spy).toHaveBeenCalledTimes(1);
+    expect(constantTimeEqual('abc', '')).toBe(false);
+    expect(spy).toHaveBeenCalledTimes(3);
   });
 });
 
