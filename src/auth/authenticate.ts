@@ -26,6 +26,8 @@ export type Principal = { kind: 'user'; accessKeyId: string } | { kind: 'anonymo
 
 const V1_QUERY_AUTH = ['OSSAccessKeyId', 'Expires', 'Signature'];
 const V4_QUERY_AUTH = ['x-oss-signature-version', 'x-oss-credential', 'x-oss-signature'];
+const QUERY_AUTH: ReadonlySet<string> = new Set([...V1_QUERY_AUTH, ...V4_QUERY_AUTH]);
+const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
 /**
  * Who signed this request: V1, V2 or V4, each as a header or a presigned URL; no credentials at all
@@ -37,6 +39,8 @@ const V4_QUERY_AUTH = ['x-oss-signature-version', 'x-oss-credential', 'x-oss-sig
  * Date is compared with the clients' time (real time) while Expires follows the moved clock.
  */
 export function authenticate(input: AuthInput, credentials: Credentials, nowMs: number, skewNowMs: number = nowMs): Principal {
+  // No Authorization header and no query parameter of any signature: anonymous, nothing else to read.
+  if (input.headers['authorization'] === undefined && !input.query.some(([name]) => QUERY_AUTH.has(name))) return ANONYMOUS;
   const req: SignedRequest = { ...input, headers: flattenHeaders(input.headers) };
   const authorization = req.headers['authorization']?.trim() ?? '';
   const has = (names: string[]) => names.some((n) => queryValue(req.query, n) !== undefined);
@@ -58,5 +62,5 @@ export function authenticate(input: AuthInput, credentials: Credentials, nowMs: 
     return user(verifyV4Presigned(req, credentials, nowMs, skewNowMs));
   }
   if (has(V1_QUERY_AUTH)) return user(verifyV1Presigned(req, credentials, nowMs));
-  return { kind: 'anonymous' };
+  return ANONYMOUS;
 }

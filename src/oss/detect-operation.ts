@@ -232,13 +232,20 @@ const UNSIGNED_SUBRESOURCES: ReadonlySet<string> = new Set([
 
 const isSubresource = (name: string): boolean => isV1Subresource(name) || UNSIGNED_SUBRESOURCES.has(name);
 
-function matches(query: QueryPairs, condition: string): boolean {
-  const eq = condition.indexOf('=');
-  if (eq === -1) return hasQuery(query, condition);
-  return queryValue(query, condition.slice(0, eq)) === condition.slice(eq + 1);
+/** A `when` condition, parsed once: the parameter's name and, for `name=value`, the value it must have. */
+interface Condition {
+  name: string;
+  value: string | undefined;
 }
 
-const conditionName = (condition: string): string => condition.split('=', 1)[0]!;
+function parseCondition(condition: string): Condition {
+  const eq = condition.indexOf('=');
+  return eq === -1 ? { name: condition, value: undefined } : { name: condition.slice(0, eq), value: condition.slice(eq + 1) };
+}
+
+function matches(query: QueryPairs, condition: Condition): boolean {
+  return condition.value === undefined ? hasQuery(query, condition.name) : queryValue(query, condition.name) === condition.value;
+}
 
 export type Detection = { operation: OperationName } | { unsupported: string };
 
@@ -266,13 +273,33 @@ const notImplemented: ReadonlyArray<Omit<Rule, 'operation'> & { name: string }> 
   { method: 'POST', level: 'object', when: ['x-oss-async-process'], name: 'AsyncProcessObject (x-oss-async-process)' },
 ];
 
+/** A row with its conditions parsed and the sub-resources it takes (its `when` names and `accepts`). */
+type Compiled<R> = R & { conditions: readonly Condition[]; takes: ReadonlySet<string> };
+
+/** The rows of each method and level, in table order (a request looks only at its own). */
+function byMethodAndLevel<R extends Omit<Rule, 'operation'>>(rows: readonly R[]): Map<string, ReadonlyArray<Compiled<R>>> {
+  const map = new Map<string, Array<Compiled<R>>>();
+  for (const row of rows) {
+    const conditions = row.when.map(parseCondition);
+    const compiled = { ...row, conditions, takes: new Set([...conditions.map((c) => c.name), ...(row.accepts ?? [])]) };
+    const id = `${row.method} ${row.level}`;
+    const list = map.get(id);
+    if (list) list.push(compiled);
+    else map.set(id, [compiled]);
+  }
+  return map;
+}
+const rulesOf = byMethodAndLevel(rules);
+const notImplementedOf = byMethodAndLevel(notImplemented);
+const NONE: readonly never[] = [];
+
 export function detectOperation(method: string, bucket: string | undefined, key: string, query: QueryPairs): Detection {
   const level: Level = bucket === undefined ? 'service' : key === '' ? 'bucket' : 'object';
-  const rule = rules.find((r) => r.method === method && r.level === level && r.when.every((c) => matches(query, c)));
-  const excluded = notImplemented.find((r) => r.method === method && r.level === level && r.when.every((c) => matches(query, c)));
+  const id = `${method} ${level}`;
+  const rule = (rulesOf.get(id) ?? NONE).find((r) => r.conditions.every((c) => matches(query, c)));
+  const excluded = (notImplementedOf.get(id) ?? NONE).find((r) => r.conditions.every((c) => matches(query, c)));
   if (excluded && (!rule || rule.when.length === 0)) return { unsupported: excluded.name };
-  const allowed = (name: string) =>
-    AUTH_PARAMETERS.has(name) || rule!.when.some((c) => conditionName(c) === name) || (rule!.accepts ?? []).includes(name);
+  const allowed = (name: string) => AUTH_PARAMETERS.has(name) || rule!.takes.has(name);
   const stray = query.find(([name]) => isSubresource(name) && (rule === undefined || !allowed(name)))?.[0];
   if (stray !== undefined) return { unsupported: `The ${method} ?${stray} operation` };
   if (rule) return { operation: rule.operation };
