@@ -29,6 +29,11 @@ store.transaction = <T>(fn: () => T): T => {
     transactions.push(performance.now() - start);
   }
 };
+const liveFileOf = (bytes: Buffer) => {
+  const file = store.openLiveSegment();
+  file.append(bytes);
+  return file;
+};
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 const cpu0 = process.cpuUsage();
@@ -49,7 +54,7 @@ await Promise.all(
           sequence: seq,
           startMs: seq * 2000,
           durationMs: 2000,
-          chunks: [segment],
+          file: liveFileOf(segment),
           md5,
           contentType: 'video/MP2T',
         },

@@ -161,6 +161,7 @@ export class LiveSession implements MediaSink, LivePublish {
         log.warn({ err }, 'could not flush the last segment');
       }
     }
+    this.writer.discardOpen(); // a segment left open (refused media): its partial file goes
     const snapshotsDone = this.opts.snapshots?.stop();
     const { bucket, channel, publishId } = this;
     this.commits = this.commits
@@ -242,7 +243,7 @@ export class LiveSession implements MediaSink, LivePublish {
 
   private enqueue(pending: PendingSegment, arrivedMs: number): void {
     const { log, services, onSegmentVisible } = this.opts;
-    const bytes = pending.chunks.reduce((n, c) => n + c.length, 0);
+    const bytes = pending.file.size;
     this.queuedBytes += bytes;
     const limit = QUEUED_SEGMENT_BYTES_FACTOR * services.config.segmentMaxBytes;
     if (this.queuedBytes > limit && !this.inputPaused) {
@@ -253,7 +254,7 @@ export class LiveSession implements MediaSink, LivePublish {
     this.commits = this.commits.then(async () => {
       if (await this.injectedFault(pending)) {
         this.queuedBytes -= bytes;
-        this.writer.release(pending);
+        this.writer.drop(pending);
         return;
       }
       this.queuedBytes -= bytes;
@@ -262,7 +263,7 @@ export class LiveSession implements MediaSink, LivePublish {
         this.opts.resumeConnection?.();
       }
       try {
-        const segment = await this.writer.commit(pending).finally(() => this.writer.release(pending));
+        const segment = await this.writer.commit(pending);
         onSegmentVisible?.(Date.now() - arrivedMs);
         log.debug({ key: segment.key, durationMs: segment.durationMs }, 'segment committed');
         const { bucket, channel, publishId } = this;

@@ -3,6 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { releaseTsBytes } from '../media/ts/packet-writer.js';
 import type { Clock } from '../shared/clock.js';
 import type { SegmentRow } from '../store/rows.js';
+import type { LiveSegmentFile } from '../store/live-file.js';
 import type { Store } from '../store/store.js';
 
 export const TS_CONTENT_TYPE = 'video/MP2T';
@@ -28,16 +29,16 @@ export interface CommittedSegment {
  * Store.commitSegment (which owns the durability rule: both files durable, then one transaction).
  */
 export class SegmentWriter {
-  private chunks: Buffer[] = [];
+  /** The open segment's file: its bytes are written as they come, so a publisher holds little more than one slab. */
+  private file: LiveSegmentFile | undefined;
   /**
    * The muxer hands out views of its memory, usually each right after the previous one: they are merged into one
-   * run (one buffer to hash and to write) until a view does not continue it. MD5 (the ETag) is updated per run, so
-   * committing hashes at most the last run.
+   * run (one buffer to hash and to write) until a view does not continue it (the muxer moved to another slab). MD5
+   * (the ETag) is updated per run; the views of a run go back to the muxer's pool once the run is on the file.
    */
   private run: Buffer | undefined;
   private runEnd = 0;
-  /** Every view appended to the open segment, handed back to the muxer's slab pool once the segment is written. */
-  private views: Buffer[] = [];
+  private runViews: Buffer[] = [];
   private hash: Hash = createHash('md5');
   private startWallMs = 0;
   private lastKeyMs = 0;
@@ -61,62 +62,66 @@ export class SegmentWriter {
 
   /** Starts collecting a segment whose first frame maps to this wall-clock time. */
   begin(startWallMs: number, discontinuity = false): void {
+    this.discardOpen();
     this.discontinuity = discontinuity;
-    this.chunks = [];
-    this.views = [];
-    this.run = undefined;
+    this.file = this.store.openLiveSegment();
     this.hash = createHash('md5');
     // Names are start times in ms; keep them unique even when a fast pusher packs segments into one millisecond.
     this.startWallMs = Math.max(Math.round(startWallMs), this.lastKeyMs + 1);
     this.lastKeyMs = this.startWallMs;
   }
 
-  /** `bytes` must not change afterwards (the muxer's views never do). */
+  /** A muxer view (TsPacketWriter.take()): it must not change until released, which this writer does once it is written. */
   append(bytes: Buffer): void {
-    this.views.push(bytes);
     const run = this.run;
     if (run && bytes.buffer === run.buffer && bytes.byteOffset === run.byteOffset + this.runEnd) {
       this.runEnd += bytes.length;
+      this.runViews.push(bytes);
       return;
     }
     this.closeRun();
     this.run = bytes;
     this.runEnd = bytes.length;
+    this.runViews = [bytes];
   }
 
   private closeRun(): void {
     const run = this.run;
     if (!run) return;
     const bytes = this.runEnd === run.length ? run : Buffer.from(run.buffer, run.byteOffset, this.runEnd);
-    this.chunks.push(bytes);
-    this.hash.update(bytes);
+    const views = this.runViews;
     this.run = undefined;
+    this.runViews = [];
+    const release = (): void => {
+      for (const view of views) releaseTsBytes(view);
+    };
+    if (!this.file) return release(); // bytes outside a segment (none are emitted): nothing to keep
+    this.hash.update(bytes);
+    this.file.append(bytes, release);
   }
 
-  /** Takes what was collected; the caller commits it (possibly later, in order). */
+  /** Drops the open segment (the publish failed before it was cut). */
+  discardOpen(): void {
+    this.closeRun();
+    this.file?.abort();
+    this.file = undefined;
+  }
+
+  /** Takes what was collected; the caller commits it (possibly later, in order) or drops it. */
   take(durationSec: number): PendingSegment {
     this.closeRun();
-    const pending: PendingSegment = {
-      chunks: this.chunks,
-      views: this.views,
-      md5: this.hash.digest(),
-      startWallMs: this.startWallMs,
-      durationSec,
-    };
+    const file = this.file ?? this.store.openLiveSegment(); // a segment-end always follows a begin; an empty one if not
+    const pending: PendingSegment = { file, md5: this.hash.digest(), startWallMs: this.startWallMs, durationSec };
     if (this.discontinuity) pending.discontinuity = true;
     this.takenUntilMs = this.startWallMs + Math.round(durationSec * 1000);
-    this.chunks = [];
-    this.views = [];
+    this.file = undefined;
     this.hash = createHash('md5');
     return pending;
   }
 
-  /** Gives a taken segment's memory back to the muxer once nothing reads it (after commit, or when it is dropped). */
-  release(pending: PendingSegment): void {
-    const views = pending.views;
-    pending.views = [];
-    pending.chunks = [];
-    for (const view of views) releaseTsBytes(view);
+  /** A taken segment that will not be committed (an injected drop): its file goes. */
+  drop(pending: PendingSegment): void {
+    pending.file.abort();
   }
 
   async commit(pending: PendingSegment): Promise<CommittedSegment> {
@@ -151,7 +156,7 @@ export class SegmentWriter {
           sequence,
           startMs: pending.startWallMs,
           durationMs,
-          chunks: pending.chunks,
+          file: pending.file,
           md5: pending.md5,
           contentType: TS_CONTENT_TYPE,
         },
@@ -159,6 +164,7 @@ export class SegmentWriter {
         this.clock.now(),
       );
     } catch (err) {
+      pending.file.abort(); // if the store did not take it (it removes what it took and failed)
       this.window.splice(0, this.window.length, ...saved.window);
       this.firstInWindow = saved.firstInWindow;
       this.discontinuitiesDropped = saved.dropped;
@@ -209,9 +215,8 @@ export function endedPlaylistOf(segments: readonly SegmentRow[], fragCount: numb
 }
 
 export interface PendingSegment {
-  chunks: Buffer[];
-  /** The muxer views the chunks were merged from (what release() hands back). */
-  views: Buffer[];
+  /** Every byte of the segment appended (writes may still be in flight). */
+  file: LiveSegmentFile;
   md5: Buffer;
   startWallMs: number;
   durationSec: number;

@@ -19,6 +19,7 @@ import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BytesCache } from './bytes-cache.js';
+import { LiveFile } from './live-file.js';
 import { Crc64 } from './crc64.js';
 
 export interface WrittenFile {
@@ -166,6 +167,21 @@ export class ObjectFiles {
    * start sweeps, as for a temp file), one writev, `sync` (fdatasync: the bytes and what is needed to read them back)
    * unless in-memory, close. Plain callbacks: the FileHandle promise machinery cost more than the I/O here.
    */
+  /** A new file under a new id, written as a live segment's bytes come (see LiveFile). */
+  openLiveFile(): LiveFile {
+    const id = randomBytes(16).toString('hex');
+    const file = `${id.slice(0, 2)}/${id}`;
+    const shard = this.shardOf(file);
+    const path = this.path(file);
+    const ready = shard
+      ? mkdir(join(this.root, shard), { recursive: true }).then(() => {
+          this.shards.add(shard);
+          return path;
+        })
+      : Promise.resolve(path);
+    return new LiveFile(file, ready, this.durable, (f) => this.remove(f));
+  }
+
   async writeLiveFile(chunks: readonly Buffer[], md5: Buffer, sync: boolean): Promise<WrittenFile> {
     const id = randomBytes(16).toString('hex');
     const file = `${id.slice(0, 2)}/${id}`;

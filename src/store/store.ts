@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { BytesCache } from './bytes-cache.js';
 import { Crc64 } from './crc64.js';
 import { WalSync } from './wal-sync.js';
+import { LiveFile, type LiveSegmentFile } from './live-file.js';
 import { BucketConfigs, type BucketConfigKind } from './bucket-configs.js';
 import { openDatabase, type Db } from './database.js';
 import { lockDataDir, sweepDeadTempDirs, type DataDirLock } from './data-dir-lock.js';
@@ -51,7 +52,8 @@ export interface NewObject {
 
 /** A live segment to commit: its row, and its bytes with the MD5 computed as they arrived. */
 export interface NewSegment extends Omit<SegmentRow, 'id'> {
-  chunks: readonly Buffer[];
+  /** From openLiveSegment(), with every byte of the segment appended. */
+  file: LiveSegmentFile;
   md5: Buffer;
   contentType: string;
 }
@@ -755,15 +757,21 @@ export class Store {
    * (power loss included) rewrites the playlist of every publish left open from those rows (Ingest.recover), so a
    * sync would buy nothing. Commits of many channels that become ready together share one transaction.
    */
+  /** A live segment's file, written as its bytes come; commitSegment makes it durable and records it (or abort() drops it). */
+  openLiveSegment(): LiveSegmentFile {
+    return this.files.openLiveFile();
+  }
+
   async commitSegment(
     segment: NewSegment,
     playlist: { key: string; text: string; contentType: string },
     lastModifiedMs: number,
   ): Promise<void> {
-    const { chunks, md5, contentType, ...row } = segment;
+    const { file, md5, contentType, ...row } = segment;
+    if (!(file instanceof LiveFile)) throw new TypeError('commitSegment: the file must come from openLiveSegment()');
     const text = Buffer.from(playlist.text);
     const [ts, list] = await Promise.allSettled([
-      this.files.writeLiveFile(chunks, md5, true),
+      file.finish().then((written): WrittenFile => ({ ...written, md5 })),
       this.files.writeLiveFile([text], md5Of([text]), false),
     ]);
     if (ts.status === 'rejected' || list.status === 'rejected') {

@@ -26,6 +26,12 @@ const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 /** setup: before publish; deciding: our hook runs; unpublished: deleteStream seen; refused: half-closed, ignoring input. */
 type Phase = 'setup' | 'deciding' | 'publishing' | 'unpublished' | 'refused' | 'closed';
 
+/** How bytes reach a session reading into a buffer of ours (user-buffer-socket.ts) instead of 'data' events. */
+export interface SocketReading {
+  /** Installs the session's reader: it gets each read (valid during the call) and returns false to stop reading. */
+  readInto(reader: (bytes: Buffer) => boolean): void;
+}
+
 class RtmpSocketSession implements RtmpConnection {
   readonly id = randomBytes(4).toString('hex');
   private readonly protocol: RtmpProtocol;
@@ -60,6 +66,7 @@ class RtmpSocketSession implements RtmpConnection {
     private readonly hooks: RtmpHooks,
     private readonly opts: RtmpConnectionOptions,
     firstChunk: Buffer | undefined,
+    private readonly reading: SocketReading | undefined,
   ) {
     this.log = opts.log;
     this.remoteAddress = socket.remoteAddress ?? '';
@@ -90,7 +97,12 @@ class RtmpSocketSession implements RtmpConnection {
     this.handshakeTimer = setTimeout(() => this.abort('timeout', 'rtmp handshake timed out'), opts.handshakeTimeoutMs);
     socket.setNoDelay(true);
     socket.allowHalfOpen = true; // we answer the client's EOF ourselves, after telling FIN from RST (onEof)
-    socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
+    if (reading) {
+      reading.readInto((bytes) => {
+        this.onBytes(bytes);
+        return !this.inputPaused;
+      });
+    } else socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     socket.on('end', () => this.onEof());
     socket.on('error', (err: NodeJS.ErrnoException) => {
       this.lastSocketError = err;
@@ -342,8 +354,9 @@ export function handleRtmpSocket(
   opts: RtmpConnectionOptions,
   firstChunk?: Buffer,
   onAuthorised?: () => void,
+  reading?: SocketReading,
 ): RtmpConnection {
-  const session = new RtmpSocketSession(socket, hooks, opts, firstChunk);
+  const session = new RtmpSocketSession(socket, hooks, opts, firstChunk, reading);
   session.onAuthorised = onAuthorised;
   return session;
 }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { listen } from '../../net/listen.js';
-import { handleRtmpSocket } from './rtmp-connection.js';
+import { handleRtmpSocket, type SocketReading } from './rtmp-connection.js';
+import { adoptWithUserBuffer } from './user-buffer-socket.js';
 import type { RtmpConnection, RtmpConnectionOptions, RtmpHooks, RtmpServer } from './types.js';
 
 /**
@@ -17,10 +18,22 @@ export function createRtmpServer(hooks: RtmpHooks, opts: RtmpConnectionOptions):
   const maxPending = opts.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS;
   let refusedSinceLog = 0;
   let lastRefusalLogMs = 0;
-  const server = net.createServer((socket) => handleSocket(socket));
+  // Accepted paused, so each connection can be taken over by a socket reading into our buffer before any byte is read.
+  const server = net.createServer({ pauseOnConnect: true }, (accepted) => {
+    if (!admit(accepted)) return;
+    let reader: ((bytes: Buffer) => boolean) | undefined;
+    const own = adoptWithUserBuffer(accepted, (bytes) => reader?.(bytes) ?? false);
+    const reading: SocketReading | undefined = own && { readInto: (r) => (reader = r) };
+    serve(own ?? accepted, undefined, reading);
+  });
   server.on('error', (err) => opts.log.error({ err }, 'rtmp listener error'));
 
+  /** Sockets adopted from elsewhere (the HTTP port's sniffer) have been read already: they keep Node's 'data' path. */
   function handleSocket(socket: net.Socket, firstChunk?: Buffer): void {
+    if (admit(socket)) serve(socket, firstChunk, undefined);
+  }
+
+  function admit(socket: net.Socket): boolean {
     if (pending.size >= maxPending) {
       refusedSinceLog++;
       const now = Date.now();
@@ -33,10 +46,14 @@ export function createRtmpServer(hooks: RtmpHooks, opts: RtmpConnectionOptions):
         refusedSinceLog = 0;
       }
       socket.destroy();
-      return;
+      return false;
     }
+    return true;
+  }
+
+  function serve(socket: net.Socket, firstChunk: Buffer | undefined, reading: SocketReading | undefined): void {
     pending.add(socket);
-    const connection = handleRtmpSocket(socket, hooks, opts, firstChunk, () => pending.delete(socket));
+    const connection = handleRtmpSocket(socket, hooks, opts, firstChunk, () => pending.delete(socket), reading);
     open.set(socket, connection);
     socket.once('close', () => {
       open.delete(socket);
