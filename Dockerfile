@@ -24,7 +24,6 @@ COPY package.json package-lock.json ./
 # here; the runtime stage installs Debian's ffmpeg instead.
 RUN npm ci --omit=optional --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/bundle-cli.mjs ./scripts/bundle-cli.mjs
 COPY src ./src
 # tsc, then the web console's browser bundle into dist/console/ and the CLI's bundle into dist/cli.js (both esbuild,
 # a devDependency).

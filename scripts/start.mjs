@@ -4,15 +4,14 @@
 // The build stamp is dist/cli.js's modification time (tsc rewrites it on every build; after a build this script runs,
 // it is set back to the time the build started, so a source saved during the build still counts as newer). Stale means:
 // any file or folder under src/ newer than the stamp (a folder's time changes when a file is added or removed), or
-// package.json, tsconfig.json, tsconfig.build.json or scripts/bundle-cli.mjs newer than it, or the console bundle
-// (dist/console/app.js) missing.
+// package.json, tsconfig.json or tsconfig.build.json newer than it, or the console bundle (dist/console/app.js) missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/bundle-cli.mjs'];
+const BUILD_INPUTS = ['package.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** The newest modification time (ms) of `dir` and everything under it. */
 function newestUnder(dir) {

@@ -1,8 +1,9 @@
-// `npm run build`, last step: bundles the CLI (src/cli.ts and everything it loads, dependencies included) with esbuild
-// into dist/cli.js, replacing tsc's dist/cli.js. One file to read and compile instead of ~380 modules to resolve, stat
-// and read is most of the startup time and ~13 MiB of an idle server's RSS (bench/RESULTS.md, "Startup and idle
-// memory"). The commands main.ts loads on demand stay separate chunks (dist/cli-chunks/), so `sign-url`, `push` and
-// `--help` still never load the server. The library entry (dist/index.js and its typings) stays tsc's output.
+// `npm run build`, last step (run with tsx; not part of dist/): bundles the CLI (src/cli.ts and everything it loads,
+// dependencies included) with esbuild into dist/cli.js. One file to read and compile instead of ~380 modules to
+// resolve, stat and read is most of the startup time and ~13 MiB of an idle server's RSS (bench/RESULTS.md, "Startup
+// and idle memory"). The commands main.ts loads on demand stay separate chunks (dist/cli-chunks/), so `sign-url`, `push`
+// and `--help` still never load the server. The library entry (dist/index.js and its typings) stays tsc's output;
+// tsconfig.build.json leaves src/cli out of it.
 //
 // Left outside the bundle: better-sqlite3 (a native addon, found through its package) and ffmpeg-static (optional,
 // looked up at run time). Paths to the package's own files (the console bundle, the fixtures) are found from the
@@ -12,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHUNKS = 'cli-chunks';
 
 rmSync(join(ROOT, 'dist', CHUNKS), { recursive: true, force: true });
