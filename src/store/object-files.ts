@@ -13,7 +13,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { close, constants as fsConstants, fdatasync, open as openFd, writev } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -162,12 +162,11 @@ export class ObjectFiles {
   }
 
   /**
-   * A live file (segment, live playlist) written with the fewest operations off the event loop: created in place
-   * under its new id (no row refers to it until the caller commits one, and a crash leaves an orphan that the next
-   * start sweeps, as for a temp file), one writev, `sync` (fdatasync: the bytes and what is needed to read them back)
-   * unless in-memory, close. Plain callbacks: the FileHandle promise machinery cost more than the I/O here.
+   * A live segment's file, written as the segment's bytes come (see LiveFile): created in place under its new id (no
+   * row refers to it until the caller commits one, and a crash leaves an orphan that the next start sweeps, as for a
+   * temp file), made durable (fdatasync, unless in-memory) when finished. Plain fd callbacks: the FileHandle promise
+   * machinery cost more than the I/O here.
    */
-  /** A new file under a new id, written as a live segment's bytes come (see LiveFile). */
   openLiveFile(): LiveFile {
     const id = randomBytes(16).toString('hex');
     const file = `${id.slice(0, 2)}/${id}`;
@@ -180,36 +179,6 @@ export class ObjectFiles {
         })
       : Promise.resolve(path);
     return new LiveFile(file, ready, this.durable, (f) => this.remove(f));
-  }
-
-  async writeLiveFile(chunks: readonly Buffer[], md5: Buffer, sync: boolean): Promise<WrittenFile> {
-    const id = randomBytes(16).toString('hex');
-    const file = `${id.slice(0, 2)}/${id}`;
-    const shard = this.shardOf(file);
-    if (shard) {
-      await mkdir(join(this.root, shard), { recursive: true });
-      this.shards.add(shard);
-    }
-    const path = this.path(file);
-    let size = 0;
-    for (const chunk of chunks) size += chunk.length;
-    const fd = await new Promise<number>((resolve, reject) => openFd(path, 'w', (err, fd) => (err ? reject(err) : resolve(fd))));
-    try {
-      let pending = chunks as Buffer[];
-      for (let written = 0; written < size;) {
-        // writev may write less than asked (signals, huge iovecs): continue from where it stopped.
-        const n = await new Promise<number>((resolve, reject) => writev(fd, pending, (err, n) => (err ? reject(err) : resolve(n))));
-        written += n;
-        pending = remainder(pending, n);
-      }
-      if (sync && this.durable) await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
-    } catch (err) {
-      close(fd, () => this.remove(file));
-      throw err;
-    }
-    await new Promise<void>((resolve, reject) => close(fd, (err) => (err ? reject(err) : resolve())));
-    this.keepWritten(file, chunks, size);
-    return { file, size, md5 };
   }
 
   /** Streams a request body to disk; `maxBytes` guards against unbounded uploads. */

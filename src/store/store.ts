@@ -748,20 +748,22 @@ export class Store {
     return this.files.writeStream(body, maxBytes, onTooLarge);
   }
 
-  /**
-   * One live segment and the playlist that now lists it, committed the one way that keeps a crash harmless: the ts
-   * file durable, the playlist file written, then ONE transaction records the ts object, its segment row and the
-   * playlist object; replaced files are removed after it. A crash before the transaction leaves files no row refers
-   * to, which the next start sweeps away; a player never sees a playlist naming a segment that is not stored.
-   * The live playlist file is not fsync'd: its text is derived from the segment rows, and the start after a crash
-   * (power loss included) rewrites the playlist of every publish left open from those rows (Ingest.recover), so a
-   * sync would buy nothing. Commits of many channels that become ready together share one transaction.
-   */
   /** A live segment's file, written as its bytes come; commitSegment makes it durable and records it (or abort() drops it). */
   openLiveSegment(): LiveSegmentFile {
     return this.files.openLiveFile();
   }
 
+  /**
+   * One live segment and the playlist that now lists it, committed the one way that keeps a crash harmless: the ts
+   * file durable (it was written as the segment grew: openLiveSegment), then ONE transaction records the ts object,
+   * its segment row and the playlist object; a replaced ts file is removed after it. A crash before the transaction
+   * leaves a file no row refers to, which the next start sweeps away; a player never sees a playlist naming a segment
+   * that is not stored. The live playlist is kept inline in SQLite (a few hundred bytes: no file to open, write,
+   * close and unlink per segment, and GETs of it are answered from memory), committed in the same transaction and
+   * not synced on its own: its text is derived from the segment rows, and the start after a crash (power loss
+   * included) rewrites the playlist of every publish left open from those rows (Ingest.recover). Commits of many
+   * channels that become ready together share one transaction.
+   */
   async commitSegment(
     segment: NewSegment,
     playlist: { key: string; text: string; contentType: string },
@@ -769,23 +771,22 @@ export class Store {
   ): Promise<void> {
     const { file, md5, contentType, ...row } = segment;
     if (!(file instanceof LiveFile)) throw new TypeError('commitSegment: the file must come from openLiveSegment()');
+    const ts: WrittenFile = { ...(await file.finish()), md5 }; // on failure the file is already removed
     const text = Buffer.from(playlist.text);
-    const [ts, list] = await Promise.allSettled([
-      file.finish().then((written): WrittenFile => ({ ...written, md5 })),
-      this.files.writeLiveFile([text], md5Of([text]), false),
-    ]);
-    if (ts.status === 'rejected' || list.status === 'rejected') {
-      // Nothing half-written stays behind (disk full between the two files).
-      if (ts.status === 'fulfilled') this.files.remove(ts.value.file);
-      if (list.status === 'fulfilled') this.files.remove(list.value.file);
-      throw ts.status === 'rejected' ? ts.reason : (list as PromiseRejectedResult).reason;
+    const list: ObjectBytes = { file: newBlobId(), size: text.length, etag: etagOf(md5Of([text])), crc64: undefined };
+    try {
+      await this.segmentCommits.add(() => {
+        const recorded = this.recordObject(row.bucket, row.key, ts, { contentType, lastModifiedMs });
+        this.addSegment(row);
+        this.q.blobInsert.run(list.file, text);
+        const listed = this.recordObjectBytes(row.bucket, playlist.key, list, { contentType: playlist.contentType, lastModifiedMs });
+        return [...recorded.replaced, ...listed.replaced];
+      });
+    } catch (err) {
+      this.files.remove(ts.file);
+      throw err;
     }
-    await this.segmentCommits.add(() => {
-      const recorded = this.recordObject(row.bucket, row.key, ts.value, { contentType, lastModifiedMs });
-      this.addSegment(row);
-      const listed = this.recordObject(row.bucket, playlist.key, list.value, { contentType: playlist.contentType, lastModifiedMs });
-      return [...recorded.replaced, ...listed.replaced];
-    });
+    this.blobBytes.set(list.file, text);
   }
 
   /** `verify` may refuse the bytes (e.g. a Content-MD5 mismatch) before anything is committed. */
