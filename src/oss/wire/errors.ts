@@ -75,6 +75,8 @@ export const ossErrors = {
   tooManyBuckets: () => new OssError(400, 'TooManyBuckets', 'You have attempted to create more buckets than allowed.'),
   // 403
   accessDenied: (message = 'AccessDenied') => new OssError(403, 'AccessDenied', message),
+  /** A bucket in the path of a request to an OSS service endpoint (`oss-<region>.aliyuncs.com/<bucket>/…`). */
+  secondLevelDomainForbidden: () => new OssError(403, 'SecondLevelDomainForbidden', 'Please use virtual hosted style to access.'),
   anonymousDenied: () => new OssError(403, 'AccessDenied', 'Anonymous access is forbidden for this operation.'),
   invalidAccessKeyId: (accessKeyId: string) =>
     new OssError(

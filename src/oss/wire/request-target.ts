@@ -49,6 +49,9 @@ export const hostnameOf = (host: string): string => {
   return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
 };
 
+/** A regional OSS endpoint (`oss-cn-hangzhou.aliyuncs.com`, `-internal`, `oss-accelerate…`): never a bucket's host. */
+const OSS_SERVICE_ENDPOINT = /^oss-[a-z0-9-]+\.aliyuncs\.com$/;
+
 /**
  * The bucket named by a Host header, if the request is virtual-hosted style.
  * `<bucket>.localhost`, `<bucket>.oss-cn-hangzhou.aliyuncs.com` (ali-oss sends this Host even for an IP endpoint),
@@ -58,10 +61,10 @@ export function bucketFromHost(hostname: string, options: ResolveOptions): strin
   if (!hostname || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) return undefined;
   const dot = hostname.indexOf('.');
   if (dot <= 0) return undefined;
+  // `oss-cn-hangzhou.aliyuncs.com` is a service endpoint, not a bucket under aliyuncs.com.
+  if (OSS_SERVICE_ENDPOINT.test(hostname)) return undefined;
   const label = hostname.slice(0, dot);
   const rest = hostname.slice(dot + 1);
-  // `oss-cn-hangzhou.aliyuncs.com` is a service endpoint, not a bucket under aliyuncs.com.
-  if (rest === 'aliyuncs.com' && label.startsWith('oss-')) return undefined;
   for (const domain of options.baseDomains) {
     if (rest === domain) return label;
     if (rest.endsWith(`.${domain}`)) return label;
@@ -85,6 +88,9 @@ export function resolveTarget(host: string, rawUrl: string, options: ResolveOpti
   const slash = rawPath.indexOf('/', 1);
   const rawBucket = slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash);
   if (!rawBucket) return { bucket: undefined, key: '', query, pathStyle: true };
+  // OSS's own endpoints take buckets only as a subdomain (the Go SDK's TestForcePathStyle and oss2's
+  // test_bucket_path_style expect this refusal); an IP, localhost or any other name keeps path style.
+  if (OSS_SERVICE_ENDPOINT.test(hostnameOf(host))) throw ossErrors.secondLevelDomainForbidden();
   return {
     bucket: decode(rawBucket, 'bucket name'),
     key: slash === -1 ? '' : decode(rawPath.slice(slash + 1), 'object name'),
