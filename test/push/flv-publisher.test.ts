@@ -108,7 +108,9 @@ describe('our publisher -> our RTMP server', () => {
     const stalledAt = Date.now();
     publisher.stall();
     expect(await publishes[0]!.ended).toBe('timeout');
-    expect(Date.now() - stalledAt).toBeGreaterThanOrEqual(250);
+    // The idle clock starts at the last bytes the server read, which may precede stall() by a frame or two (and a
+    // loaded machine delays the read): the end comes well after the stall, not at once, but not necessarily 300 ms on.
+    expect(Date.now() - stalledAt).toBeGreaterThanOrEqual(150);
     await publisher.done; // the server closed the stalled socket
     expect(publishes[0]!.ends).toEqual(['timeout']);
   });
