@@ -31,7 +31,8 @@ export class RequestFraming {
   private state: State = { kind: 'head' };
   /** Bytes of an unfinished chunk-size, chunk-end or trailer line, waiting for more. */
   private pending: Buffer | undefined;
-  private head = new HeadReader();
+  /** The line reader of a head the one-pass check could not take (none while heads are plain). */
+  private head: HeadReader | undefined;
   /** The message being read had both framings: drop what follows it. */
   private closeAfterMessage = false;
   /** How many requests had their head rewritten (for logs and tests). */
@@ -62,14 +63,14 @@ export class RequestFraming {
           break;
         }
         case 'head': {
-          const plain = this.head.isFresh() ? plainHead(buf) : undefined;
+          const plain = this.head === undefined ? plainHead(buf) : undefined;
           if (plain) {
-            out.push(buf.subarray(0, plain.size));
+            out.push(plain.size === buf.length ? buf : buf.subarray(0, plain.size));
             buf = buf.subarray(plain.size);
             this.startBody(plain.framing);
             break;
           }
-          const { used, framing } = this.head.read(buf, out);
+          const { used, framing } = (this.head ??= new HeadReader()).read(buf, out);
           buf = buf.subarray(used);
           if (framing) this.startBody(framing);
           break;
@@ -96,7 +97,7 @@ export class RequestFraming {
   }
 
   private startBody(framing: Framing): void {
-    this.head = new HeadReader();
+    this.head = undefined;
     if (framing.kind === 'passthrough') this.state = { kind: 'passthrough' };
     else if (framing.kind === 'length') this.state = framing.length > 0 ? { kind: 'body', remaining: framing.length } : { kind: 'head' };
     else if (framing.kind === 'none') this.state = { kind: 'head' };
@@ -132,29 +133,85 @@ export class RequestFraming {
 }
 
 /**
- * The common case, decided in one pass: a whole head at the start of `buf`, without Transfer-Encoding, upgrade,
- * CONNECT, folded lines or stray CR/LF. Its framing is its Content-Length (or none), and it is handed on as it came.
- * Anything else goes to the line reader.
+ * The common case, decided in one pass over the bytes: a whole head at the start of `buf`, without Transfer-Encoding,
+ * upgrade, CONNECT, folded lines, header lines without a colon or with blanks before it, or stray CR/LF. Its framing is
+ * its Content-Length (one, of 1–15 digits; or none), and it is handed on as it came. Anything else goes to the line
+ * reader. (A loop over the head's bytes: the regular expressions it replaced cost a fifth of a small request's CPU.)
  */
-function plainHead(buf: Buffer): { size: number; framing: Framing } | undefined {
+export function plainHead(buf: Buffer): { size: number; framing: Framing } | undefined {
   const end = buf.indexOf(HEAD_END);
-  if (end <= 0) return undefined;
-  const text = buf.toString('latin1', 0, end);
-  if (PLAIN_HEAD_SUSPECT.test(text)) return undefined;
-  const lengths = [...text.matchAll(CONTENT_LENGTH_LINE)];
-  if (lengths.length > 1) return undefined;
-  const value = lengths[0]?.[1];
-  if (value !== undefined && !/^\d{1,15}$/.test(value)) return undefined;
-  return { size: end + 4, framing: value === undefined ? { kind: 'none' } : { kind: 'length', length: Number(value) } };
+  if (end <= 0 || buf[0] === CR || startsWithConnect(buf)) return undefined;
+  let length: number | undefined;
+  let lineStart = 0;
+  let colon = -1;
+  let requestLine = true;
+  // Every line up to and including the last header line's CRLF (the blank line follows at end + 2).
+  for (let i = 0; i < end + 2; i++) {
+    const c = buf[i]!;
+    if (c === CR) {
+      if (buf[i + 1] !== LF) return undefined;
+      if (!requestLine) {
+        if (colon < 0 || buf[colon - 1] === SP || buf[colon - 1] === HT) return undefined;
+        const nameLength = colon - lineStart;
+        if (nameLength === 17 && sameName(buf, lineStart, 'transfer-encoding')) return undefined;
+        if (nameLength === 7 && sameName(buf, lineStart, 'upgrade')) return undefined;
+        if (nameLength === 14 && sameName(buf, lineStart, 'content-length')) {
+          if (length !== undefined) return undefined;
+          length = contentLengthValue(buf, colon + 1, i);
+          if (length === undefined) return undefined;
+        }
+      }
+      requestLine = false;
+      i += 1;
+      lineStart = i + 1;
+      colon = -1;
+    } else if (c === LF) {
+      return undefined;
+    } else if (c === COLON) {
+      if (colon < 0) colon = i;
+    } else if (i === lineStart && !requestLine && (c === SP || c === HT)) {
+      return undefined;
+    }
+  }
+  return { size: end + 4, framing: length === undefined ? { kind: 'none' } : { kind: 'length', length } };
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
-/** What sends a head to the line reader: framing it must look at, or a shape it must judge line by line. */
-const PLAIN_HEAD_SUSPECT =
-  /^\r\n|^CONNECT |\r\n(?:transfer-encoding|upgrade)[ \t]*:|\r\n[ \t]|\r(?!\n)|(?<!\r)\n|\r\n[^:\r\n]*(?:\r\n|$)|\r\n[^:\r\n]*[ \t]:/i;
-const CONTENT_LENGTH_LINE = /\r\ncontent-length:[ \t]*([^\r]*?)[ \t]*(?=\r\n|$)/gi;
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HT = 0x09;
+const COLON = 0x3a;
+const CONNECT = Buffer.from('connect ');
 
-type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked'; rewritten: boolean } | { kind: 'passthrough' };
+/** `CONNECT ` at the start, in any case. */
+const startsWithConnect = (buf: Buffer): boolean => buf.length >= CONNECT.length && sameName(buf, 0, 'connect ');
+
+/** buf[at, at + lower.length) equals `lower` (ASCII lower-case) ignoring ASCII case. */
+function sameName(buf: Buffer, at: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const b = buf[at + k]!;
+    if ((b >= 0x41 && b <= 0x5a ? b + 0x20 : b) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** A Content-Length value between blanks: 1–15 digits, else undefined. */
+function contentLengthValue(buf: Buffer, from: number, to: number): number | undefined {
+  while (from < to && (buf[from] === SP || buf[from] === HT)) from++;
+  while (to > from && (buf[to - 1] === SP || buf[to - 1] === HT)) to--;
+  if (to === from || to - from > 15) return undefined;
+  let value = 0;
+  for (let k = from; k < to; k++) {
+    const d = buf[k]! - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+export type Framing =
+  { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked'; rewritten: boolean } | { kind: 'passthrough' };
 
 const HELD_NAMES = ['content-length:', 'connection:'];
 
@@ -166,11 +223,6 @@ const HELD_NAMES = ['content-length:', 'connection:'];
  */
 class HeadReader {
   private line = '';
-
-  /** Nothing of the head read yet. */
-  isFresh(): boolean {
-    return this.size === 0;
-  }
 
   private forwarded = 0;
   private held: boolean | undefined;
