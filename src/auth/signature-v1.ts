@@ -103,12 +103,17 @@ export function v1StringToSign(input: V1StringToSignInput): string {
 
 /** Every `x-oss-*` header, sorted by name, `name:value\n` each; values trimmed as ali-oss and Go do. */
 export function canonicalizedOssHeaders(headers: Readonly<Record<string, string>>): string {
-  return Object.entries(headers)
-    .map(([name, value]) => [name.toLowerCase(), value.trim()] as const)
-    .filter(([name]) => name.startsWith('x-oss-'))
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([name, value]) => `${name}:${value}\n`)
-    .join('');
+  // Called with every header of a request (a handful of x-oss-* among them): one pass, nothing built for the others.
+  let names: string[] | undefined;
+  for (const name in headers) {
+    if (name.length > 6 && name.slice(0, 6).toLowerCase() === 'x-oss-') (names ??= []).push(name);
+  }
+  if (names === undefined) return '';
+  const line = (name: string) => `${name.toLowerCase()}:${String(headers[name]).trim()}\n`;
+  if (names.length === 1) return line(names[0]!);
+  // Sorted by name (not by line: `x-oss-a:` must come before `x-oss-a-b:`).
+  const sorted = names.map((name) => [name.toLowerCase(), name] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return sorted.map(([, name]) => line(name)).join('');
 }
 
 /**
