@@ -190,11 +190,6 @@ export class Uploads {
     return files !== undefined;
   }
 
-  /**
-   * Makes the object out of the chosen parts, in the given order, in one transaction: the object row (extents = the
-   * part files), the upload and its part rows dropped. `guard` runs inside the transaction (e.g. forbid-overwrite)
-   * and may throw to refuse. Undefined when the upload is gone by now. Unchosen parts and replaced files are removed.
-   */
   /** The bytes of these parts, one after the other (what completing the upload with them makes). */
   openParts(parts: readonly PartRow[]): Readable {
     const size = parts.reduce((n, p) => n + p.size, 0);
@@ -205,6 +200,11 @@ export class Uploads {
     );
   }
 
+  /**
+   * Makes the object out of the chosen parts, in the given order, in one transaction: the object row (extents = the
+   * part files), the upload and its part rows dropped. `guard` runs inside the transaction (e.g. forbid-overwrite)
+   * and may throw to refuse. Undefined when the upload is gone by now. Unchosen parts and replaced files are removed.
+   */
   complete(
     upload: UploadRow,
     chosen: readonly PartRow[],
