@@ -1,35 +1,22 @@
 // Upload callback on a presigned PUT: the callback travels as the signed query parameters `callback` and
 // `callback-var` (ali-oss signatureUrl({ callback }), oss2 sign_url(params=…)), not as x-oss-callback headers.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../src/emulator.js';
+import { startCallbackServer, type CallbackServer } from '../../helpers/callback-server.js';
 import { ossClient, presignedUrl, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 
 let emu: Emulator;
 let bucket: string;
-let server: Server;
-let port: number;
-const seen: string[] = [];
+let hooks: CallbackServer;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
   bucket = uniqueBucket('cbq');
   await ossClient(emu).putBucket(bucket);
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      seen.push(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  hooks = await startCallbackServer(() => ({ ok: true }));
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await hooks.close();
   await emu.close();
 });
 
@@ -38,13 +25,13 @@ describe('upload callback in a presigned PUT URL', () => {
     const url = presignedUrl(emu, bucket, 'signed-cb.txt', {
       method: 'PUT',
       expires: 60,
-      callback: { url: `http://127.0.0.1:${port}/hook`, body: 'bucket=${bucket}&object=${object}' },
+      callback: { url: `http://127.0.0.1:${hooks.port}/hook`, body: 'bucket=${bucket}&object=${object}' },
     });
     expect(new URL(url).searchParams.get('callback')).toBeTruthy();
     const res = await fetch(url, { method: 'PUT', body: Buffer.from('hello') });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
-    expect(seen.at(-1)).toBe(`bucket=${bucket}&object=signed-cb.txt`);
+    expect(hooks.seen.at(-1)?.body).toBe(`bucket=${bucket}&object=signed-cb.txt`);
   });
 
   it('answers 203 CallbackFailed when the callback cannot be reached, keeping the object (oss2 test_sign_url_with_callback)', async () => {

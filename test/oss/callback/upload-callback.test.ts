@@ -1,39 +1,28 @@
 // x-oss-callback on PutObject and CompleteMultipartUpload: the emulator POSTs the substituted body to a callback server on loopback and answers
 // the upload with that server's JSON; 203 CallbackFailed when it fails or the host is not allowed.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../src/emulator.js';
+import { startCallbackServer, type CallbackHit, type CallbackServer } from '../../helpers/callback-server.js';
 import { ossClient, startTestEmulator, uniqueBucket } from '../../helpers/emulator.js';
 import { untyped, type UntypedOss } from '../../helpers/ali-oss-untyped.js';
 
 let emu: Emulator;
 let bucket: string;
 let client: UntypedOss;
-let server: Server;
+let hooks: CallbackServer;
 let port: number;
-const seen: Array<{ url: string; headers: IncomingMessage['headers']; body: string }> = [];
+let seen: CallbackHit[];
 
 beforeAll(async () => {
   emu = await startTestEmulator();
   bucket = uniqueBucket('cb');
   client = untyped(ossClient(emu, bucket));
   await client.putBucket(bucket);
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      seen.push({ url: req.url ?? '', headers: req.headers, body });
-      if (req.url === '/fail') res.writeHead(500).end('no');
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, got: body }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  hooks = await startCallbackServer();
+  ({ port, seen } = hooks);
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await hooks.close();
   await emu.close();
 });
 
