@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream';
 import type { OssReply } from '../oss/operation.js';
 import { renderXml } from '../oss/wire/xml.js';
+import type { AnsweredRequest } from './admin/request-log.js';
 
 /** A response header value as Node's `writeHead` takes it. */
 export type HeaderValue = string | number | string[];
@@ -11,7 +12,7 @@ export type HeaderValue = string | number | string[];
  * One OSS request and its answer, on Node's `http` directly: the response headers gathered on the way (written in one
  * `writeHead`), and what the request log reads once the answer is sent (operation, bucket, key, error, injected).
  */
-export class OssExchange {
+export class OssExchange implements AnsweredRequest {
   /** Response headers, lower-case names. Every OSS answer carries the request id and `Server: AliyunOSS`. */
   readonly headers: Record<string, HeaderValue>;
   readonly startMs = performance.now();

@@ -1,35 +1,29 @@
-/** One OSS API request as the console's request log shows it. */
-export interface RequestRecord {
+/** What is known of an OSS request once it is answered: noted on its way by the OSS front (its OssExchange). */
+export interface RequestFacts {
   id: string;
-  /** Epoch ms when the answer was sent. */
-  time: number;
   method: string;
   url: string;
   operation: string | undefined;
   bucket: string | undefined;
   key: string | undefined;
-  status: number;
   /** OSS error Code / Message / EC of an error answer. */
   code: string | undefined;
   message: string | undefined;
   ec: string | undefined;
-  ms: number;
   /** True when an injected fault (POST /-/faults) produced this answer. */
   injected: boolean;
 }
 
-/** What the OSS front noted about an answered request (its OssExchange). */
-export interface AnsweredRequest {
-  id: string;
-  method: string;
-  url: string;
-  operation: string | undefined;
-  bucket: string | undefined;
-  key: string | undefined;
-  code: string | undefined;
-  message: string | undefined;
-  ec: string | undefined;
-  injected: boolean;
+/** One OSS API request as the console's request log shows it. */
+export interface RequestRecord extends RequestFacts {
+  /** Epoch ms when the answer was sent. */
+  time: number;
+  status: number;
+  ms: number;
+}
+
+/** An answered request as the OSS front hands it to the log. */
+export interface AnsweredRequest extends RequestFacts {
   /** performance.now() when the request arrived. */
   startMs: number;
 }
