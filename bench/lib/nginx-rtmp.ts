@@ -72,6 +72,16 @@ export interface NginxRtmpInstance {
   stop(): Promise<void>;
 }
 
+/** The process part of both configurations: foreground master + 1 worker (as root when we are), files in `dir`. */
+function processSettings(dir: string, pidFile: string): string {
+  return `daemon off;
+master_process on;${process.getuid?.() === 0 ? '\nuser root;' : ''}
+worker_processes 1;
+pid ${join(dir, pidFile)};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 4096; }`;
+}
+
 /**
  * One nginx (master + 1 worker, foreground; as root the worker stays root so it can write into our private temp dir) with a generated config in `dir`: RTMP application `live`, `hls on`,
  * `hls_fragment 2s`, files on disk under dir/hls. `hls_cleanup off` keeps every fragment, as the emulator keeps every
@@ -86,12 +96,7 @@ export async function startNginxRtmp(bin: NginxRtmpBinary, dir: string): Promise
   writeFileSync(
     conf,
     `load_module ${bin.module};
-daemon off;
-master_process on;${process.getuid?.() === 0 ? '\nuser root;' : ''}
-worker_processes 1;
-pid ${join(dir, 'nginx.pid')};
-error_log ${join(dir, 'error.log')} warn;
-events { worker_connections 4096; }
+${processSettings(dir, 'nginx.pid')}
 rtmp {
   server {
     listen 127.0.0.1:${port};
@@ -178,12 +183,7 @@ export async function startNginxStatic(bin: NginxRtmpBinary, dir: string, root: 
   const conf = join(dir, 'nginx-static.conf');
   writeFileSync(
     conf,
-    `daemon off;
-master_process on;${process.getuid?.() === 0 ? '\nuser root;' : ''}
-worker_processes 1;
-pid ${join(dir, 'nginx-static.pid')};
-error_log ${join(dir, 'error.log')} warn;
-events { worker_connections 4096; }
+    `${processSettings(dir, 'nginx-static.pid')}
 http {
   access_log off;
   sendfile on;
