@@ -55,7 +55,9 @@ const uint32 = (n: number) => {
 describe('hostile input on the RTMP port', () => {
   it('closes garbage, truncated handshakes and hostile chunk sizes while a concurrent publisher streams on untouched', async () => {
     const { hooks, publishes } = recordingHooks();
-    const { port, log } = await startServer(hooks, opened, { handshakeTimeoutMs: 300 });
+    // The handshake deadline also holds the publishers this test starts: 1 s leaves them room on a loaded CI machine
+    // (at 300 ms the final publisher's handshake once ran out during the full suite: its first write after it got EPIPE).
+    const { port, log } = await startServer(hooks, opened, { handshakeTimeoutMs: 1000 });
     const publisher = startPublisher({ url: `rtmp://127.0.0.1:${port}/live/survivor`, flv: FIXTURE_360P, speed: 8 });
     await publisher.started;
 
@@ -76,8 +78,8 @@ describe('hostile input on the RTMP port', () => {
       ),
     ]);
     expect(garbage).toBeLessThan(1000);
-    expect(truncated).toBeGreaterThanOrEqual(250); // the handshake timeout, not sooner
-    expect(truncated).toBeLessThan(2000);
+    expect(truncated).toBeGreaterThanOrEqual(950); // the handshake timeout, not sooner
+    expect(truncated).toBeLessThan(4000);
     expect(hugeMessage).toBeLessThan(1000);
     expect(zeroChunkSize).toBeLessThan(1000);
     expect(garbageAfterHandshake).toBeLessThan(1000);
