@@ -12,9 +12,9 @@ declare module 'node-media-server/src/protocol/rtmp.js' {
   }
   interface NmsRtmpPacket {
     header: NmsRtmpPacketHeader;
-    /** Absolute message timestamp (ms), accumulated from deltas. */
+    /** Absolute message timestamp (ms). */
     clock: number;
-    /** Reused between messages of the chunk stream; capacity is length + 1024, so slice to header.length. */
+    /** The message: invokeHandler decodes payload.subarray(type === 17 ? 1 : 0, header.length). */
     payload: Buffer;
     capacity: number;
     bytes: number;
@@ -29,23 +29,22 @@ declare module 'node-media-server/src/protocol/rtmp.js' {
   }
   class NmsRtmp {
     handshakeState: number;
-    inChunkSize: number;
     outChunkSize: number;
     /** Set from the peer's Window Acknowledgement Size message. */
     ackSize: number | undefined;
     objectEncoding: number;
     streamApp: string;
+    /** The message the command handlers read (stream_id included). */
     parserPacket: NmsRtmpPacket;
-    inPackets: Map<number, NmsRtmpPacket>;
     onOutputCallback: (buffer: Buffer) => void;
 
+    /** Handshake, then hands everything after it to chunkRead(buffer, offset, length). */
     parserData(buffer: Buffer): string | null;
-    packetParse(): void;
-    packetAlloc(): void;
+    chunkRead(data: Buffer, p: number, bytes: number): string | null;
+    invokeHandler(): void;
+    /** The library's own chunk parser calls these per message (test/live/rtmp/chunk-stream-parser.test.ts compares). */
     packetHandler(): void;
     controlHandler(): void;
-    dataHandler(): void;
-    invokeHandler(): void;
     onConnect(invokeMessage: NmsInvokeMessage): void;
     onCreateStream(invokeMessage: NmsInvokeMessage): void;
     onPublish(invokeMessage: NmsInvokeMessage): void;

@@ -1,9 +1,11 @@
-// Drives node-media-server's sans-IO RTMP class (handshake, chunk parser, AMF, reply encoders) and replaces the parts
-// that do not fit: the publish reply (ours comes after the hook decides), tcUrl parsing that throws, media decoding
-// that mangles negative CTS and hands out a reused buffer, and the missing limits on chunk size / message length.
+// Drives node-media-server's sans-IO RTMP class for the handshake, AMF command decoding and reply encoders; the chunk
+// stream after the handshake is ours (chunk-stream-parser.ts: no per-byte header state machine, no copy of a message
+// that arrives whole, the limits the library lacks). Also replaced: the publish reply (ours comes after the hook
+// decides), tcUrl parsing that throws, and media decoding that mangles negative CTS.
 import NmsRtmp from 'node-media-server/src/protocol/rtmp.js';
 import nmsLogger from 'node-media-server/src/core/logger.js';
 import { RTMP_MESSAGE } from '../../media/rtmp-message-types.js';
+import { ChunkStreamParser, RtmpProtocolViolation } from './chunk-stream-parser.js';
 
 // The library console.logs what hostile input triggers ("Unknown field", "Unknown command"): a client could flood
 // our stdout. We log one line per violation ourselves, so its (process-wide, otherwise unused) logger goes quiet.
@@ -12,14 +14,13 @@ nmsLogger.log = () => {};
 const HANDSHAKE_DONE = 3; // RTMP_HANDSHAKE_2 in rtmp.js: C0, C1 and C2 consumed
 
 const {
-  SET_CHUNK_SIZE: MSG_SET_CHUNK_SIZE,
-  ABORT: MSG_ABORT,
   ACKNOWLEDGEMENT: MSG_ACKNOWLEDGEMENT,
   WINDOW_ACK_SIZE: MSG_WINDOW_ACK_SIZE,
   SET_PEER_BANDWIDTH: MSG_SET_PEER_BANDWIDTH,
   AUDIO: MSG_AUDIO,
   VIDEO: MSG_VIDEO,
   COMMAND_AMF3: MSG_COMMAND_AMF3,
+  COMMAND_AMF0: MSG_COMMAND_AMF0,
   AGGREGATE: MSG_AGGREGATE,
 } = RTMP_MESSAGE;
 
@@ -28,8 +29,6 @@ const HANDLED_COMMANDS = new Set(['connect', 'createStream', 'publish', 'play', 
 
 /** The window we announce (node-media-server's value); the client should acknowledge us at this rate. */
 export const SERVER_WINDOW_ACK_SIZE = 5_000_000;
-/** Enough for ffmpeg/OBS (they use 4-6 chunk streams); bounds per-connection buffers. */
-const MAX_CHUNK_STREAMS = 16;
 
 /**
  * Before a publish is authorised a connection only needs room for commands (connect, createStream, publish: a few
@@ -37,9 +36,6 @@ const MAX_CHUNK_STREAMS = 16;
  */
 export const PRE_AUTH_MAX_MESSAGE_BYTES = 64 * 1024;
 const PRE_AUTH_BUFFER_BUDGET = 256 * 1024;
-
-/** Raised from inside the parser; the connection closes with end('error'). */
-export class RtmpProtocolViolation extends Error {}
 
 export interface RtmpProtocolEvents {
   output(bytes: Buffer): void;
@@ -66,7 +62,7 @@ export interface RtmpProtocol {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class GuardedRtmp extends NmsRtmp {
-  authorised = false;
+  private readonly chunks: ChunkStreamParser;
 
   constructor(
     private readonly events: RtmpProtocolEvents,
@@ -74,6 +70,22 @@ class GuardedRtmp extends NmsRtmp {
   ) {
     super();
     this.onOutputCallback = (bytes) => events.output(bytes);
+    this.chunks = new ChunkStreamParser((type, streamId, timestamp, payload) => this.onMessage(type, streamId, timestamp, payload), {
+      maxMessageBytes: Math.min(maxMessageBytes, PRE_AUTH_MAX_MESSAGE_BYTES),
+      bufferBudget: PRE_AUTH_BUFFER_BUDGET,
+      qualifier: ' before the publish is authorised',
+    });
+  }
+
+  /** Media-sized messages from now on; all chunk streams' buffers together: two full messages' worth. */
+  authorise(): void {
+    this.chunks.limits = { maxMessageBytes: this.maxMessageBytes, bufferBudget: 2 * this.maxMessageBytes, qualifier: '' };
+  }
+
+  /** The library calls this with everything after the handshake: our parser takes the chunk stream from there. */
+  override chunkRead(data: Buffer, p: number, bytes: number): null {
+    this.chunks.receive(data, p, p + bytes);
+    return null;
   }
 
   override onConnect(msg: Parameters<NmsRtmp['onConnect']>[0]): void {
@@ -104,96 +116,44 @@ class GuardedRtmp extends NmsRtmp {
     this.events.deleteStream();
   }
 
-  override packetParse(): void {
-    super.packetParse();
-    // A type 0/1 header while this chunk stream's message is unfinished may shrink its length below what was
-    // received; the library then computes a negative size and re-parses bytes it already consumed.
-    if (this.parserPacket.header.fmt <= 1 && this.parserPacket.bytes > 0) {
-      throw new RtmpProtocolViolation(`new message header on chunk stream ${this.parserPacket.header.cid} mid-message`);
+  /** One complete message (Set Chunk Size and Abort were applied by the chunk parser). */
+  private onMessage(type: number, streamId: number, timestamp: number, payload: Buffer): void {
+    switch (type) {
+      case MSG_AUDIO:
+      case MSG_VIDEO:
+        return this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, payload);
+      case MSG_AGGREGATE:
+        return this.splitAggregate(timestamp, payload);
+      case MSG_COMMAND_AMF0:
+      case MSG_COMMAND_AMF3:
+        return this.command(type, streamId, timestamp, payload);
+      case MSG_ACKNOWLEDGEMENT:
+      case MSG_WINDOW_ACK_SIZE:
+      case MSG_SET_PEER_BANDWIDTH:
+        if (payload.length < 4) throw new RtmpProtocolViolation(`control message type ${type} of ${payload.length} bytes`);
+        if (type === MSG_WINDOW_ACK_SIZE) this.ackSize = payload.readUInt32BE(0);
+        return;
+      default:
+        // User control events, data messages (onMetaData, @setDataFrame: codec facts come from the bitstream), shared
+        // objects: nothing to do.
+        return;
     }
   }
 
-  override packetAlloc(): void {
-    // Runs once per message, right after its first chunk header: refuse before allocating length + 1024 bytes.
-    const { length } = this.parserPacket.header;
-    const limit = this.authorised ? this.maxMessageBytes : Math.min(this.maxMessageBytes, PRE_AUTH_MAX_MESSAGE_BYTES);
-    if (length > limit) {
-      const when = this.authorised ? '' : ' before the publish is authorised';
-      throw new RtmpProtocolViolation(`message length ${length} exceeds ${limit}${when}`);
-    }
-    if (this.inPackets.size > MAX_CHUNK_STREAMS) {
-      throw new RtmpProtocolViolation(`more than ${MAX_CHUNK_STREAMS} chunk streams`);
-    }
-    if (this.parserPacket.capacity >= length) return;
-    // All chunk streams' buffers together stay within a budget: pre-auth small, then two full messages' worth.
-    const budget = this.authorised ? 2 * this.maxMessageBytes : PRE_AUTH_BUFFER_BUDGET;
-    let held = 0;
-    for (const packet of this.inPackets.values()) if (packet !== this.parserPacket) held += packet.capacity;
-    if (held + length > budget) {
-      throw new RtmpProtocolViolation(`chunk stream buffers would hold ${held + length} bytes (limit ${budget})`);
-    }
-    // Not zero-filled: pages are only touched as bytes arrive (the library adds 1 KB and zero-fills, so an
-    // announced-but-unsent message cost its full size in RSS). The buffer is reused by every later message of this
-    // chunk stream that fits (media is handed to the sink as a view, valid during the call only: no allocation per
-    // message, which kept V8 running a mark-compact every second on external-memory pressure). Room for a quarter
-    // more, within the limit, so a stream whose keyframes grow a little does not reallocate each time.
-    const capacity = Math.min(Math.ceil(length * 1.25), limit, budget - held); // >= length: both were checked above
-    this.parserPacket.payload = Buffer.allocUnsafeSlow(capacity);
-    this.parserPacket.capacity = capacity;
-  }
-
-  override packetHandler(): void {
-    if (this.parserPacket.header.type === MSG_AGGREGATE) {
-      this.splitAggregate();
-      return;
-    }
-    super.packetHandler();
-  }
-
-  override invokeHandler(): void {
-    const { type, length } = this.parserPacket.header;
-    const body = this.parserPacket.payload.subarray(type === MSG_COMMAND_AMF3 ? 1 : 0, length);
-    const name = leadingAmf0String(body);
+  /** Commands go through the library's AMF decoding and handlers, which read the message from parserPacket. */
+  private command(type: number, streamId: number, timestamp: number, payload: Buffer): void {
+    const name = leadingAmf0String(payload.subarray(type === MSG_COMMAND_AMF3 ? 1 : 0));
     if (name === undefined) throw new RtmpProtocolViolation('command message without an AMF0 command name');
-    if (HANDLED_COMMANDS.has(name)) super.invokeHandler();
-  }
-
-  override controlHandler(): void {
-    const { type, length } = this.parserPacket.header;
-    const payload = this.parserPacket.payload;
-    const carriesUint32: readonly number[] = [
-      MSG_SET_CHUNK_SIZE,
-      MSG_ABORT,
-      MSG_ACKNOWLEDGEMENT,
-      MSG_WINDOW_ACK_SIZE,
-      MSG_SET_PEER_BANDWIDTH,
-    ];
-    if (carriesUint32.includes(type) && length < 4) {
-      // The library would read stale bytes of the reused payload buffer.
-      throw new RtmpProtocolViolation(`control message type ${type} of ${length} bytes`);
-    }
-    if (type === MSG_SET_CHUNK_SIZE) {
-      const size = payload.readUInt32BE(0);
-      // 0 makes the library's parser compute NaN sizes and silently swallow the rest of the stream.
-      if (size < 1 || size > 0x7fffffff) throw new RtmpProtocolViolation(`chunk size ${size}`);
-    }
-    if (type === MSG_ABORT) {
-      // The library ignores Abort; drop the partial message of that chunk stream as the spec says.
-      const partial = this.inPackets.get(payload.readUInt32BE(0));
-      if (partial) partial.bytes = 0;
-      return;
-    }
-    super.controlHandler();
-  }
-
-  override dataHandler(): void {
-    const { type, length } = this.parserPacket.header;
-    this.deliver(type, this.parserPacket.clock, this.parserPacket.payload.subarray(0, length));
+    if (!HANDLED_COMMANDS.has(name)) return;
+    const packet = this.parserPacket;
+    Object.assign(packet.header, { type, length: payload.length, stream_id: streamId, timestamp });
+    packet.clock = timestamp;
+    packet.payload = payload;
+    this.invokeHandler();
   }
 
   /** Aggregate = back-to-back FLV tags; their timestamps are relative to the first one's. */
-  private splitAggregate(): void {
-    const body = this.parserPacket.payload.subarray(0, this.parserPacket.header.length);
+  private splitAggregate(timestamp: number, body: Buffer): void {
     let offset = 0;
     let firstTagTime: number | undefined;
     while (offset + 11 <= body.length) {
@@ -203,17 +163,11 @@ class GuardedRtmp extends NmsRtmp {
       const start = offset + 11;
       if (start + size > body.length) throw new RtmpProtocolViolation('truncated aggregate message');
       firstTagTime ??= tagTime;
-      this.deliver(type, this.parserPacket.clock + tagTime - firstTagTime, body.subarray(start, start + size));
+      if (type === MSG_AUDIO || type === MSG_VIDEO) {
+        this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp + tagTime - firstTagTime, body.subarray(start, start + size));
+      }
       offset = start + size + 4; // + PreviousTagSize
     }
-  }
-
-  /**
-   * Audio and video go on, as views of the parser's buffer (valid during the call); data messages (onMetaData,
-   * @setDataFrame) are dropped: codec facts come from the bitstream.
-   */
-  private deliver(type: number, timestamp: number, body: Buffer): void {
-    if (type === MSG_AUDIO || type === MSG_VIDEO) this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, body);
   }
 }
 
@@ -251,7 +205,7 @@ export function createRtmpProtocol(events: RtmpProtocolEvents, opts: { maxMessag
       );
     },
     authorise() {
-      rtmp.authorised = true;
+      rtmp.authorise();
     },
   };
 }
