@@ -27,6 +27,8 @@ interface Variant {
   healthPath: string;
   /** Where it runs (the repository unless set). */
   cwd?: string;
+  /** After the idle reading: a path that loads what idle does not (the emulator's admin app), then RSS again. */
+  loadPath?: string;
 }
 
 const BASELINE_SCRIPT =
@@ -80,6 +82,8 @@ interface StartRun {
   idleRssBytes: number;
   /** The whole tree (npm start: npm + sh + node). */
   treeRssBytes: number;
+  /** The server's RSS 1 s after a request to the variant's `loadPath`. */
+  loadedRssBytes?: number;
 }
 
 async function startOnce(variant: Variant): Promise<StartRun> {
@@ -118,7 +122,12 @@ async function startOnce(variant: Variant): Promise<StartRun> {
     await sleep(1000);
     const tree = processTree(child.pid!);
     const server = listenerOf(tree, port) ?? child.pid!;
-    return { msToHealthy, cpuMsToHealthy, idleRssBytes: memoryOf(server).rssBytes, treeRssBytes: treeRssBytes(tree) };
+    const idle: StartRun = { msToHealthy, cpuMsToHealthy, idleRssBytes: memoryOf(server).rssBytes, treeRssBytes: treeRssBytes(tree) };
+    if (variant.loadPath === undefined) return idle;
+    const status = await getStatus(port, variant.loadPath);
+    if (status !== 200) throw new Error(`${variant.label}: ${variant.loadPath} answered ${status}`);
+    await sleep(1000);
+    return { ...idle, loadedRssBytes: memoryOf(server).rssBytes };
   } finally {
     const signal = (s: NodeJS.Signals) => {
       try {
@@ -163,6 +172,7 @@ const BARE_NODE = 'baseline: node -e http.createServer(...)';
 const SQLITE_BASELINE = 'baseline: the same after loading better-sqlite3 (idle RSS floor of the stack)';
 const NPM_BASELINE = 'baseline: npm start running the bare server (npm’s own cost)';
 const IDLE_RSS_GOAL_MIB = 50;
+const ADMIN_LOAD_PATH = '/-/channels';
 const HEALTHY_GOAL_MS = 500;
 
 export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promise<BenchReport> {
@@ -187,7 +197,14 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
     const dataDirRoot = mkdtempSync(join(ctx.workDir, 'startup-data-'));
     let runs = 0;
     variants.push(
-      { label: distInMemory, args: (rtmpPort) => [dist, 'serve', ...serveArgs(rtmpPort)], port: endpointLine, healthPath: '/-/health' },
+      {
+        label: distInMemory,
+        args: (rtmpPort) => [dist, 'serve', ...serveArgs(rtmpPort)],
+        port: endpointLine,
+        healthPath: '/-/health',
+        // The admin API and console (Fastify) load on the first /-/ request other than the health check.
+        loadPath: ADMIN_LOAD_PATH,
+      },
       {
         label: distDataDir,
         // The default config but for the ports and a fresh data directory per spawn (as a first `npm start` would have).
@@ -281,6 +298,11 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
     `npm's own cost in front of a server (npm start running the bare server, minus the bare server): ${fmt(npmOwnMs, 0)} ms; ` +
       `the floor of the stack's idle RSS (bare server + better-sqlite3): ${mib(medianOf(SQLITE_BASELINE, (r) => r.idleRssBytes))} MiB.`,
   );
+  if (runs[distInMemory]) {
+    notes.push(
+      `${distInMemory}: RSS 1 s after its first admin request (GET ${ADMIN_LOAD_PATH}, which loads the admin app and console on Fastify): ${mib(medianOf(distInMemory, (r) => r.loadedRssBytes ?? NaN))} MiB.`,
+    );
+  }
   for (const label of [distDataDir, distInMemory]) {
     if (!runs[label]) continue;
     const rss = medianOf(label, (r) => r.idleRssBytes);

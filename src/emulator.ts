@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Credentials } from './auth/credentials.js';
 import { ControlledClock, parseClockSetting, systemClock, type Clock } from './shared/clock.js';
 import { defaultConfig, type Config } from './config.js';
-import { buildHttpApp } from './http/app.js';
+import { buildHttpApp, type HttpApp } from './http/app.js';
 import { createIngest, type IngestOptions } from './live/ingest.js';
 import { LiveRegistry } from './live/live-registry.js';
 import { createRtmpServer } from './live/rtmp/index.js';
@@ -55,6 +55,8 @@ export interface EmulatorOptions extends Partial<Omit<Config, 'clock'>> {
 /** What this repository's own tests and benchmarks may reach (src/testing/internal.ts); not part of the package's API. @internal */
 export interface EmulatorInternals {
   services: Services;
+  /** The HTTP side (its admin app is built on the first `/-/` request other than the health check, or by `http.admin()`). */
+  http: HttpApp;
 }
 
 /** Instrumentation only benchmarks ask for (src/testing/internal.ts). @internal */
@@ -254,7 +256,6 @@ export async function startInstrumentedEmulator(options: EmulatorOptions, probes
     reset,
     ports: () => ({ http: httpPort ?? config.httpPort, rtmp: rtmpPort || httpPort || config.httpPort }),
   });
-  await app.ready();
 
   const sockets = new Set<Socket>();
   const httpListener = createServer((socket) => {
@@ -270,7 +271,7 @@ export async function startInstrumentedEmulator(options: EmulatorOptions, probes
   let rtmpPort = 0;
   try {
     httpPort = await listen(httpListener, config.httpPort, config.host);
-    // Fastify's server never listens itself (we hand it sockets), but Node starts its request/headers timeout checks on
+    // The HTTP server never listens itself (we hand it sockets), but Node starts its request/headers timeout checks on
     // 'listening': without this a half-sent request (slowloris) would hold its socket forever.
     app.server.emit('listening');
     if (config.rtmpPort !== false) rtmpPort = await rtmp.listen(config.rtmpPort, config.host);
@@ -345,6 +346,6 @@ export async function startInstrumentedEmulator(options: EmulatorOptions, probes
         await store.close();
       })()),
   };
-  internals.set(emulator, { services });
+  internals.set(emulator, { services, http: app });
   return emulator;
 }

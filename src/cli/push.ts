@@ -34,7 +34,8 @@ interface ChannelSummary {
 /** The emulator's own view of the channel (admin API), for the play URL and the segment count; undefined if unreachable. */
 async function channelSummary(endpoint: string, bucket: string | undefined, channel: string): Promise<ChannelSummary | undefined> {
   try {
-    const res = await fetch(`${endpoint}/-/channels`, { signal: AbortSignal.timeout(2000) });
+    // Generous: the emulator loads its admin API on the first /-/ request (~0.1 s compiled, ~1 s from sources under tsx).
+    const res = await fetch(`${endpoint}/-/channels`, { signal: AbortSignal.timeout(10_000) });
     const { channels } = (await res.json()) as { channels: ChannelSummary[] };
     return channels.find((c) => c.name === channel && (bucket === undefined || c.bucket === bucket));
   } catch {

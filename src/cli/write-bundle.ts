@@ -10,15 +10,14 @@
 // package root (src/shared/package-root.ts), not from the importing file, so they resolve the same from a chunk.
 import { rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHUNKS = 'cli-chunks';
 
-rmSync(join(ROOT, 'dist', CHUNKS), { recursive: true, force: true });
-const started = Date.now();
-await build({
+/** How the CLI is bundled (test/cli/write-bundle.test.ts checks what its server chunk loads eagerly). */
+export const BUNDLE_OPTIONS = {
   absWorkingDir: ROOT,
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
@@ -35,6 +34,12 @@ await build({
   // Bundled CommonJS dependencies call require() for node built-ins: give the ESM output a real one.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   logLevel: 'warning',
-});
-const kib = Math.round(statSync(join(ROOT, 'dist', 'cli.js')).size / 1024);
-process.stdout.write(`cli bundle: dist/cli.js (${kib} KiB) + dist/${CHUNKS}/ in ${Date.now() - started} ms\n`);
+} satisfies BuildOptions;
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  rmSync(join(ROOT, 'dist', CHUNKS), { recursive: true, force: true });
+  const started = Date.now();
+  await build(BUNDLE_OPTIONS);
+  const kib = Math.round(statSync(join(ROOT, 'dist', 'cli.js')).size / 1024);
+  process.stdout.write(`cli bundle: dist/cli.js (${kib} KiB) + dist/${CHUNKS}/ in ${Date.now() - started} ms\n`);
+}

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -14,6 +15,11 @@ export interface AdminGuardOptions {
 }
 
 /** The path of a request, percent-decoded, so `/%2D/reset` is recognised as admin too. */
+/** Host names besides loopback and dotless names the guard accepts: --public-host and --host (ports dropped). */
+export function adminExtraHosts(publicHost: string | undefined, host: string | undefined): string[] {
+  return [publicHost, host].filter((h): h is string => !!h).map((h) => h.replace(/:\d+$/, '').toLowerCase());
+}
+
 function decodedPath(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
@@ -58,13 +64,26 @@ function isTrustedHost(name: string, extra: readonly string[]): boolean {
 }
 
 /** Why a request to the admin API is refused, or undefined when it may proceed. */
-export function adminRefusal(request: FastifyRequest, options: AdminGuardOptions): { status: number; message: string } | undefined {
+/** Why the guard refuses a request: the status and the message of its JSON answer. */
+export interface AdminRefusal {
+  status: number;
+  message: string;
+}
+
+/** What the guard reads of a request (a Fastify request or Node's IncomingMessage). */
+export interface GuardedRequest {
+  method?: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+export function adminRefusal(request: GuardedRequest, options: AdminGuardOptions): AdminRefusal | undefined {
   const headers = request.headers;
   const host = headers.host ?? '';
   const origin = headers.origin;
   const fetchSite = headers['sec-fetch-site'];
   const fetchMode = headers['sec-fetch-mode'];
-  const navigation = SAFE_METHODS.has(request.method) && fetchMode === 'navigate';
+  const method = request.method ?? '';
+  const navigation = SAFE_METHODS.has(method) && fetchMode === 'navigate';
 
   if (origin !== undefined) {
     let own = false;
@@ -85,7 +104,7 @@ export function adminRefusal(request: FastifyRequest, options: AdminGuardOptions
   if ((origin !== undefined || fetchSite === 'same-origin') && !isTrustedHost(hostName(host), options.extraHosts)) {
     return { status: 403, message: `The admin API refuses browser requests addressed to host ${host} (use localhost or an IP address).` };
   }
-  if (!SAFE_METHODS.has(request.method)) {
+  if (!SAFE_METHODS.has(method)) {
     const type = String(headers['content-type'] ?? '')
       .split(';')[0]!
       .trim()
@@ -97,13 +116,17 @@ export function adminRefusal(request: FastifyRequest, options: AdminGuardOptions
   return undefined;
 }
 
-function refuse(reply: FastifyReply, status: number, message: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .type('application/json; charset=utf-8')
-    .header('connection', 'close')
-    .send({ code: status === 415 ? 'UnsupportedMediaType' : 'AccessDenied', message });
+/** The JSON body of a refusal. */
+export const refusalBody = ({ status, message }: AdminRefusal): { code: string; message: string } => ({
+  code: status === 415 ? 'UnsupportedMediaType' : 'AccessDenied',
+  message,
+});
+
+/** The headers of a refusal besides the request id and Server: not cached, and the connection closes. */
+export const REFUSAL_HEADERS = { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8', connection: 'close' };
+
+function refuse(reply: FastifyReply, refusal: AdminRefusal): FastifyReply {
+  return reply.code(refusal.status).headers(REFUSAL_HEADERS).send(refusalBody(refusal));
 }
 
 /**
@@ -117,6 +140,6 @@ export function installAdminGuard(app: FastifyInstance, options: AdminGuardOptio
     const refusal = adminRefusal(request, options);
     if (refusal === undefined) return done();
     request.log.warn({ requestId: request.id, url: request.url, origin: request.headers.origin }, refusal.message);
-    refuse(reply, refusal.status, refusal.message);
+    refuse(reply, refusal);
   });
 }

@@ -22,9 +22,7 @@ const ADMIN_PLAY_URL_TTL_SEC = 6 * 3600;
 /** Admin API under `/-/`: no bucket can be named `-`, so these never clash with OSS paths. Not signed. */
 export function registerAdminRoutes(app: FastifyInstance, services: AdminServices, reset: () => Promise<void>): void {
   const { store, live, clock } = services;
-  const startedMs = clock.now();
-
-  app.get('/-/health', async () => ({ status: 'ok', uptimeMs: clock.now() - startedMs, livePublishes: live.all().length }));
+  // GET /-/health is answered by the HTTP server itself (health-check.ts).
 
   app.post('/-/reset', async () => {
     await reset();

@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { ossErrors } from '../oss/wire/errors.js';
 import { isAdminPath } from './admin-guard.js';
+import { errorXml } from './error-reply.js';
+import { newRequestId } from './request-id.js';
 
 export interface HttpServerOptions {
   /** An HTTP request (headers and body) must arrive within this long (408 otherwise). */
@@ -24,7 +28,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
     },
     (req, res) => (isAdminPath(req.url ?? '/') ? admin(req, res) : oss(req, res)),
   );
+  server.on('clientError', answerClientError);
   server.requestTimeout = options.requestTimeoutMs;
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   return server;
+}
+
+/** A request Node's HTTP parser cannot read still gets an OSS error body; the connection closes. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = errorXml(ossErrors.invalidRequest(`The request could not be parsed (${err.code ?? 'bad request'}).`), newRequestId(), '');
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

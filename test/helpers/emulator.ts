@@ -1,7 +1,7 @@
 import OSS from 'ali-oss';
 import type { FastifyInstance } from 'fastify';
 import { Credentials } from '../../src/auth/credentials.js';
-import { buildHttpApp } from '../../src/http/app.js';
+import { buildHttpApp, type HttpApp } from '../../src/http/app.js';
 import { operations } from '../../src/oss/operations/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator.js';
@@ -9,7 +9,7 @@ import { internalsOf } from '../../src/testing/internal.js';
 
 /** A throwaway emulator on free ports, quiet unless TEST_LOG_LEVEL says otherwise. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({
+  const emu = await startEmulator({
     inMemory: true,
     httpPort: 0,
     rtmpPort: 0,
@@ -17,6 +17,11 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     disableGraceMs: 100,
     ...options,
   });
+  // The emulator loads its admin API on the first /-/ request; from sources under vitest that takes a second or more on
+  // a busy machine, which would land inside whichever test asks first. Load it here (test/http/app.test.ts tests the
+  // lazy loading itself).
+  await (await internalsOf(emu).http.admin()).fastify.ready();
+  return emu;
 }
 
 /** The real ali-oss client, pointed at the emulator as a user would (IP endpoint). */
@@ -50,7 +55,7 @@ export function presignedUrl(emu: Emulator, bucket: string, key: string, options
 }
 
 /** A second HTTP app built from a running emulator's services (internals), as emulator.ts builds its own (not listening). */
-export function buildTestHttpApp(emu: Emulator): FastifyInstance {
+export function buildTestHttpApp(emu: Emulator): HttpApp {
   const { services } = internalsOf(emu);
   return buildHttpApp({
     services,
@@ -63,4 +68,9 @@ export function buildTestHttpApp(emu: Emulator): FastifyInstance {
     logger: createLogger('silent'),
     reset: async () => {},
   });
+}
+
+/** The admin app (Fastify) of such a second HTTP app, not yet ready (routes may still be added): for `inject`. Close it when done. */
+export async function buildTestAdminApp(emu: Emulator): Promise<FastifyInstance> {
+  return (await buildTestHttpApp(emu).admin()).fastify;
 }

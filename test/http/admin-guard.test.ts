@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator.js';
-import { buildTestHttpApp, ossClient, startTestEmulator } from '../helpers/emulator.js';
+import { buildTestAdminApp, ossClient, startTestEmulator } from '../helpers/emulator.js';
 
 interface RawResponse {
   status: number;
@@ -114,7 +114,7 @@ describe('admin API guard (/-/)', () => {
   });
 
   it('covers admin routes that other code registers later, automatically', async () => {
-    const app = buildTestHttpApp(emu);
+    const app = await buildTestAdminApp(emu);
     let ran = 0;
     app.post('/-/added-later', async () => ({ ran: ++ran }));
     await app.register(async (child) => {

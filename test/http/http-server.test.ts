@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/http/http-server.js';
 
@@ -32,5 +32,19 @@ describe('createHttpServer', () => {
   it('applies the timeouts it is given', () => {
     expect(server.requestTimeout).toBe(4000);
     expect(server.keepAliveTimeout).toBe(7000);
+  });
+
+  it('answers a request Node cannot parse with an OSS error body and closes the connection', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n'));
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/);
+    expect(answer).toMatch(/<Code>InvalidRequest<\/Code><Message>The request could not be parsed \(HPE_[A-Z_]+\)\.<\/Message>/);
   });
 });

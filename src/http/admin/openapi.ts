@@ -260,6 +260,7 @@ export function collectAdminRoutes(app: FastifyInstance): void {
   });
 }
 
+/** The routes of the admin app (the HTTP server answers the health check itself: health-check.ts). */
 export const registeredAdminRoutes = (app: FastifyInstance): ReadonlyArray<{ method: string; path: string }> => registered.get(app) ?? [];
 
 export function registerOpenApiRoute(app: FastifyInstance, version: string): void {

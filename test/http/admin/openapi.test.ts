@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../src/emulator.js';
 import { registeredAdminRoutes } from '../../../src/http/admin/openapi.js';
-import { buildTestHttpApp, startTestEmulator } from '../../helpers/emulator.js';
+import { HEALTH_PATH } from '../../../src/http/health-check.js';
+import { buildTestAdminApp, startTestEmulator } from '../../helpers/emulator.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -25,9 +26,11 @@ describe('GET /-/openapi.json', () => {
       .sort();
 
     // The same app the emulator builds, with the route collector watching every registration.
-    const app = buildTestHttpApp(emu);
+    const app = await buildTestAdminApp(emu);
     await app.ready();
-    const registered = [...new Set(registeredAdminRoutes(app).map((r) => `${r.method.toUpperCase()} ${r.path}`))].sort();
+    // The health check is answered by the HTTP server before the admin app (health-check.ts).
+    const routes = [{ method: 'get', path: HEALTH_PATH }, ...registeredAdminRoutes(app)];
+    const registered = [...new Set(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`))].sort();
     await app.close();
 
     expect(registered.length).toBeGreaterThan(20);
