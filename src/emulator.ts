@@ -14,7 +14,7 @@ import type { EmulatorEvent, EventFilter } from './events/event-types.js';
 import { createLogger, type PinoLogger } from './shared/logger.js';
 import { connectHost } from './net/host.js';
 import { listen } from './net/listen.js';
-import { frameHttpRequests } from './net/frame-http-requests.js';
+import { handOverHttpConnection } from './net/hand-over-http.js';
 import { sniffProtocol } from './net/protocol-sniffer.js';
 import { runLifecycle } from './oss/lifecycle/lifecycle-runner.js';
 import { operations } from './oss/operations/index.js';
@@ -264,7 +264,7 @@ export async function startInstrumentedEmulator(options: EmulatorOptions, probes
     sniffProtocol(socket, {
       timeoutMs: 10_000,
       onRtmp: (s, first) => rtmp.handleSocket(s, first),
-      onHttp: (s) => app.server.emit('connection', frameHttpRequests(s)),
+      onHttp: (s) => handOverHttpConnection(app.server, s),
     });
   });
 

@@ -1,8 +1,10 @@
+import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OssError, ossErrors } from '../oss/wire/errors.js';
 import { renderXml, type XmlChild } from '../oss/wire/xml.js';
 import type { Logger } from '../shared/logger.js';
 import type { HeaderValue, OssExchange } from './oss-exchange.js';
+import { newRequestId } from './request-id.js';
 
 /** Maps anything thrown to an OssError; internals never leak into a response. */
 export function toOssError(err: unknown): OssError {
@@ -75,4 +77,16 @@ export function sendError(exchange: OssExchange, err: unknown, log: Pick<Logger,
 export function sendFastifyError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const answer = errorAnswer(err, request.method, request.id, request.headers.host ?? '', request.log);
   return reply.code(answer.status).headers(answer.headers).send(answer.body);
+}
+
+/**
+ * The answer to a request Node's HTTP parser could not read (or one read only to be refused, `message-framing.ts`):
+ * 400 InvalidRequest naming the parser's error code, written on the socket itself, and the connection closed.
+ */
+export function answerUnparsable(socket: Socket, code: string | undefined): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = errorXml(ossErrors.invalidRequest(`The request could not be parsed (${code ?? 'bad request'}).`), newRequestId(), '');
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ossErrors } from '../oss/wire/errors.js';
 import { isAdminPath } from './admin-guard.js';
-import { errorXml } from './error-reply.js';
-import { newRequestId } from './request-id.js';
+import { answerUnparsable } from './error-reply.js';
+import { admitRequestFraming, closingAfterComplete } from './message-framing.js';
 
 export interface HttpServerOptions {
   /** An HTTP request (headers and body) must arrive within this long (408 otherwise). */
@@ -17,7 +16,7 @@ export interface HttpServerOptions {
 
 /**
  * The one HTTP server of the emulator's port: requests under `/-/` (also percent-encoded) go to the admin API, every
- * other one to the OSS front. It never listens itself: the emulator hands it the HTTP connections it accepted.
+ * other one to the OSS front, once `admitRequestFraming` let it through. It never listens itself: the emulator hands it the HTTP connections it accepted.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { admin, oss } = options;
@@ -26,7 +25,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       // Node enforces requestTimeout/headersTimeout from a periodic check; run it often enough for short test timeouts.
       connectionsCheckingInterval: Math.min(30_000, Math.max(100, options.requestTimeoutMs / 4)),
     },
-    (req, res) => (isAdminPath(req.url ?? '/') ? admin(req, res) : oss(req, res)),
+    (req, res) => {
+      if (!admitRequestFraming(req, res)) return;
+      if (isAdminPath(req.url ?? '/')) admin(req, res);
+      else oss(req, res);
+    },
   );
   server.on('clientError', answerClientError);
   server.requestTimeout = options.requestTimeoutMs;
@@ -34,11 +37,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
   return server;
 }
 
-/** A request Node's HTTP parser cannot read still gets an OSS error body; the connection closes. */
+/**
+ * A request Node's HTTP parser cannot read still gets an OSS error body; the connection closes. Not behind a request
+ * with both framings whose body has been read: its connection closes after its answer, the bytes behind it are dropped.
+ */
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable) return void socket.destroy();
-  const body = errorXml(ossErrors.invalidRequest(`The request could not be parsed (${err.code ?? 'bad request'}).`), newRequestId(), '');
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\nServer: AliyunOSS\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  if (!closingAfterComplete(socket)) answerUnparsable(socket, err.code);
 }
