@@ -82,10 +82,17 @@ class GuardedRtmp extends NmsRtmp {
     this.chunks.limits = { maxMessageBytes: this.maxMessageBytes, bufferBudget: 2 * this.maxMessageBytes, qualifier: '' };
   }
 
-  /** The library calls this with everything after the handshake: our parser takes the chunk stream from there. */
+  /** The library calls this with the rest of the read that completes the handshake: our parser takes it from there. */
   override chunkRead(data: Buffer, p: number, bytes: number): null {
     this.chunks.receive(data, p, p + bytes);
     return null;
+  }
+
+  /** Every later read goes straight to our parser. */
+  receive(bytes: Buffer): void {
+    if (this.handshakeState >= HANDSHAKE_DONE) return this.chunks.receive(bytes);
+    const error = this.parserData(bytes);
+    if (error !== null) throw new RtmpProtocolViolation(error);
   }
 
   override onConnect(msg: Parameters<NmsRtmp['onConnect']>[0]): void {
@@ -182,8 +189,7 @@ export function createRtmpProtocol(events: RtmpProtocolEvents, opts: { maxMessag
   const rtmp = new GuardedRtmp(events, opts.maxMessageBytes);
   return {
     receive(bytes) {
-      const error = rtmp.parserData(bytes);
-      if (error !== null) throw new RtmpProtocolViolation(error);
+      rtmp.receive(bytes);
     },
     get handshakeDone() {
       return rtmp.handshakeState >= HANDSHAKE_DONE;
