@@ -4,6 +4,7 @@
 //   options          bare + the emulator's Fastify setup (pino loggerInstance, randomBytes request ids, async hooks)
 //   emulator-noauth  the emulator with auth: false
 //   emulator         the emulator (FROM_DIST=/abs/path/dist/emulator.js to use the tsc build instead of tsx)
+//   emulator@PATH    the emulator PATH exports (another checkout's src/emulator.ts or dist/emulator.js), for paired A/B runs
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -16,15 +17,16 @@ const variant = process.env.VARIANT ?? 'bare';
 const STAT_XML = '<?xml version="1.0" encoding="UTF-8"?>\n<LiveChannelStat><Status>Idle</Status></LiveChannelStat>';
 
 if (variant.startsWith('emulator')) {
-  const startEmulator: typeof startFromSource = process.env.FROM_DIST
-    ? ((await import(process.env.FROM_DIST)) as { startEmulator: typeof startFromSource }).startEmulator
+  const from = variant.includes('@') ? variant.slice(variant.indexOf('@') + 1) : process.env.FROM_DIST;
+  const startEmulator: typeof startFromSource = from
+    ? ((await import(from)) as { startEmulator: typeof startFromSource }).startEmulator
     : startFromSource;
   const emulator = await startEmulator({
     inMemory: true,
     httpPort: 0,
     rtmpPort: false,
     logLevel: 'warn',
-    auth: variant !== 'emulator-noauth',
+    auth: !variant.startsWith('emulator-noauth'),
   });
   onParentMessage(
     () => {},

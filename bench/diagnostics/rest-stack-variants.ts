@@ -1,6 +1,7 @@
 // Where GetLiveChannelStat's CPU goes, layer by layer: the same signed request, 50 connections, against each
 // variant of rest-stack-server.ts; prints req/s and server CPU µs per request (the server is saturated in each).
 //   npx tsx bench/diagnostics/rest-stack-variants.ts [bare,sniffed,options,emulator-noauth,emulator] [stat|playlist]
+// (emulator@PATH: the emulator another checkout exports, e.g. main's, for paired A/B runs: emulator@/tmp/main/src/emulator.ts,emulator,…)
 // SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers (summarise with profile-summary.cjs).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ const load = new TsChild(childScript('http-load'), { logFile: join(ctx.workDir, 
 await load.next('ready', 30_000);
 for (const variant of variants) {
   const server = new TsChild(fileURLToPath(new URL('./rest-stack-server.ts', import.meta.url)), {
-    logFile: join(ctx.workDir, `${variant}.log`),
+    logFile: join(ctx.workDir, `${variant.replace(/[^\w@.-]/g, '_')}.log`),
     env: { ...process.env, VARIANT: variant },
     nodeFlags: process.env.SERVER_NODE_FLAGS?.split(' ').filter(Boolean),
   });

@@ -1,7 +1,7 @@
 import { EC, ossErrors } from '../oss/wire/errors.js';
 import type { Credentials } from './credentials.js';
 import { MAX_CLOCK_SKEW_MS, formatServerTime, parseRequestTime } from './request-time.js';
-import { hmacSha1Base64, v1StringToSign } from './signature-v1.js';
+import { hmacSha1Base64, v1StringToSign, type V1StringToSignInput } from './signature-v1.js';
 import { AUTH_EC, invalidAuthorization, missingDate, withEc, type SignedRequest } from './signed-request.js';
 import { checkPresignedV1, presignedV1Error } from './presigned-v1.js';
 import { constantTimeEqual } from './verify.js';
@@ -28,12 +28,13 @@ export function verifyV1Header(req: SignedRequest, authorization: string, creden
     throw withEc(ossErrors.requestTimeTooSkewed(date, formatServerTime(skewNowMs)), AUTH_EC.skewed);
   }
 
-  const stringToSign = v1StringToSign({ ...v1Parts(req), date });
+  const parts = v1Parts(req, date);
+  const stringToSign = v1StringToSign(parts);
   if (constantTimeEqual(hmacSha1Base64(secret, stringToSign), provided)) return accessKeyId;
   // Go v1 (oss/auth.go getSignedStr), go-v2 (signer/v1.go) and Java (SignUtils.buildCanonicalString) always
   // put the Date header on the date line, even when a caller adds an x-oss-date header of its own.
   if (ossDate !== undefined && httpDate !== undefined && httpDate !== ossDate) {
-    const withHttpDate = v1StringToSign({ ...v1Parts(req), date: httpDate });
+    const withHttpDate = v1StringToSign({ ...parts, date: httpDate });
     if (constantTimeEqual(hmacSha1Base64(secret, withHttpDate), provided)) return accessKeyId;
   }
   throw ossErrors.signatureDoesNotMatch(accessKeyId, stringToSign, provided, EC.signatureDoesNotMatchV1);
@@ -42,14 +43,15 @@ export function verifyV1Header(req: SignedRequest, authorization: string, creden
 /** `?OSSAccessKeyId=…&Expires=…&Signature=…` (V1 presigned URL): checkPresignedV1, signed as a V1 request with Expires on the Date line. */
 export function verifyV1Presigned(req: SignedRequest, credentials: Credentials, nowMs: number): string {
   // OSSAccessKeyId/Expires/Signature are not sub-resources, security-token is.
-  const check = checkPresignedV1(req.query, credentials, nowMs, (expires) => [v1StringToSign({ ...v1Parts(req), date: expires })]);
+  const check = checkPresignedV1(req.query, credentials, nowMs, (expires) => [v1StringToSign(v1Parts(req, expires))]);
   if (check.ok) return check.accessKeyId;
   throw presignedV1Error(check);
 }
 
-function v1Parts(req: SignedRequest) {
+function v1Parts(req: SignedRequest, date: string): V1StringToSignInput {
   return {
     method: req.method,
+    date,
     contentMd5: req.headers['content-md5'] ?? '',
     contentType: req.headers['content-type'] ?? '',
     ossHeaders: req.headers,

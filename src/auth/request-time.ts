@@ -9,6 +9,18 @@ const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
  * `20250417T120000Z` (V4 x-oss-date, also accepted in V1 per OSS EC 0002-00000503); undefined otherwise.
  */
 export function parseRequestTime(value: string): number | undefined {
+  // Clients stamp every request of the same second with the same text: parse it once.
+  if (value === lastValue) return lastMs;
+  const ms = parse(value);
+  lastValue = value;
+  lastMs = ms;
+  return ms;
+}
+
+let lastValue: string | undefined;
+let lastMs: number | undefined;
+
+function parse(value: string): number | undefined {
   if (RFC1123.test(value)) {
     const ms = Date.parse(value);
     return Number.isNaN(ms) ? undefined : ms;

@@ -106,7 +106,8 @@ export function canonicalizedOssHeaders(headers: Readonly<Record<string, string>
   // Called with every header of a request (a handful of x-oss-* among them): one pass, nothing built for the others.
   let names: string[] | undefined;
   for (const name in headers) {
-    if (name.length > 6 && name.slice(0, 6).toLowerCase() === 'x-oss-') (names ??= []).push(name);
+    // (the first letter tested alone first: most names are not x-…)
+    if (name.length > 6 && (name.charCodeAt(0) | 0x20) === 0x78 && name.slice(0, 6).toLowerCase() === 'x-oss-') (names ??= []).push(name);
   }
   if (names === undefined) return '';
   const line = (name: string) => `${name.toLowerCase()}:${String(headers[name]).trim()}\n`;
@@ -136,19 +137,44 @@ export function canonicalizedResource(bucket: string | undefined, key: string | 
   return `${path}?${signed.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}`;
 }
 
-/** base64(HMAC-SHA1(secret, s)) over UTF-8 bytes: the V1 header, V1 presigned and RTMP signature. */
+/**
+ * base64(HMAC-SHA1(secret, s)) over UTF-8 bytes: the V1 header, V1 presigned and RTMP signature. Remembered per secret
+ * for the last few hundred strings: a client repeating a request within the same second (players polling a playlist,
+ * one presigned URL fetched again, retries) signs the same string, and the HMAC was a tenth of such a request's CPU.
+ * Only our own expected value is remembered; callers still compare it with what the client sent in constant time.
+ */
 export function hmacSha1Base64(secret: string, s: string): string {
-  return crypto.createHmac('sha1', secretKey(secret)).update(s, 'utf8').digest('base64');
+  const entry = secretEntry(secret);
+  let signature = entry.signatures.get(s);
+  if (signature === undefined) {
+    signature = crypto.createHmac('sha1', entry.key).update(s, 'utf8').digest('base64');
+    if (s.length <= MAX_REMEMBERED_LENGTH) {
+      if (entry.signatures.size >= MAX_REMEMBERED_SIGNATURES) entry.signatures.clear();
+      entry.signatures.set(s, signature);
+    }
+  }
+  return signature;
 }
 
-/** HMAC key objects by secret (a handful of credentials per process): not rebuilt from the string on every request. */
-const secretKeys = new Map<string, crypto.KeyObject>();
-function secretKey(secret: string): crypto.KeyObject {
-  let key = secretKeys.get(secret);
-  if (!key) {
-    if (secretKeys.size >= 64) secretKeys.clear();
-    key = crypto.createSecretKey(Buffer.from(secret, 'utf8'));
-    secretKeys.set(secret, key);
+const MAX_REMEMBERED_SIGNATURES = 512;
+/** Strings to sign longer than this (POST policies, many x-oss-* headers) are signed each time. */
+const MAX_REMEMBERED_LENGTH = 2048;
+
+interface SecretEntry {
+  /** The HMAC key object: not rebuilt from the string on every request. */
+  key: crypto.KeyObject;
+  /** String to sign -> base64 signature. */
+  signatures: Map<string, string>;
+}
+
+/** By secret (a handful of credentials per process). */
+const secrets = new Map<string, SecretEntry>();
+function secretEntry(secret: string): SecretEntry {
+  let entry = secrets.get(secret);
+  if (!entry) {
+    if (secrets.size >= 64) secrets.clear();
+    entry = { key: crypto.createSecretKey(Buffer.from(secret, 'utf8')), signatures: new Map() };
+    secrets.set(secret, entry);
   }
-  return key;
+  return entry;
 }

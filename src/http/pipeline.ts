@@ -97,7 +97,10 @@ export function createPipeline(
       headers: request.headers,
       principal,
       pathStyle: target.pathStyle,
-      publicHost: publicHostFor(request, config.publicHost),
+      // Only the operations that hand out URLs read it (a regular expression and the socket's address otherwise per request).
+      get publicHost() {
+        return publicHostFor(request, config.publicHost);
+      },
       services,
       readBody: (maxBytes) => readBody(bodyStream, maxBytes),
       bodyStream,
