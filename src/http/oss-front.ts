@@ -24,6 +24,10 @@ export interface OssFrontOptions {
   log: Pick<Logger, 'debug' | 'info' | 'error'>;
 }
 
+/** The exchange a response answers, for the shared 'finish' listener. */
+const EXCHANGE = Symbol('oss exchange');
+type AnsweringResponse = ServerResponse & { [EXCHANGE]?: OssExchange };
+
 /** The methods OSS answers (OPTIONS: the CORS preflight); any other gets 405 MethodNotAllowed. */
 const OSS_METHODS = new Set(['GET', 'HEAD', 'PUT', 'POST', 'DELETE']);
 
@@ -78,6 +82,11 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
     }
   };
 
+  // One listener for every response ('finish' comes once): no closure or once-wrapper per request.
+  const onFinish = function (this: AnsweringResponse): void {
+    answered(this[EXCHANGE]!);
+  };
+
   const fail = (exchange: OssExchange, err: unknown): void => {
     // Too late for an answer (a stream failed after its first bytes, the client left): end the connection.
     if (exchange.res.headersSent || exchange.res.destroyed) {
@@ -106,7 +115,8 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
       exchange.setHeaders(page.headers);
       return exchange.end(200, page.body);
     }
-    res.once('finish', () => answered(exchange));
+    (res as AnsweringResponse)[EXCHANGE] = exchange;
+    res.on('finish', onFinish);
     exchange.onStreamError = (err) => fail(exchange, err);
     try {
       if (method === 'OPTIONS') return preflight(exchange);

@@ -31,6 +31,8 @@ export interface AnsweredRequest extends RequestFacts {
 /** The last `capacity` OSS API requests (admin and console requests are not OSS requests), newest last. */
 export class RequestLog {
   private readonly records: RequestRecord[] = [];
+  /** Where the next record goes once the ring is full (the oldest one's place). */
+  private next = 0;
   private readonly listeners = new Set<(record: RequestRecord) => void>();
 
   constructor(private readonly capacity = 200) {}
@@ -53,14 +55,18 @@ export class RequestLog {
       ms: Math.round(performance.now() - exchange.startMs),
       injected: exchange.injected,
     };
-    this.records.push(record);
-    if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
+    // A ring: the oldest record is overwritten in place (no array shift per request once full).
+    if (this.records.length < this.capacity) this.records.push(record);
+    else this.records[this.next] = record;
+    this.next = (this.next + 1) % this.capacity;
     for (const listener of this.listeners) listener(record);
     return record;
   }
 
   recent(limit = this.capacity): RequestRecord[] {
-    return this.records.slice(-limit);
+    const inOrder =
+      this.records.length < this.capacity ? this.records : [...this.records.slice(this.next), ...this.records.slice(0, this.next)];
+    return inOrder.slice(-limit);
   }
 
   subscribe(listener: (record: RequestRecord) => void): () => void {
@@ -70,5 +76,6 @@ export class RequestLog {
 
   clear(): void {
     this.records.length = 0;
+    this.next = 0;
   }
 }
