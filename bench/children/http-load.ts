@@ -1,7 +1,8 @@
-// A closed-loop HTTP/1.1 load generator on raw keep-alive sockets: each connection sends the same pre-built request,
-// reads the whole answer (Content-Length or chunked), and sends the next. No pipelining. Latency = request written
+// A closed-loop HTTP/1.1 load generator on raw keep-alive sockets: each connection sends the same pre-built request
+// (or the next of a list of them, in turn across connections), reads the whole answer (Content-Length or chunked), and
+// sends the next. No pipelining. Latency = request written
 // to last body byte read. Runs in its own process so it never shares an event loop with the server it measures.
-// <- run { port, request (Buffer), connections, warmupMs, durationMs }
+// <- run { port, request (Buffer) or requests (Buffer[]), connections, warmupMs, durationMs }
 // -> result { requests, requestsPerSecond, bytesPerSecond, statuses, errors, reconnects, latencyMs: Summary }
 import net from 'node:net';
 import { summarize } from '../lib/percentiles.js';
@@ -9,7 +10,8 @@ import { onParentMessage, tellParent } from '../lib/ts-child.js';
 
 export interface LoadSpec {
   port: number;
-  request: Uint8Array;
+  /** One request sent again and again, or a list sent in turn (e.g. each signed differently). */
+  request: Uint8Array | Uint8Array[];
   connections: number;
   warmupMs: number;
   durationMs: number;
@@ -35,7 +37,8 @@ class Samples {
 }
 
 function runLoad(spec: LoadSpec): Promise<Record<string, unknown>> {
-  const request = Buffer.from(spec.request);
+  const requests = (Array.isArray(spec.request) ? spec.request : [spec.request]).map((r) => Buffer.from(r));
+  let nextRequest = 0;
   const latencies = new Samples();
   const statuses: Record<string, number> = {};
   let errors = 0;
@@ -59,7 +62,7 @@ function runLoad(spec: LoadSpec): Promise<Record<string, unknown>> {
       if (stopped) return void socket.end();
       state = 'head';
       sentAt = performance.now();
-      socket.write(request);
+      socket.write(requests[nextRequest++ % requests.length]!);
     };
     const complete = () => {
       if (measuring) {
