@@ -16,7 +16,8 @@ export interface HttpServerOptions {
 
 /**
  * The one HTTP server of the emulator's port: requests under `/-/` (also percent-encoded) go to the admin API, every
- * other one to the OSS front, once `admitRequestFraming` let it through. It never listens itself: the emulator hands it the HTTP connections it accepted.
+ * other one to the OSS front, once `admitRequestFraming` let it through. It never listens itself: the emulator hands
+ * it the HTTP connections it accepted.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { admin, oss } = options;
