@@ -1,6 +1,6 @@
 // Where GetLiveChannelStat's CPU goes, layer by layer: the same signed request, 50 connections, against each
 // variant of rest-stack-server.ts; prints req/s and server CPU µs per request (the server is saturated in each).
-//   npx tsx bench/diagnostics/rest-stack-variants.ts [bare,sniffed,options,emulator-noauth,emulator] [stat|playlist]
+//   npx tsx bench/diagnostics/rest-stack-variants.ts [bare,sniffed,options,emulator-noauth,emulator] [stat|stat-fresh|playlist]
 // (emulator@PATH: the emulator another checkout exports, e.g. main's, for paired A/B runs: emulator@/tmp/main/src/emulator.ts,emulator,…)
 // SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers (summarise with profile-summary.cjs).
 import { join } from 'node:path';
@@ -11,7 +11,10 @@ import { CpuMeter, MachineNoiseMeter } from '../lib/proc-stats.js';
 import { childScript, TsChild, type ChildMessage } from '../lib/ts-child.js';
 
 const variants = (process.argv[2] ?? 'bare,sniffed,options,emulator-noauth,emulator').split(',');
-/** stat: signed GetLiveChannelStat; playlist: an anonymous GET of a small playlist on a public-read bucket. */
+/**
+ * stat: signed GetLiveChannelStat, one request replayed; stat-fresh: 4096 of them each signed differently (a signed
+ * x-oss-bench-seq header), sent in turn; playlist: an anonymous GET of a small playlist on a public-read bucket.
+ */
 const which = process.argv[3] ?? 'stat';
 const PLAYLIST = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:41\n#EXT-X-TARGETDURATION:3\n#EXTINF:2.000,\n1700000082000.ts\n';
 const ctx = createBenchContext('rest-variants');
@@ -43,18 +46,23 @@ for (const variant of variants) {
       body: PLAYLIST,
     });
   }
+  const stat = (ossHeaders?: Record<string, string>) =>
+    rawRequest(endpoint, {
+      method: 'GET',
+      bucket: 'bench-rest',
+      key: 'cam',
+      query: [
+        ['live', ''],
+        ['comp', 'stat'],
+      ],
+      ossHeaders,
+    });
   const request =
     which === 'playlist'
       ? rawRequest(endpoint, { method: 'GET', bucket: 'bench-live', key: 'cam/playlist.m3u8', anonymous: true })
-      : rawRequest(endpoint, {
-          method: 'GET',
-          bucket: 'bench-rest',
-          key: 'cam',
-          query: [
-            ['live', ''],
-            ['comp', 'stat'],
-          ],
-        });
+      : which === 'stat-fresh'
+        ? Array.from({ length: 4096 }, (_, i) => stat({ 'x-oss-bench-seq': String(i) }))
+        : stat();
   const cpu = new CpuMeter(server.pid);
   const noise = new MachineNoiseMeter(() => [server.pid, load.pid]);
   const result = await load.request<ChildMessage & { requestsPerSecond: number; statuses: Record<string, number> }>(
