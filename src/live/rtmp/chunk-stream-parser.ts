@@ -206,8 +206,7 @@ export class ChunkStreamParser {
   }
 
   private control(type: number, payload: Buffer): void {
-    if (payload.length < 4) throw new RtmpProtocolViolation(`control message type ${type} of ${payload.length} bytes`);
-    const value = payload.readUInt32BE(0);
+    const value = controlValue(type, payload);
     if (type === RTMP_MESSAGE.SET_CHUNK_SIZE) {
       if (value < 1 || value > 0x7fffffff) throw new RtmpProtocolViolation(`chunk size ${value}`);
       this.chunkSize = value;
@@ -217,4 +216,13 @@ export class ChunkStreamParser {
       if (partial) partial.received = 0;
     }
   }
+}
+
+/**
+ * The 32-bit value a protocol control message carries (Set Chunk Size, Abort, Acknowledgement, Window Acknowledgement
+ * Size, Set Peer Bandwidth); a shorter message is a violation (reading it would read stale bytes).
+ */
+export function controlValue(type: number, payload: Buffer): number {
+  if (payload.length < 4) throw new RtmpProtocolViolation(`control message type ${type} of ${payload.length} bytes`);
+  return payload.readUInt32BE(0);
 }

@@ -5,7 +5,7 @@
 import NmsRtmp from 'node-media-server/src/protocol/rtmp.js';
 import nmsLogger from 'node-media-server/src/core/logger.js';
 import { RTMP_MESSAGE } from '../../media/rtmp-message-types.js';
-import { ChunkStreamParser, RtmpProtocolViolation } from './chunk-stream-parser.js';
+import { ChunkStreamParser, controlValue, RtmpProtocolViolation } from './chunk-stream-parser.js';
 
 // The library console.logs what hostile input triggers ("Unknown field", "Unknown command"): a client could flood
 // our stdout. We log one line per violation ourselves, so its (process-wide, otherwise unused) logger goes quiet.
@@ -128,7 +128,7 @@ class GuardedRtmp extends NmsRtmp {
     switch (type) {
       case MSG_AUDIO:
       case MSG_VIDEO:
-        return this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, payload);
+        return this.media(type, timestamp, payload);
       case MSG_AGGREGATE:
         return this.splitAggregate(timestamp, payload);
       case MSG_COMMAND_AMF0:
@@ -136,10 +136,11 @@ class GuardedRtmp extends NmsRtmp {
         return this.command(type, streamId, timestamp, payload);
       case MSG_ACKNOWLEDGEMENT:
       case MSG_WINDOW_ACK_SIZE:
-      case MSG_SET_PEER_BANDWIDTH:
-        if (payload.length < 4) throw new RtmpProtocolViolation(`control message type ${type} of ${payload.length} bytes`);
-        if (type === MSG_WINDOW_ACK_SIZE) this.ackSize = payload.readUInt32BE(0);
+      case MSG_SET_PEER_BANDWIDTH: {
+        const value = controlValue(type, payload);
+        if (type === MSG_WINDOW_ACK_SIZE) this.ackSize = value;
         return;
+      }
       default:
         // User control events, data messages (onMetaData, @setDataFrame: codec facts come from the bitstream), shared
         // objects: nothing to do.
@@ -159,6 +160,11 @@ class GuardedRtmp extends NmsRtmp {
     this.invokeHandler();
   }
 
+  /** Audio and video go on as views (valid during the call). */
+  private media(type: typeof MSG_AUDIO | typeof MSG_VIDEO, timestamp: number, body: Buffer): void {
+    this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp, body);
+  }
+
   /** Aggregate = back-to-back FLV tags; their timestamps are relative to the first one's. */
   private splitAggregate(timestamp: number, body: Buffer): void {
     let offset = 0;
@@ -170,9 +176,8 @@ class GuardedRtmp extends NmsRtmp {
       const start = offset + 11;
       if (start + size > body.length) throw new RtmpProtocolViolation('truncated aggregate message');
       firstTagTime ??= tagTime;
-      if (type === MSG_AUDIO || type === MSG_VIDEO) {
-        this.events.media(type === MSG_AUDIO ? 'audio' : 'video', timestamp + tagTime - firstTagTime, body.subarray(start, start + size));
-      }
+      if (type === MSG_AUDIO || type === MSG_VIDEO)
+        this.media(type, timestamp + tagTime - firstTagTime, body.subarray(start, start + size));
       offset = start + size + 4; // + PreviousTagSize
     }
   }
