@@ -3,11 +3,10 @@ import type { Credentials } from '../auth/credentials.js';
 import type { FaultRules } from '../faults/fault-rules.js';
 import type { OperationName } from '../oss/detect-operation.js';
 import type { Operation } from '../oss/operation.js';
-import { ossErrors } from '../oss/wire/errors.js';
 import type { AdminApp, AdminAppOptions } from './admin-app.js';
 import { adminExtraHosts } from './admin-guard.js';
 import { RequestLog } from './admin/request-log.js';
-import { errorXml } from './error-reply.js';
+import { errorAnswer } from './error-reply.js';
 import { createHealthRoute } from './health-check.js';
 import { createHttpServer } from './http-server.js';
 import { createOssFront } from './oss-front.js';
@@ -94,16 +93,13 @@ export function buildHttpApp(options: HttpAppOptions): HttpApp {
   };
 }
 
-/** The admin app could not be loaded (a broken install): every `/-/` request but the health check gets a 500; the log says why. */
+/**
+ * The admin app could not be built (a broken install): every `/-/` request but the health check gets the 500 of the
+ * one error answer, which logs why.
+ */
 function answerAdminUnavailable(req: IncomingMessage, res: ServerResponse, err: unknown, log: HttpAppOptions['logger']): void {
   const requestId = newRequestId();
-  log.error({ err, requestId, url: req.url }, 'the admin API could not be loaded');
-  const body = errorXml(ossErrors.internal(), requestId, '');
-  res.writeHead(500, {
-    'x-oss-request-id': requestId,
-    server: 'AliyunOSS',
-    'content-type': 'application/xml',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
+  const answer = errorAnswer(err, req.method ?? 'GET', requestId, req.headers.host ?? '', log);
+  res.writeHead(answer.status, { 'x-oss-request-id': requestId, server: 'AliyunOSS', ...answer.headers });
+  res.end(answer.body);
 }
