@@ -5,7 +5,11 @@
 //   emulator-noauth  the emulator with auth: false
 //   emulator         the emulator (FROM_DIST=/abs/path/dist/emulator.js to use the tsc build instead of tsx)
 //   emulator@PATH    the emulator PATH exports (another checkout's src/emulator.ts or dist/emulator.js), for paired A/B runs
+//   emulator-disk    the emulator on a data directory (a fresh temp dir) instead of --in-memory; also emulator-disk@PATH
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { startEmulator as startFromSource } from '../../src/emulator.js';
@@ -21,8 +25,10 @@ if (variant.startsWith('emulator')) {
   const startEmulator: typeof startFromSource = from
     ? ((await import(from)) as { startEmulator: typeof startFromSource }).startEmulator
     : startFromSource;
+  const dataDir = variant.startsWith('emulator-disk') ? mkdtempSync(join(tmpdir(), 'rest-stack-disk-')) : undefined;
   const emulator = await startEmulator({
-    inMemory: true,
+    inMemory: dataDir === undefined,
+    dataDir,
     httpPort: 0,
     rtmpPort: false,
     logLevel: 'warn',
@@ -30,7 +36,10 @@ if (variant.startsWith('emulator')) {
   });
   onParentMessage(
     () => {},
-    () => emulator.close(),
+    async () => {
+      await emulator.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
   );
   tellParent({ type: 'ready', port: emulator.httpPort });
 } else {
