@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream';
 import type { OssReply } from '../oss/operation.js';
 import { renderXml } from '../oss/wire/xml.js';
+import { FileSpanStream } from '../store/file-span-stream.js';
 import type { AnsweredRequest } from './admin/request-log.js';
 
 /** A response header value as Node's `writeHead` takes it. */
@@ -63,7 +64,19 @@ export class OssExchange implements AnsweredRequest {
       return this.end(status, undefined);
     }
     if (typeof body === 'string' || Buffer.isBuffer(body)) return this.end(status, body);
+    if (body instanceof FileSpanStream) return this.writeFileSpan(status, body);
     this.pipe(status, body);
+  }
+
+  /** A stored file's bytes, read into reused buffers and written straight to the response (no stream pipe). */
+  private writeFileSpan(status: number, body: FileSpanStream): void {
+    const res = this.res;
+    res.statusCode = status;
+    for (const name in this.headers) res.setHeader(name, this.headers[name]!);
+    body.writeTo(res, (err, started) => {
+      if (started || res.headersSent || this.req.aborted) res.destroy();
+      else this.onStreamError?.(err);
+    });
   }
 
   /** Writes the answer in one go: headers and a string/Buffer body (none for undefined). */

@@ -19,6 +19,7 @@ import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BytesCache } from './bytes-cache.js';
+import { FileSpanStream, ReadSlabs } from './file-span-stream.js';
 import { LiveFile } from './live-file.js';
 import { Crc64 } from './crc64.js';
 
@@ -46,6 +47,8 @@ export class ObjectFiles {
 
   /** Bytes of small stored files, by id (files never change once placed): a GET of them opens no file. */
   private readonly kept: BytesCache;
+  /** Read buffers for GETs of larger files: one per reader at a time, reused once the socket took their bytes. */
+  private readonly readSlabs = new ReadSlabs(READ_SLAB_BYTES, IDLE_READ_SLABS);
 
   constructor(
     dataDir: string,
@@ -69,6 +72,14 @@ export class ObjectFiles {
     const bytes = readFileSync(this.path(file));
     this.kept.set(file, bytes);
     return bytes;
+  }
+
+  /**
+   * Bytes [start, end] of a stored file as a stream; the file is opened now, so an overwrite that unlinks it later
+   * does not take it from this reader.
+   */
+  openSpan(file: string, start: number, end: number): FileSpanStream {
+    return new FileSpanStream(openSync(this.path(file), 'r'), start, end, this.readSlabs);
   }
 
   /** Remembers the bytes of a file just written when they are tiny (playlists): its first GET reads nothing. */
@@ -328,6 +339,13 @@ export class ObjectFiles {
 
 /** Files up to this size are remembered as they are written (a live playlist is a few hundred bytes). */
 const KEEP_ON_WRITE_BYTES = 16 * 1024;
+/**
+ * A GET of a stored file reads at most this much per thread-pool round trip and holds at most one such slab at a time
+ * (1 MiB: a segment-sized object is one read and one write; 256 KiB slabs measured ~1.5× the CPU per 1 MiB GET).
+ */
+const READ_SLAB_BYTES = 1024 * 1024;
+/** Idle read slabs kept for the next GETs (so 50 concurrent readers reuse theirs), dropped after a quiet while. */
+const IDLE_READ_SLABS = 64;
 
 /** The buffers left after the first `bytes` of them were written. */
 function remainder(chunks: Buffer[], bytes: number): Buffer[] {

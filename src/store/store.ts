@@ -510,6 +510,7 @@ export class Store {
     if (isInline(row.file)) return this.inlineBytes(row.file).subarray(span.start, span.end + 1);
     const bytes = row.extents === 0 && row.size > 0 ? this.files.bytes(row.file, row.size) : undefined;
     if (bytes && bytes.length === row.size) return bytes.subarray(span.start, span.end + 1);
+    if (row.extents === 0 && span.end >= span.start) return this.files.openSpan(row.file, span.start, span.end);
     return this.openObject(row, span);
   }
 
