@@ -40,27 +40,40 @@ const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
  */
 export function authenticate(input: AuthInput, credentials: Credentials, nowMs: number, skewNowMs: number = nowMs): Principal {
   // No Authorization header and no query parameter of any signature: anonymous, nothing else to read.
-  if (input.headers['authorization'] === undefined && !input.query.some(([name]) => QUERY_AUTH.has(name))) return ANONYMOUS;
-  const req: SignedRequest = { ...input, headers: flattenHeaders(input.headers) };
+  if (input.headers['authorization'] === undefined && !hasQueryAuth(input.query)) return ANONYMOUS;
+  const req: SignedRequest = {
+    method: input.method,
+    bucket: input.bucket,
+    key: input.key,
+    query: input.query,
+    headers: flattenHeaders(input.headers),
+  };
   const authorization = req.headers['authorization']?.trim() ?? '';
-  const has = (names: string[]) => names.some((n) => queryValue(req.query, n) !== undefined);
-  const user = (accessKeyId: string): Principal => ({ kind: 'user', accessKeyId });
 
   if (authorization !== '') {
-    if (has(['OSSAccessKeyId', 'Signature', 'x-oss-credential', 'x-oss-signature'])) {
+    if (hasAny(req.query, ['OSSAccessKeyId', 'Signature', 'x-oss-credential', 'x-oss-signature'])) {
       throw ossErrors.invalidArgument(
         'Only one auth mechanism allowed; only the Signature query string parameter or the Authorization header should be specified',
       );
     }
-    if (authorization.startsWith(`${V4_ALGORITHM} `)) return user(verifyV4Header(req, authorization, credentials, skewNowMs));
     if (authorization.startsWith('OSS ')) return user(verifyV1Header(req, authorization, credentials, skewNowMs));
+    if (authorization.startsWith(`${V4_ALGORITHM} `)) return user(verifyV4Header(req, authorization, credentials, skewNowMs));
     if (authorization.startsWith(`${V2_VERSION} `)) return user(verifyV2Header(req, authorization, credentials, skewNowMs));
     throw invalidAuthorization();
   }
-  if (has(V4_QUERY_AUTH)) {
+  if (hasAny(req.query, V4_QUERY_AUTH)) {
     if (queryValue(req.query, 'x-oss-signature-version') === V2_VERSION) return user(verifyV2Presigned(req, credentials, nowMs));
     return user(verifyV4Presigned(req, credentials, nowMs, skewNowMs));
   }
-  if (has(V1_QUERY_AUTH)) return user(verifyV1Presigned(req, credentials, nowMs));
+  if (hasAny(req.query, V1_QUERY_AUTH)) return user(verifyV1Presigned(req, credentials, nowMs));
   return ANONYMOUS;
 }
+
+const user = (accessKeyId: string): Principal => ({ kind: 'user', accessKeyId });
+
+function hasQueryAuth(query: QueryPairs): boolean {
+  for (const pair of query) if (QUERY_AUTH.has(pair[0])) return true;
+  return false;
+}
+
+const hasAny = (query: QueryPairs, names: readonly string[]): boolean => names.some((n) => queryValue(query, n) !== undefined);

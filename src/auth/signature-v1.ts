@@ -123,18 +123,24 @@ export function canonicalizedOssHeaders(headers: Readonly<Record<string, string>
  */
 export function canonicalizedResource(bucket: string | undefined, key: string | undefined, query: QueryPairs): string {
   const path = bucket === undefined || bucket === '' ? '/' : `/${bucket}/${key ?? ''}`;
-  const seen = new Set<string>();
-  const signed: Array<readonly [string, string]> = [];
+  let signed: Array<readonly [string, string]> | undefined;
   for (const pair of query) {
     // SDKs build the query from a map, so a name appears once; keep the first if a client repeats it.
-    if (isV1Subresource(pair[0]) && !seen.has(pair[0])) {
-      seen.add(pair[0]);
-      signed.push(pair);
-    }
+    if (isV1Subresource(pair[0]) && (signed === undefined || !hasName(signed, pair[0]))) (signed ??= []).push(pair);
   }
-  if (signed.length === 0) return path;
-  signed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return `${path}?${signed.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}`;
+  if (signed === undefined) return path;
+  if (signed.length > 1) signed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let resource = `${path}?`;
+  for (let i = 0; i < signed.length; i++) {
+    const [k, v] = signed[i]!;
+    resource += `${i === 0 ? '' : '&'}${v === '' ? k : `${k}=${v}`}`;
+  }
+  return resource;
+}
+
+function hasName(pairs: ReadonlyArray<readonly [string, string]>, name: string): boolean {
+  for (const pair of pairs) if (pair[0] === name) return true;
+  return false;
 }
 
 /**

@@ -11,25 +11,39 @@ export interface SignedRequest {
   headers: Readonly<Record<string, string>>;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
  * Node decodes header bytes as latin1; clients sign the bytes they sent, which for `x-oss-meta-*` with Chinese text are
  * UTF-8 (oss2; ali-oss with headerEncoding 'latin1'). Read those bytes again as UTF-8 when they are valid UTF-8, so the
  * string to sign (hashed as UTF-8) holds exactly the bytes that were sent; anything else is kept as it arrived.
  */
 export function headerText(value: string): string {
-  if (/^[\x00-\x7f]*$/.test(value)) return value;
+  if (ASCII.test(value)) return value;
   const bytes = Buffer.from(value, 'latin1');
   const text = bytes.toString('utf8');
   return Buffer.from(text, 'utf8').equals(bytes) ? text : value;
 }
 
-/** Node gives string[] only for a few headers; signers join repeats with ',' as go-v2 does. */
-export function flattenHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+/**
+ * Node gives string[] only for a few headers; signers join repeats with ',' as go-v2 does. Headers that are already
+ * flat (lower-case names, one ASCII string each: Node's, for nearly every request) are handed back as they are.
+ */
+export function flattenHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Readonly<Record<string, string>> {
+  if (isFlat(headers)) return headers as Readonly<Record<string, string>>;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) out[name.toLowerCase()] = headerText(Array.isArray(value) ? value.join(',') : value);
   }
   return out;
+}
+
+function isFlat(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value !== 'string' || !ASCII.test(value) || name.toLowerCase() !== name) return false;
+  }
+  return true;
 }
 
 /** Re-issues a factory error with OSS's EC code, keeping Code/Message/extra from ossErrors. */
