@@ -224,6 +224,7 @@ export class FaultRules {
 
   /** The rule to apply to this request, counted as applied; undefined when none hits. */
   takeHttp(t: HttpTarget): FaultRule | undefined {
+    if (this.rules.length === 0) return undefined; // (no matcher closure built per request)
     return this.take('http', (m) => {
       if (m.operation !== undefined && !(typeof m.operation === 'string' ? m.operation === t.operation : m.operation.includes(t.operation)))
         return false;

@@ -127,5 +127,5 @@ export class OssExchange implements AnsweredRequest {
   }
 
   /** Answers a stream that failed before its first byte (the front sets it to its error reply). */
-  onStreamError: ((err: unknown) => void) | undefined;
+  onStreamError: ((this: OssExchange, err: unknown) => void) | undefined;
 }

@@ -11,7 +11,7 @@ import { consolePage, isConsoleNavigation } from './console/console-routes.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
 import { sendError } from './error-reply.js';
 import { OssExchange } from './oss-exchange.js';
-import { createPipeline, type PipelineConfig } from './pipeline.js';
+import { createPipeline, debugOn, type PipelineConfig } from './pipeline.js';
 
 export interface OssFrontOptions {
   services: OperationServices;
@@ -77,7 +77,7 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
         },
         `${r.operation ?? r.method} ${r.status} ${r.code ?? ''}: ${r.message ?? ''}`,
       );
-    } else {
+    } else if (debugOn(log)) {
       log.debug({ requestId: r.id, operation: r.operation, method: r.method, url: r.url, status: r.status, ms: r.ms }, 'request');
     }
   };
@@ -86,6 +86,12 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
   const onFinish = function (this: AnsweringResponse): void {
     answered(this[EXCHANGE]!);
   };
+
+  // Shared by every exchange (called as exchange.onStreamError): no closure per request.
+  const failStream = function (this: OssExchange, err: unknown): void {
+    fail(this, err);
+  };
+  const hostNamesBucket = (host: string) => resolveTarget(host, '/', resolveOptions).bucket !== undefined;
 
   const fail = (exchange: OssExchange, err: unknown): void => {
     // Too late for an answer (a stream failed after its first bytes, the client left): end the connection.
@@ -102,14 +108,7 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
     if (permissive) applyPermissiveCors(exchange);
     const method = exchange.method;
     // A browser opening the root gets the web console's page, which is not an OSS request.
-    if (
-      isConsoleNavigation(
-        method,
-        exchange.url,
-        req.headers,
-        () => resolveTarget(req.headers.host ?? '', '/', resolveOptions).bucket !== undefined,
-      )
-    ) {
+    if (method === 'GET' && isConsoleNavigation(method, exchange.url, req.headers, hostNamesBucket)) {
       log.debug({ requestId, method, url: exchange.url, status: 200 }, 'admin request');
       const page = consolePage();
       exchange.setHeaders(page.headers);
@@ -117,7 +116,7 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
     }
     (res as AnsweringResponse)[EXCHANGE] = exchange;
     res.on('finish', onFinish);
-    exchange.onStreamError = (err) => fail(exchange, err);
+    exchange.onStreamError = failStream;
     try {
       if (method === 'OPTIONS') return preflight(exchange);
       if (!OSS_METHODS.has(method)) throw ossErrors.methodNotAllowed(method);

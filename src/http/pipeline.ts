@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { authenticate, type Principal } from '../auth/authenticate.js';
 import type { Credentials } from '../auth/credentials.js';
 import { authorize } from '../oss/access.js';
@@ -10,7 +10,7 @@ import { enforceReferer } from '../oss/referer/referer-rules.js';
 import { readBody } from './read-body.js';
 import { injectHttpFault, sendTruncated } from './fault-injection.js';
 import type { FaultRules } from '../faults/fault-rules.js';
-import { resolveTarget } from '../oss/wire/request-target.js';
+import { resolveTarget, type QueryPairs, type RequestTarget } from '../oss/wire/request-target.js';
 import { hostPort } from '../net/host.js';
 import type { Logger } from '../shared/logger.js';
 import type { OssExchange } from './oss-exchange.js';
@@ -64,7 +64,7 @@ export function createPipeline(
     exchange.operation = operation;
     exchange.bucket = target.bucket;
     exchange.key = target.key || undefined;
-    log.debug({ requestId: exchange.id, operation, bucket: target.bucket, key: target.key }, 'operation');
+    if (debugOn(log)) log.debug({ requestId: exchange.id, operation, bucket: target.bucket, key: target.key }, 'operation');
 
     // Injected faults (POST /-/faults) act here: the operation is known, nothing is authenticated or changed yet.
     const fault = faults.takeHttp({ operation, method, bucket: target.bucket, key: target.key });
@@ -87,28 +87,54 @@ export function createPipeline(
       enforceReferer(store, target.bucket, request.headers);
     }
 
-    const bodyStream = request;
-    const ctx: OperationContext = {
-      operation,
-      method,
-      bucket: target.bucket,
-      key: target.key,
-      query: target.query,
-      headers: request.headers,
-      principal,
-      pathStyle: target.pathStyle,
-      // Only the operations that hand out URLs read it (a regular expression and the socket's address otherwise per request).
-      get publicHost() {
-        return publicHostFor(request, config.publicHost);
-      },
-      services,
-      readBody: (maxBytes) => readBody(bodyStream, maxBytes),
-      bodyStream,
-    };
+    const ctx = new PipelineContext(operation, method, target, request, principal, services, config.publicHost);
     const result = await operations[operation](ctx);
     if (outcome?.kind === 'truncate' && (await sendTruncated(exchange, result, outcome.bytes))) return;
     exchange.send(result);
   };
+}
+
+/**
+ * One request as its operation sees it. A class, not an object literal: its getter and method live on the prototype,
+ * so a request allocates no closures for them.
+ */
+class PipelineContext implements OperationContext {
+  readonly bucket: string | undefined;
+  readonly key: string;
+  readonly query: QueryPairs;
+  readonly pathStyle: boolean;
+  readonly headers: IncomingHttpHeaders;
+
+  constructor(
+    readonly operation: OperationName,
+    readonly method: string,
+    target: RequestTarget,
+    readonly bodyStream: IncomingMessage,
+    readonly principal: Principal,
+    readonly services: OperationServices,
+    private readonly configuredPublicHost: string | undefined,
+  ) {
+    this.bucket = target.bucket;
+    this.key = target.key;
+    this.query = target.query;
+    this.pathStyle = target.pathStyle;
+    this.headers = bodyStream.headers;
+  }
+
+  // Only the operations that hand out URLs read it (a regular expression and the socket's address otherwise per request).
+  get publicHost(): string {
+    return publicHostFor(this.bodyStream, this.configuredPublicHost);
+  }
+
+  readBody(maxBytes: number): Promise<Buffer> {
+    return readBody(this.bodyStream, maxBytes);
+  }
+}
+
+/** Whether a debug line would be written (pino's check; a logger without one is taken as writing everything). */
+export function debugOn(log: object): boolean {
+  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
+  return check === undefined || check.call(log, 'debug');
 }
 
 /**

@@ -6,12 +6,17 @@ import { consoleHtml, consoleScript, hlsScript } from './console-assets.js';
  * A browser opening the emulator's root: a navigation (Accept text/html) with no OSS credentials, to `/` with no bucket
  * in the Host. SDK requests (signed, or not asking for HTML) keep getting the OSS API: ListBuckets is unchanged.
  */
-export function isConsoleNavigation(method: string, url: string, headers: IncomingHttpHeaders, hostNamesBucket: () => boolean): boolean {
+export function isConsoleNavigation(
+  method: string,
+  url: string,
+  headers: IncomingHttpHeaders,
+  hostNamesBucket: (host: string) => boolean,
+): boolean {
   if (method !== 'GET') return false;
   if (url !== '/' && !url.startsWith('/?')) return false;
   if (headers.authorization !== undefined) return false;
   if (/[?&](OSSAccessKeyId|Signature|x-oss-signature|x-oss-credential)=/i.test(url)) return false;
-  return /\btext\/html\b/.test(String(headers.accept ?? '')) && !hostNamesBucket();
+  return /\btext\/html\b/.test(String(headers.accept ?? '')) && !hostNamesBucket(headers.host ?? '');
 }
 
 const PAGE_HEADERS = { 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' };
