@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, type BenchContext } from './lib/bench-context.js';
 import { freePort } from './lib/free-port.js';
 import { median } from './lib/percentiles.js';
-import { MachineNoiseMeter, memoryOf, processTree, treeCpuSeconds, treeRssBytes } from './lib/proc-stats.js';
+import { MachineNoiseMeter, memoryBreakdown, memoryOf, processTree, treeCpuSeconds, treeRssBytes } from './lib/proc-stats.js';
 import { fmt, mib, type BenchReport } from './lib/report.js';
 import { sleep } from './lib/ts-child.js';
 
@@ -84,9 +84,15 @@ interface StartRun {
   treeRssBytes: number;
   /** The server's RSS 1 s after a request to the variant's `loadPath`. */
   loadedRssBytes?: number;
+  /** Where the idle server's memory is, 1 s after healthy and again after SETTLE_MS (breakdown runs only). */
+  memory?: { idle: ReturnType<typeof memoryBreakdown>; settled: ReturnType<typeof memoryBreakdown> };
 }
 
-async function startOnce(variant: Variant): Promise<StartRun> {
+/** V8 shrinks a heap grown by startup (its memory reducer) once the process has been idle for several seconds. */
+const SETTLE_MS = 15_000;
+
+/** One spawn to healthy; with `breakdown`, the idle memory is also split 1 s and SETTLE_MS after healthy. */
+async function startOnce(variant: Variant, breakdown = false): Promise<StartRun> {
   const rtmpPort = await freePort();
   const t0 = performance.now();
   // Its own process group, so npm and what it started stop together.
@@ -123,6 +129,11 @@ async function startOnce(variant: Variant): Promise<StartRun> {
     const tree = processTree(child.pid!);
     const server = listenerOf(tree, port) ?? child.pid!;
     const idle: StartRun = { msToHealthy, cpuMsToHealthy, idleRssBytes: memoryOf(server).rssBytes, treeRssBytes: treeRssBytes(tree) };
+    if (breakdown) {
+      const first = memoryBreakdown(server);
+      await sleep(SETTLE_MS - 1000);
+      return { ...idle, memory: { idle: first, settled: memoryBreakdown(server) } };
+    }
     if (variant.loadPath === undefined) return idle;
     const status = await getStatus(port, variant.loadPath);
     if (status !== 200) throw new Error(`${variant.label}: ${variant.loadPath} answered ${status}`);
@@ -270,6 +281,24 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
     }
   }
   const machineBusy = noise.read();
+  // Where idle memory is: the emulator against the stack's floor and a bare node, one spawn each, side by side (idle).
+  const breakdownVariants = variants.filter((v) => [distInMemory, SQLITE_BASELINE, BARE_NODE].includes(v.label));
+  ctx.progress(`startup: idle memory of ${breakdownVariants.length} servers, ${SETTLE_MS / 1000} s`);
+  const breakdowns = await Promise.all(breakdownVariants.map(async (v) => ({ label: v.label, run: await startOnce(v, true) })));
+  const memoryRows = breakdowns.flatMap(({ label, run }) =>
+    (['idle', 'settled'] as const).map((when) => {
+      const m = run.memory![when];
+      return [
+        label,
+        when === 'idle' ? '1 s' : `${SETTLE_MS / 1000} s`,
+        mib(m.rss),
+        mib(m.anon),
+        mib(m.file),
+        mib(m.nodeBinary),
+        mib(m.addons),
+      ];
+    }),
+  );
   const medianOf = (label: string, pick: (r: StartRun) => number) => median(runs[label]!.map(pick));
   for (const variant of variants) {
     const times = runs[variant.label]!.map((r) => r.msToHealthy);
@@ -313,6 +342,7 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
     });
   }
   notes.push(
+    `Idle memory: anonymous = heaps (V8's, malloc's, thread stacks); file-backed = pages of mapped files, mostly the node binary's code and data that the process has touched, and native addons (better-sqlite3). V8 returns part of the heap startup grew (its memory reducer) after some seconds of idleness: the ${SETTLE_MS / 1000} s row.`,
     `Time = spawn() to the first 200 of the health URL (the port is read from the process's stdout, then polled every 5 ms); CPU = user + system time of the process tree over that span. Idle RSS is the server process's, read from /proc 1 s after that; tree RSS adds npm and sh for npm start.`,
     `The machine (everything, our spawned processes included) was ${fmt(machineBusy, 0)} % of one core busy over the series.`,
   );
@@ -323,6 +353,19 @@ export async function runStartup(ctx: BenchContext, opts: StartupOptions): Promi
         title: `startup: median of ${opts.repeats} spawns each, interleaved`,
         columns: ['process', 'median ms to 200', 'min–max ms', 'CPU ms to 200', 'idle RSS MiB', 'tree RSS MiB', 'x baseline'],
         rows,
+      },
+      {
+        title: 'idle memory: where the RSS is, 1 s and 15 s after healthy (one spawn each, run side by side)',
+        columns: [
+          'process',
+          'after healthy',
+          'RSS MiB',
+          'anonymous MiB',
+          'file-backed MiB',
+          'of which the node binary MiB',
+          'native addons MiB',
+        ],
+        rows: memoryRows,
       },
     ],
     checks,

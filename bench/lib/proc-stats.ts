@@ -26,11 +26,41 @@ export function cpuSeconds(pid: number): number {
   return (utime + stime) / clockTicksPerSecond();
 }
 
+/** A `Name:   123 kB` line of /proc/<pid>/status, in bytes (NaN when absent). */
+function statusBytes(status: string, name: string): number {
+  return Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+}
+
 /** VmRSS and VmHWM (peak RSS) in bytes, from /proc/<pid>/status. */
 export function memoryOf(pid: number): { rssBytes: number; peakRssBytes: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-  const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  const kb = (name: string): number => statusBytes(status, name);
   return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+}
+
+/**
+ * Where a process's resident memory is, from /proc/<pid>/status and /proc/<pid>/smaps (bytes): anonymous (heaps: V8's,
+ * malloc's) against file-backed pages, and of those the pages of the node binary itself and of native addons (`.node`).
+ */
+export function memoryBreakdown(pid: number): { rss: number; anon: number; file: number; nodeBinary: number; addons: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  const kb = (name: string): number => statusBytes(status, name);
+  const exe = readlinkSync(`/proc/${pid}/exe`);
+  let nodeBinary = 0;
+  let addons = 0;
+  let mapping = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'latin1').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      mapping = header[1] ?? '';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!rss) continue;
+    if (mapping === exe) nodeBinary += Number(rss[1]) * 1024;
+    else if (mapping.endsWith('.node')) addons += Number(rss[1]) * 1024;
+  }
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), nodeBinary, addons };
 }
 
 /** Open file descriptors of the process. */
