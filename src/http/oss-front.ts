@@ -120,7 +120,7 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
     try {
       if (method === 'OPTIONS') return preflight(exchange);
       if (!OSS_METHODS.has(method)) throw ossErrors.methodNotAllowed(method);
-      handle(exchange).catch((err: unknown) => fail(exchange, err));
+      handle(exchange)?.catch((err: unknown) => fail(exchange, err));
     } catch (err) {
       fail(exchange, err);
     }

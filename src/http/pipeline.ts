@@ -4,12 +4,12 @@ import type { Credentials } from '../auth/credentials.js';
 import { authorize } from '../oss/access.js';
 import { detectOperation, type OperationName } from '../oss/detect-operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
-import type { Operation, OperationContext, OperationServices } from '../oss/operation.js';
+import type { Operation, OperationContext, OperationServices, OssReply } from '../oss/operation.js';
 import { applyBucketCors } from './cors.js';
 import { enforceReferer } from '../oss/referer/referer-rules.js';
 import { readBody } from './read-body.js';
 import { injectHttpFault, sendTruncated } from './fault-injection.js';
-import type { FaultRules } from '../faults/fault-rules.js';
+import type { FaultRule, FaultRules } from '../faults/fault-rules.js';
 import { resolveTarget, type QueryPairs, type RequestTarget } from '../oss/wire/request-target.js';
 import { hostPort } from '../net/host.js';
 import type { Logger } from '../shared/logger.js';
@@ -43,7 +43,11 @@ export function createPipeline(
   const cors = { store, config };
   const resolveOptions = { baseDomains: config.baseDomains, bucketExists: (name: string) => store.getBucket(name) !== undefined };
 
-  return async function handle(exchange: OssExchange): Promise<void> {
+  /**
+   * Answers one request. Synchronous when everything on its way is (no injected fault, a synchronous operation): no
+   * promise and no microtask per request then; otherwise the promise of the answer. Throws or rejects with OssError.
+   */
+  return function handle(exchange: OssExchange): Promise<void> | undefined {
     const request = exchange.req;
     const host = request.headers.host ?? '';
     const target = resolveTarget(host, exchange.url, resolveOptions);
@@ -68,11 +72,25 @@ export function createPipeline(
 
     // Injected faults (POST /-/faults) act here: the operation is known, nothing is authenticated or changed yet.
     const fault = faults.takeHttp({ operation, method, bucket: target.bucket, key: target.key });
-    const outcome = fault
-      ? await injectHttpFault(fault, exchange, services.events, log, { operation, bucket: target.bucket, key: target.key })
-      : undefined;
-    if (outcome?.kind === 'reset') return;
+    if (fault) return answerWithFault(exchange, target, operation, fault);
+    const result = run(exchange, target, operation);
+    if (result instanceof Promise) return result.then((reply) => exchange.send(reply));
+    exchange.send(result);
+    return undefined;
+  };
 
+  async function answerWithFault(exchange: OssExchange, target: RequestTarget, operation: OperationName, fault: FaultRule): Promise<void> {
+    const outcome = await injectHttpFault(fault, exchange, services.events, log, { operation, bucket: target.bucket, key: target.key });
+    if (outcome?.kind === 'reset') return;
+    const result = await run(exchange, target, operation);
+    if (outcome?.kind === 'truncate' && (await sendTruncated(exchange, result, outcome.bytes))) return;
+    exchange.send(result);
+  }
+
+  /** Authenticate, authorize, then the operation. */
+  function run(exchange: OssExchange, target: RequestTarget, operation: OperationName): OssReply | Promise<OssReply> {
+    const request = exchange.req;
+    const method = exchange.method;
     const principal = config.auth
       ? authenticate(
           { method, bucket: target.bucket, key: target.key, query: target.query, headers: request.headers },
@@ -86,12 +104,8 @@ export function createPipeline(
     if (target.bucket !== undefined && !request.headers.authorization && store.getBucket(target.bucket)) {
       enforceReferer(store, target.bucket, request.headers);
     }
-
-    const ctx = new PipelineContext(operation, method, target, request, principal, services, config.publicHost);
-    const result = await operations[operation](ctx);
-    if (outcome?.kind === 'truncate' && (await sendTruncated(exchange, result, outcome.bytes))) return;
-    exchange.send(result);
-  };
+    return operations[operation](new PipelineContext(operation, method, target, request, principal, services, config.publicHost));
+  }
 }
 
 /**
