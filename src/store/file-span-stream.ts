@@ -8,31 +8,52 @@ import { Readable } from 'node:stream';
  */
 export class ReadSlabs {
   private readonly free: Buffer[] = [];
+  private out = 0;
   private lastTakeMs = 0;
   private trimTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly size: number,
+    /** Slabs out at once at most (the memory bound); readers beyond it read into small fresh buffers. */
+    private readonly maxOut: number,
     /** Idle slabs kept for the next readers; more are left to the garbage collector. */
-    private readonly maxIdle: number,
+    private readonly maxIdle = maxOut,
     /** Idle slabs are all dropped once no reader took one for this long. */
     private readonly keepIdleMs = 10_000,
   ) {}
 
-  take(): Buffer {
+  /** A slab, or undefined when `maxOut` are out already. */
+  take(): Buffer | undefined {
+    if (this.out >= this.maxOut) return undefined;
+    this.out++;
     this.lastTakeMs = performance.now();
     return this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
   }
 
+  /** A slab whose bytes nothing refers to any more: out no longer, and handed to the next reader. */
   give(slab: Buffer): void {
-    if (slab.length !== this.size || this.free.length >= this.maxIdle) return;
+    this.out--;
+    if (this.free.length >= this.maxIdle) return;
     this.free.push(slab);
     this.trimTimer ??= setTimeout(() => this.trim(), this.keepIdleMs).unref();
+  }
+
+  /**
+   * A slab whose reader is gone while its last write may still hold it (a write on a closed response whose callback
+   * never comes): out no longer, never reused; the garbage collector takes it.
+   */
+  abandon(): void {
+    this.out--;
   }
 
   /** Idle slabs held now (tests). */
   get idle(): number {
     return this.free.length;
+  }
+
+  /** Slabs out now (tests). */
+  get taken(): number {
+    return this.out;
   }
 
   private trim(): void {
@@ -42,6 +63,9 @@ export class ReadSlabs {
     else this.trimTimer = setTimeout(() => this.trim(), this.keepIdleMs - quietMs).unref();
   }
 }
+
+/** What a reader beyond the slab bound reads at a time, into a fresh buffer (a file ReadStream's default). */
+const UNPOOLED_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Where `writeTo` sends bytes: an `http.ServerResponse` (a Writable whose write callback runs once the chunk is handed
@@ -58,7 +82,8 @@ export interface ChunkSink {
  * Bytes [start, end] of one file, from a descriptor opened by the caller (so an overwrite that unlinks the file
  * cannot take it away). Read as a stream it hands out fresh buffers, so a consumer may keep them (fault injection,
  * gzip). `writeTo` is the fast way to send it: one slab-sized read at a time into a reused slab, written, and the slab
- * read into again only after the socket took its bytes; one slab per reader at most.
+ * read into again only after the socket took its bytes; one slab per reader at most, and past the pool's bound of
+ * slabs out, 64 KiB fresh buffers as a file ReadStream would use.
  */
 export class FileSpanStream extends Readable {
   private fd: number | undefined;
@@ -99,25 +124,30 @@ export class FileSpanStream extends Readable {
    * Sends the span to `sink` and ends it. `onError` gets a failed read (`started`: whether bytes were already written,
    * so the answer can no longer be an error reply). The descriptor is closed at the end, on a read error and when the
    * sink closes first (the client went away). The slab goes back to the pool only when neither a read nor a write
-   * holds it; a write whose callback never comes keeps it (the garbage collector takes it).
+   * holds it; one whose response closed during a write is abandoned (counted out no longer, never reused).
    */
   writeTo(sink: ChunkSink, onError: (err: Error, started: boolean) => void): void {
+    /** The pooled slab this reader holds, if it got one (then it is read into and written again and again). */
     let slab: Buffer | undefined;
     let reading = false;
     let writing = false;
     let done = false;
+    let closed = false;
     let started = false;
     const settle = (): void => {
       this.closeFd();
-      if (slab !== undefined && !reading && !writing) {
-        this.slabs.give(slab);
-        slab = undefined;
-      }
+      if (slab === undefined || reading) return;
+      if (!writing) this.slabs.give(slab);
+      else if (closed || sink.destroyed) this.slabs.abandon();
+      else return;
+      slab = undefined;
     };
     sink.once('close', () => {
       done = true;
+      closed = true;
       settle();
     });
+    let first = true;
     const step = (): void => {
       if (sink.destroyed) done = true;
       if (done) return settle();
@@ -127,9 +157,12 @@ export class FileSpanStream extends Readable {
         sink.end();
         return;
       }
-      slab ??= this.slabs.take();
+      if (first) {
+        first = false;
+        slab = this.slabs.take();
+      }
       reading = true;
-      this.readInto(slab, (err, bytes) => {
+      this.readInto(slab ?? Buffer.allocUnsafeSlow(Math.min(this.remaining, UNPOOLED_CHUNK_BYTES)), (err, bytes) => {
         reading = false;
         if (sink.destroyed) done = true;
         if (done) return settle();

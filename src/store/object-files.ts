@@ -48,7 +48,7 @@ export class ObjectFiles {
   /** Bytes of small stored files, by id (files never change once placed): a GET of them opens no file. */
   private readonly kept: BytesCache;
   /** Read buffers for GETs of larger files: one per reader at a time, reused once the socket took their bytes. */
-  private readonly readSlabs = new ReadSlabs(READ_SLAB_BYTES, IDLE_READ_SLABS);
+  private readonly readSlabs = new ReadSlabs(READ_SLAB_BYTES, MAX_READ_SLABS);
 
   constructor(
     dataDir: string,
@@ -344,8 +344,11 @@ const KEEP_ON_WRITE_BYTES = 16 * 1024;
  * (1 MiB: a segment-sized object is one read and one write; 256 KiB slabs measured ~1.5× the CPU per 1 MiB GET).
  */
 const READ_SLAB_BYTES = 1024 * 1024;
-/** Idle read slabs kept for the next GETs (so 50 concurrent readers reuse theirs), dropped after a quiet while. */
-const IDLE_READ_SLABS = 64;
+/**
+ * Read slabs out at once at most (64 MiB), idle ones included (kept for the next GETs, so 50 concurrent readers reuse
+ * theirs; dropped after 10 s without a reader). GETs beyond it read 64 KiB at a time into fresh buffers.
+ */
+const MAX_READ_SLABS = 64;
 
 /** The buffers left after the first `bytes` of them were written. */
 function remainder(chunks: Buffer[], bytes: number): Buffer[] {

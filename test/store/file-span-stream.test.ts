@@ -38,6 +38,7 @@ describe('FileSpanStream as a stream', () => {
   it('yields exactly bytes [start, end] in fresh buffers a consumer may keep, and closes its descriptor', async () => {
     const { path, bytes } = fileOf('stream.bin', 10_000);
     const slabs = new ReadSlabs(4096, 4);
+    expect(slabs.taken).toBe(0);
     const chunks = await collect(new FileSpanStream(openSync(path, 'r'), 123, 9_876, slabs));
     expect(Buffer.concat(chunks).equals(bytes.subarray(123, 9_877))).toBe(true);
     // Fresh buffers: no two chunks share memory, and none is a pool slab.
@@ -123,7 +124,9 @@ describe('FileSpanStream.writeTo a response', () => {
       expect(answer.status).toBe(200);
       expect(answer.body.equals(expected.get(names[i]!)!.subarray(i))).toBe(true);
     });
-    // The slabs came back to the pool (up to its idle bound), and every descriptor is closed.
+    // Two readers got the two slabs (each read into again and again), the others read into fresh buffers; the slabs came
+    // back to the pool and every descriptor is closed.
+    expect(slabs.taken).toBe(0);
     expect(slabs.idle).toBe(2);
     for (const name of names) expect(openOn(files.get(name)!)).toBe(0);
   });
@@ -143,6 +146,7 @@ describe('FileSpanStream.writeTo a response', () => {
       req.end();
     });
     await expect.poll(() => openOn(path), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => slabs.taken, { timeout: 5000 }).toBe(0);
   });
 
   it('answers a read failing before the first byte through onError, and cuts the answer after it', async () => {
@@ -164,17 +168,28 @@ describe('FileSpanStream.writeTo a response', () => {
 });
 
 describe('ReadSlabs', () => {
-  it('hands a given-back slab out again, keeps at most maxIdle, and drops idle ones after a quiet while', async () => {
-    const slabs = new ReadSlabs(16, 2, 30);
-    const a = slabs.take();
+  it('hands out at most maxOut slabs, hands a given-back one out again, keeps at most maxIdle idle', () => {
+    const slabs = new ReadSlabs(16, 3, 2, 60_000);
+    const a = slabs.take()!;
     slabs.give(a);
     expect(slabs.take()).toBe(a);
-    const taken = [a, slabs.take(), slabs.take()];
-    for (const s of taken) slabs.give(s);
+    const b = slabs.take()!;
+    const c = slabs.take()!;
+    expect(slabs.take()).toBeUndefined();
+    expect(slabs.taken).toBe(3);
+    for (const s of [a, b, c]) slabs.give(s);
+    expect(slabs.taken).toBe(0);
     expect(slabs.idle).toBe(2);
-    // A buffer of another size (a subarray) is never pooled.
-    slabs.take();
-    slabs.give(Buffer.alloc(8));
+    // An abandoned slab (its response closed during a write) is out no longer and never comes back.
+    const d = slabs.take()!;
+    slabs.abandon();
+    expect(slabs.taken).toBe(0);
+    expect([slabs.take(), slabs.take()]).not.toContain(d);
+  });
+
+  it('drops idle slabs after a quiet while', async () => {
+    const slabs = new ReadSlabs(16, 2, 2, 30);
+    slabs.give(slabs.take()!);
     expect(slabs.idle).toBe(1);
     await expect.poll(() => slabs.idle, { timeout: 2000 }).toBe(0);
   });
