@@ -1,9 +1,10 @@
 // npm run bench [-- <rest|remux|ingest|startup|multipart|test-controls>...] [flags]: see --help. Each benchmark prints its figures and a
 // ratio against a baseline measured in the same run; the default run takes about 25 minutes (ingest: 3 interleaved
 // runs of the emulator and nginx-rtmp at 50 and 100 publishers, ~17 of them).
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createBenchContext, FFMPEG } from './lib/bench-context.js';
+import { createBenchContext, FFMPEG, REPO_ROOT } from './lib/bench-context.js';
 import { describeMachine } from './lib/machine.js';
 import { renderReport, type BenchReport } from './lib/report.js';
 import { INGEST_SERVERS, runIngest, type IngestServer } from './ingest.js';
@@ -12,6 +13,7 @@ import { runRemux } from './remux.js';
 import { runRest } from './rest.js';
 import { runStartup } from './startup.js';
 import { runTestControls } from './test-controls.js';
+import { staleReason } from '../scripts/start.mjs';
 
 const BENCHES = ['rest', 'remux', 'ingest', 'startup', 'multipart', 'test-controls'] as const;
 type BenchName = (typeof BENCHES)[number];
@@ -36,6 +38,8 @@ const USAGE = `Usage: npm run bench [-- [rest] [remux] [ingest] [startup] [multi
   --multipart-parallel N multipart: parts in flight (default 4)
   --multipart-repeats N  multipart: interleaved PutObject/multipart runs, best of each reported (default 2)
   --test-controls-repeats N  test-controls: runs of each scenario (default 3; each bounded to 60 s)
+  --emulator BUILD       the emulator's code: dist (default: the compiled build users run, built first when stale)
+                         or src (the TypeScript sources under tsx, whose transform adds a __name() call per closure)
   --markdown FILE        also write the report (markdown) to FILE
   --json FILE            also write the raw reports as JSON
   --check                exit 1 when a target is not met (default: report only)
@@ -65,6 +69,7 @@ const { values, positionals } = parseArgs({
     'multipart-parallel': { type: 'string', default: '4' },
     'multipart-repeats': { type: 'string', default: '2' },
     'test-controls-repeats': { type: 'string', default: '3' },
+    emulator: { type: 'string', default: 'dist' },
     markdown: { type: 'string' },
     json: { type: 'string' },
     check: { type: 'boolean', default: false },
@@ -103,12 +108,31 @@ if (unknownServers.length) {
   process.exit(2);
 }
 
+if (values.emulator !== 'dist' && values.emulator !== 'src') {
+  process.stderr.write(`--emulator must be dist or src, got ${String(values.emulator)}\n`);
+  process.exit(2);
+}
+if (values.emulator === 'dist') {
+  const stale = staleReason();
+  if (stale !== undefined) {
+    process.stderr.write(`building dist/ for the benchmarks (${stale}) …\n`);
+    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 2, 2] });
+    if (build.status !== 0) {
+      process.stderr.write('npm run build failed: not benchmarking a stale dist/ (or pass --emulator src)\n');
+      process.exit(1);
+    }
+  }
+}
+// Read by bench/lib/emulator-process.ts in this process and its children.
+process.env.BENCH_EMULATOR = values.emulator;
+
 const ctx = createBenchContext('bench');
 const header = [
   `# oss-live-emulator benchmarks`,
   '',
   ...describeMachine(FFMPEG).map((l) => `- ${l}`),
   `- command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
+  `- emulator code: ${values.emulator === 'dist' ? 'dist/ (the compiled build)' : 'src/ under tsx'}`,
   '',
 ];
 process.stdout.write(`${header.join('\n')}\n`);

@@ -1,20 +1,29 @@
 // The emulator in its own process, so the parent can read its CPU, RSS and descriptors from /proc.
-// argv[2]: JSON { logLevel?, dataDir? } (in memory unless dataDir is given). Talks JSON over IPC:
+// argv[2]: JSON { logLevel?, dataDir?, build? } (in memory unless dataDir is given; build: 'dist' runs the compiled
+// dist/emulator.js, else the sources under tsx). Talks JSON over IPC:
 //   -> ready { endpoint, httpPort, rtmpPort, accessKeyId, accessKeySecret }
 //   <- stats { resetLoopDelay? }       -> stats { livePublishes, liveChannels, delays, memory, eventLoopDelayMs }
 //   <- segments { bucket }             -> segments { tsObjects: { [channel]: count }, segmentRows: { [channel]: count } }
 //   <- gc                              -> gc { memory }   (needs node --expose-gc)
 //   <- close                           emulator.close(), exit
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startInstrumentedEmulator } from '../../src/testing/internal.js';
 import { onParentMessage, tellParent } from '../lib/ts-child.js';
 
 interface ServerOptions {
   logLevel?: string;
   dataDir?: string;
+  build?: 'dist' | 'src';
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
+type Internals = typeof import('../../src/testing/internal.js');
+// dist/emulator.js is tsc's output of the same sources (what the package runs); under tsx, src/ gets esbuild's keepNames
+// transform: a __name() call wherever a named function or closure is created.
+const { startInstrumentedEmulator } = (
+  options.build === 'dist'
+    ? await import(new URL('../../dist/emulator.js', import.meta.url).href)
+    : await import('../../src/testing/internal.js')
+) as Internals;
 /** Delay from the closing keyframe's arrival to segment + playlist committed, ms, in commit order. */
 const delays: number[] = [];
 

@@ -36,8 +36,10 @@ export async function startEmulatorProcess(
 ): Promise<EmulatorProcess> {
   // BENCH_SERVER_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the server under load.
   const extraFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  // BENCH_EMULATOR=dist (npm run bench's default) runs the compiled build; unset or src, the sources under tsx.
+  const build = process.env.BENCH_EMULATOR === 'dist' ? 'dist' : 'src';
   const child = new TsChild(childScript('emulator-server'), {
-    args: [JSON.stringify({ logLevel: options.logLevel ?? 'warn', dataDir: options.dataDir })],
+    args: [JSON.stringify({ logLevel: options.logLevel ?? 'warn', dataDir: options.dataDir, build })],
     nodeFlags: [...(options.nodeFlags ?? []), ...extraFlags],
     logFile: join(workDir, `${label}.log`),
   });
