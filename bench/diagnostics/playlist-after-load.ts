@@ -1,7 +1,8 @@
 // Does what a server did before change what a playlist GET costs it? The bench's order, on the in-memory and the disk
 // emulator (bench/children/emulator-server.ts, as `npm run bench -- rest` starts them), interleaved: a playlist run on
 // a fresh server, then PutObject 1 KiB and GetObject 1 MiB runs, then the playlist again; ROUNDS times. Prints server
-// CPU µs per playlist GET for each, with the machine-noise columns.
+// CPU µs per playlist GET for each, with the machine-noise columns. The sources under tsx, unless BENCH_EMULATOR=dist
+// (the compiled build, what `npm run bench` runs; build it first).
 //   npx tsx bench/diagnostics/playlist-after-load.ts [ROUNDS=2] [SECONDS=3]
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
