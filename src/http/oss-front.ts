@@ -5,13 +5,13 @@ import type { OperationName } from '../oss/detect-operation.js';
 import type { Operation, OperationServices } from '../oss/operation.js';
 import { ossErrors } from '../oss/wire/errors.js';
 import { resolveTarget } from '../oss/wire/request-target.js';
-import type { Logger } from '../shared/logger.js';
+import { debugOn, type Logger } from '../shared/logger.js';
 import type { RequestLog } from './admin/request-log.js';
 import { consolePage, isConsoleNavigation } from './console/console-routes.js';
 import { applyPermissiveCors, createPreflight } from './cors.js';
 import { sendError } from './error-reply.js';
 import { OssExchange } from './oss-exchange.js';
-import { createPipeline, debugOn, type PipelineConfig } from './pipeline.js';
+import { createPipeline, type PipelineConfig } from './pipeline.js';
 
 export interface OssFrontOptions {
   services: OperationServices;
@@ -108,7 +108,7 @@ export function createOssFront(options: OssFrontOptions): (req: IncomingMessage,
     if (permissive) applyPermissiveCors(exchange);
     const method = exchange.method;
     // A browser opening the root gets the web console's page, which is not an OSS request.
-    if (method === 'GET' && isConsoleNavigation(method, exchange.url, req.headers, hostNamesBucket)) {
+    if (isConsoleNavigation(method, exchange.url, req.headers, hostNamesBucket)) {
       log.debug({ requestId, method, url: exchange.url, status: 200 }, 'admin request');
       const page = consolePage();
       exchange.setHeaders(page.headers);

@@ -12,7 +12,7 @@ import { injectHttpFault, sendTruncated } from './fault-injection.js';
 import type { FaultRule, FaultRules } from '../faults/fault-rules.js';
 import { resolveTarget, type QueryPairs, type RequestTarget } from '../oss/wire/request-target.js';
 import { hostPort } from '../net/host.js';
-import type { Logger } from '../shared/logger.js';
+import { debugOn, type Logger } from '../shared/logger.js';
 import type { OssExchange } from './oss-exchange.js';
 
 /** The settings the pipeline reads besides the operations' own (a slice of the emulator's Config). */
@@ -143,12 +143,6 @@ class PipelineContext implements OperationContext {
   readBody(maxBytes: number): Promise<Buffer> {
     return readBody(this.bodyStream, maxBytes);
   }
-}
-
-/** Whether a debug line would be written (pino's check; a logger without one is taken as writing everything). */
-export function debugOn(log: object): boolean {
-  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
-  return check === undefined || check.call(log, 'debug');
 }
 
 /**

@@ -14,6 +14,15 @@ export interface Logger {
 
 export type { PinoLogger };
 
+/**
+ * Whether a debug line would be written (pino's check; a logger without one is taken as writing everything): for a
+ * per-request line, so its fields are not even built when debug is off.
+ */
+export function debugOn(log: object): boolean {
+  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
+  return check === undefined || check.call(log, 'debug');
+}
+
 /** pino: human-readable on a TTY (pino-pretty), JSON lines otherwise (CI, Docker, log shippers). */
 export function createLogger(level: string, pretty = process.stdout.isTTY === true): PinoLogger {
   return pretty ? pino({ level }, prettyOnFirstLine(process.stdout)) : pino({ level });

@@ -129,14 +129,14 @@ export class FileSpanStream extends Readable {
   writeTo(sink: ChunkSink, onError: (err: Error, started: boolean) => void): void {
     /** The pooled slab this reader holds, if it got one (then it is read into and written again and again). */
     let slab: Buffer | undefined;
-    let reading = false;
     let writing = false;
     let done = false;
     let closed = false;
     let started = false;
     const settle = (): void => {
       this.closeFd();
-      if (slab === undefined || reading) return;
+      // A read in flight still fills the slab (this.reading): settle again when it returns.
+      if (slab === undefined || this.reading) return;
       if (!writing) this.slabs.give(slab);
       else if (closed || sink.destroyed) this.slabs.abandon();
       else return;
@@ -161,9 +161,7 @@ export class FileSpanStream extends Readable {
         first = false;
         slab = this.slabs.take();
       }
-      reading = true;
       this.readInto(slab ?? Buffer.allocUnsafeSlow(Math.min(this.remaining, UNPOOLED_CHUNK_BYTES)), (err, bytes) => {
-        reading = false;
         if (sink.destroyed) done = true;
         if (done) return settle();
         if (err) {

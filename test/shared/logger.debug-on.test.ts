@@ -1,7 +1,7 @@
-// The pipeline builds its per-request debug lines only when they would be written (debugOn).
+// debugOn: per-request debug lines (the OSS pipeline and front) are built only when they would be written.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { debugOn } from '../../src/http/pipeline.js';
+import { debugOn } from '../../src/shared/logger.js';
 
 describe('debugOn', () => {
   it("follows a pino logger's level, its children's and a level changed at run time", () => {
